@@ -1,0 +1,414 @@
+// X.509 certificates (RFC 5280 4.1) into an immutable model. Every extension is
+// decoded once, here; later layers read fields, never bytes.
+import { createHash } from "node:crypto";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import {
+  Certificate as AsnCertificate,
+  Extension as AsnExtension,
+  BasicConstraints,
+  KeyUsage,
+  ExtendedKeyUsage,
+  CertificatePolicies,
+  PolicyMappings,
+  PolicyConstraints,
+  InhibitAnyPolicy,
+  NameConstraints as AsnNameConstraints,
+  SubjectAlternativeName,
+  IssueAlternativeName,
+  SubjectKeyIdentifier,
+  AuthorityKeyIdentifier as AsnAki,
+  CRLDistributionPoints,
+  FreshestCRL,
+  AuthorityInfoAccessSyntax,
+  SubjectInfoAccessSyntax,
+  DistributionPoint as AsnDistributionPoint,
+  GeneralName as AsnGeneralName,
+} from "@peculiar/asn1-x509";
+import { OID } from "./oids.js";
+import { MalformedError, type MalformedCode } from "./errors.js";
+import { bytesToBigInt, bytesToHex, checkOuterSequence, inputToDers } from "./der.js";
+import {
+  dnFromAsn,
+  generalNameFromAsn,
+  type DistinguishedName,
+  type GeneralName,
+} from "./name.js";
+
+export interface AlgorithmId {
+  readonly oid: string;
+  /** DER of the parameters, absent when omitted. An explicit NULL is `0500`. */
+  readonly params?: Uint8Array;
+}
+
+export interface SubjectPublicKey {
+  readonly algorithm: AlgorithmId;
+  /** The whole SubjectPublicKeyInfo, DER. */
+  readonly spki: Uint8Array;
+  /** The subjectPublicKey BIT STRING contents. */
+  readonly keyBytes: Uint8Array;
+  /** Key size in bits where meaningful (RSA modulus, DSA p, EC field), else 0. */
+  readonly bits: number;
+}
+
+export interface GeneralSubtree {
+  readonly base: GeneralName;
+  readonly minimum: number;
+  readonly maximum?: number;
+}
+
+export interface NameConstraints {
+  readonly permitted?: readonly GeneralSubtree[];
+  readonly excluded?: readonly GeneralSubtree[];
+}
+
+export interface PolicyInfo {
+  readonly policy: string;
+  readonly qualifiers: readonly string[];
+}
+
+export interface PolicyMapping {
+  readonly issuerDomainPolicy: string;
+  readonly subjectDomainPolicy: string;
+}
+
+export interface DistributionPointName {
+  readonly fullName?: readonly GeneralName[];
+  /** nameRelativeToCRLIssuer, already appended to the CRL issuer's name where it is known. */
+  readonly relativeName?: readonly { type: string; text: string; norm: string }[];
+}
+
+/** Reason flags as a bit mask, bit i = ReasonFlags bit i of RFC 5280 4.2.1.13 (bit 0 unused). */
+export type ReasonMask = number;
+export const ALL_REASONS: ReasonMask = 0x1fe; // bits 1..8
+
+export interface DistributionPoint {
+  readonly name?: DistributionPointName;
+  readonly reasons?: ReasonMask;
+  readonly crlIssuer?: readonly GeneralName[];
+}
+
+export interface AccessDescription {
+  readonly method: string;
+  readonly location: GeneralName;
+}
+
+export interface AuthorityKeyId {
+  readonly keyId?: string;
+  readonly issuer?: readonly GeneralName[];
+  readonly serial?: string;
+}
+
+export interface ExtensionInfo {
+  readonly oid: string;
+  readonly critical: boolean;
+}
+
+/** KeyUsage bits, RFC 5280 4.2.1.3, numbered as in the ASN.1 (bit 0 = digitalSignature). */
+export const KU = {
+  digitalSignature: 0,
+  nonRepudiation: 1,
+  keyEncipherment: 2,
+  dataEncipherment: 3,
+  keyAgreement: 4,
+  keyCertSign: 5,
+  cRLSign: 6,
+  encipherOnly: 7,
+  decipherOnly: 8,
+} as const;
+
+export interface Certificate {
+  readonly der: Uint8Array;
+  readonly sha256: string;
+  readonly tbs: Uint8Array;
+  readonly signatureAlgorithm: AlgorithmId;
+  /** The inner tbsCertificate.signature, which RFC 5280 4.1.1.2 requires to equal the outer one. */
+  readonly tbsSignatureAlgorithm: AlgorithmId;
+  readonly signature: Uint8Array;
+  readonly version: number;
+  /** Serial number as lowercase hex of its value (sign kept as a leading '-'). */
+  readonly serial: string;
+  readonly issuer: DistinguishedName;
+  readonly subject: DistinguishedName;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly publicKey: SubjectPublicKey;
+  readonly extensions: readonly ExtensionInfo[];
+  readonly basicConstraints?: { readonly cA: boolean; readonly pathLen?: number };
+  /** Bit mask over KU bit numbers; undefined when the extension is absent. */
+  readonly keyUsage?: number;
+  readonly extKeyUsage?: readonly string[];
+  readonly policies?: readonly PolicyInfo[];
+  readonly policyMappings?: readonly PolicyMapping[];
+  readonly policyConstraints?: { readonly requireExplicitPolicy?: number; readonly inhibitPolicyMapping?: number };
+  readonly inhibitAnyPolicy?: number;
+  readonly nameConstraints?: NameConstraints;
+  readonly subjectAltName?: readonly GeneralName[];
+  readonly issuerAltName?: readonly GeneralName[];
+  readonly subjectKeyId?: string;
+  readonly authorityKeyId?: AuthorityKeyId;
+  readonly crlDistributionPoints?: readonly DistributionPoint[];
+  readonly freshestCrl?: readonly DistributionPoint[];
+  readonly authorityInfoAccess?: readonly AccessDescription[];
+  readonly subjectInfoAccess?: readonly AccessDescription[];
+  readonly ocspNoCheck: boolean;
+  /** Critical extensions this library does not process (RFC 5280 4.2). */
+  readonly unknownCriticalExtensions: readonly string[];
+  /** Subject and issuer names are equal (RFC 5280 6.1: self-issued). */
+  readonly selfIssued: boolean;
+}
+
+export function algorithmId(a: { algorithm: string; parameters?: ArrayBuffer | null }): AlgorithmId {
+  if (a.parameters === undefined) return Object.freeze({ oid: a.algorithm });
+  if (a.parameters === null) return Object.freeze({ oid: a.algorithm, params: new Uint8Array([0x05, 0x00]) });
+  return Object.freeze({ oid: a.algorithm, params: new Uint8Array(a.parameters) });
+}
+
+/** Converts peculiar's BitString (KeyUsage, ReasonFlags) to a mask where bit i is ASN.1 bit i. */
+function bitStringMask(bs: { value: ArrayBuffer; unusedBits: number }): number {
+  const bytes = new Uint8Array(bs.value);
+  let mask = 0;
+  for (let i = 0; i < bytes.length && i < 4; i++) {
+    for (let b = 0; b < 8; b++) {
+      if (bytes[i]! & (0x80 >> b)) mask |= 1 << (i * 8 + b);
+    }
+  }
+  return mask;
+}
+
+function keySize(algOid: string, spkiKey: Uint8Array, params?: Uint8Array): number {
+  try {
+    if (algOid === OID.rsaEncryption || algOid === OID.rsassaPss) {
+      // RSAPublicKey ::= SEQUENCE { modulus INTEGER, ... }: read the modulus length.
+      let off = 0;
+      const readLen = (): number => {
+        let len = spkiKey[off++]!;
+        if (len & 0x80) {
+          const n = len & 0x7f;
+          len = 0;
+          for (let i = 0; i < n; i++) len = len * 256 + spkiKey[off++]!;
+        }
+        return len;
+      };
+      off++; // SEQUENCE
+      readLen();
+      off++; // INTEGER
+      let len = readLen();
+      while (len > 0 && spkiKey[off] === 0) {
+        off++;
+        len--;
+      }
+      return len * 8;
+    }
+    if (algOid === OID.ecPublicKey) return ((spkiKey.length - 1) / 2) * 8;
+    if (algOid === OID.ed25519) return 256;
+    if (algOid === OID.ed448) return 456;
+    if (algOid === OID.dsa && params) return params.length * 8; // rough: dominated by p
+  } catch {
+    /* size is advisory */
+  }
+  return 0;
+}
+
+function generalNames(list: Iterable<AsnGeneralName>): GeneralName[] {
+  return [...list].map(generalNameFromAsn);
+}
+
+function distributionPoints(list: Iterable<AsnDistributionPoint>): DistributionPoint[] {
+  return [...list].map((dp) => {
+    let name: DistributionPointName | undefined;
+    if (dp.distributionPoint?.fullName) name = { fullName: generalNames(dp.distributionPoint.fullName) };
+    else if (dp.distributionPoint?.nameRelativeToCRLIssuer) {
+      const rdn = dnFromAsn([dp.distributionPoint.nameRelativeToCRLIssuer] as never).rdns[0] ?? [];
+      name = { relativeName: rdn };
+    }
+    return Object.freeze({
+      name,
+      reasons: dp.reasons ? bitStringMask(dp.reasons) : undefined,
+      crlIssuer: dp.cRLIssuer ? generalNames(dp.cRLIssuer) : undefined,
+    });
+  });
+}
+
+function accessDescriptions(list: Iterable<{ accessMethod: string; accessLocation: AsnGeneralName }>): AccessDescription[] {
+  return [...list].map((ad) => ({ method: ad.accessMethod, location: generalNameFromAsn(ad.accessLocation) }));
+}
+
+/** RFC 5280 4.2.1.11 / 4.2.1.14 SkipCerts: small non-negative integers. */
+function skipCerts(buf: ArrayBuffer): number {
+  const v = bytesToBigInt(buf);
+  if (v < 0n) throw new Error("negative SkipCerts");
+  return v > 1000n ? 1000 : Number(v);
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Decodes the extensions of a certificate into `out`, once each. */
+function decodeExtensions(exts: readonly AsnExtension[], out: Mutable<Certificate>, what: string): void {
+  const seen = new Set<string>();
+  const unknown: string[] = [];
+  const infos: ExtensionInfo[] = [];
+  for (const ext of exts) {
+    const oid = ext.extnID;
+    // RFC 5280 4.2: a certificate MUST NOT include more than one instance of an extension.
+    if (seen.has(oid)) throw new MalformedError("MALFORMED_CERTIFICATE", `${what}: extension ${oid} appears twice (RFC 5280 4.2)`);
+    seen.add(oid);
+    infos.push({ oid, critical: ext.critical });
+    const v = ext.extnValue.buffer;
+    try {
+      switch (oid) {
+        case OID.basicConstraints: {
+          const bc = AsnConvert.parse(v, BasicConstraints);
+          out.basicConstraints = Object.freeze({ cA: bc.cA, pathLen: bc.pathLenConstraint });
+          break;
+        }
+        case OID.keyUsage:
+          out.keyUsage = bitStringMask(AsnConvert.parse(v, KeyUsage));
+          break;
+        case OID.extKeyUsage:
+          out.extKeyUsage = Object.freeze([...AsnConvert.parse(v, ExtendedKeyUsage)].map(String));
+          break;
+        case OID.certificatePolicies: {
+          const cp = AsnConvert.parse(v, CertificatePolicies);
+          const ids = new Set<string>();
+          const list: PolicyInfo[] = [];
+          for (const pi of cp) {
+            // RFC 5280 4.2.1.4: a policy OID MUST NOT appear more than once.
+            if (ids.has(pi.policyIdentifier))
+              throw new MalformedError("MALFORMED_CERTIFICATE", `${what}: policy ${pi.policyIdentifier} appears twice in certificatePolicies (RFC 5280 4.2.1.4)`);
+            ids.add(pi.policyIdentifier);
+            list.push(Object.freeze({ policy: pi.policyIdentifier, qualifiers: (pi.policyQualifiers ?? []).map((q) => q.policyQualifierId) }));
+          }
+          out.policies = Object.freeze(list);
+          break;
+        }
+        case OID.policyMappings:
+          out.policyMappings = Object.freeze(
+            [...AsnConvert.parse(v, PolicyMappings)].map((m) => ({
+              issuerDomainPolicy: m.issuerDomainPolicy,
+              subjectDomainPolicy: m.subjectDomainPolicy,
+            })),
+          );
+          break;
+        case OID.policyConstraints: {
+          const pc = AsnConvert.parse(v, PolicyConstraints);
+          // RFC 5280 4.2.1.11: conforming CAs MUST NOT issue an empty sequence.
+          if (pc.requireExplicitPolicy === undefined && pc.inhibitPolicyMapping === undefined)
+            throw new MalformedError("MALFORMED_CERTIFICATE", `${what}: empty policyConstraints (RFC 5280 4.2.1.11)`);
+          out.policyConstraints = Object.freeze({
+            requireExplicitPolicy: pc.requireExplicitPolicy !== undefined ? skipCerts(pc.requireExplicitPolicy) : undefined,
+            inhibitPolicyMapping: pc.inhibitPolicyMapping !== undefined ? skipCerts(pc.inhibitPolicyMapping) : undefined,
+          });
+          break;
+        }
+        case OID.inhibitAnyPolicy:
+          out.inhibitAnyPolicy = skipCerts(AsnConvert.parse(v, InhibitAnyPolicy).value);
+          break;
+        case OID.nameConstraints: {
+          const nc = AsnConvert.parse(v, AsnNameConstraints);
+          const subtrees = (l?: Iterable<{ base: AsnGeneralName; minimum: number; maximum?: number }>) =>
+            l ? Object.freeze([...l].map((s) => Object.freeze({ base: generalNameFromAsn(s.base), minimum: s.minimum ?? 0, maximum: s.maximum }))) : undefined;
+          out.nameConstraints = Object.freeze({ permitted: subtrees(nc.permittedSubtrees), excluded: subtrees(nc.excludedSubtrees) });
+          break;
+        }
+        case OID.subjectAltName:
+          out.subjectAltName = Object.freeze(generalNames(AsnConvert.parse(v, SubjectAlternativeName)));
+          break;
+        case OID.issuerAltName:
+          out.issuerAltName = Object.freeze(generalNames(AsnConvert.parse(v, IssueAlternativeName)));
+          break;
+        case OID.subjectKeyIdentifier:
+          out.subjectKeyId = bytesToHex(AsnConvert.parse(v, SubjectKeyIdentifier).buffer);
+          break;
+        case OID.authorityKeyIdentifier: {
+          const aki = AsnConvert.parse(v, AsnAki);
+          out.authorityKeyId = Object.freeze({
+            keyId: aki.keyIdentifier ? bytesToHex(aki.keyIdentifier.buffer) : undefined,
+            issuer: aki.authorityCertIssuer ? generalNames(aki.authorityCertIssuer) : undefined,
+            serial: aki.authorityCertSerialNumber ? bytesToBigInt(aki.authorityCertSerialNumber).toString(16) : undefined,
+          });
+          break;
+        }
+        case OID.crlDistributionPoints:
+          out.crlDistributionPoints = Object.freeze(distributionPoints(AsnConvert.parse(v, CRLDistributionPoints)));
+          break;
+        case OID.freshestCRL:
+          out.freshestCrl = Object.freeze(distributionPoints(AsnConvert.parse(v, FreshestCRL)));
+          break;
+        case OID.authorityInfoAccess:
+          out.authorityInfoAccess = Object.freeze(accessDescriptions(AsnConvert.parse(v, AuthorityInfoAccessSyntax)));
+          break;
+        case OID.subjectInfoAccess:
+          out.subjectInfoAccess = Object.freeze(accessDescriptions(AsnConvert.parse(v, SubjectInfoAccessSyntax)));
+          break;
+        case OID.ocspNoCheck:
+          out.ocspNoCheck = true;
+          break;
+        default:
+          if (ext.critical) unknown.push(oid);
+      }
+    } catch (e) {
+      if (e instanceof MalformedError) throw e;
+      throw new MalformedError("MALFORMED_CERTIFICATE", `${what}: extension ${oid} cannot be decoded: ${(e as Error).message}`);
+    }
+  }
+  out.extensions = Object.freeze(infos);
+  out.unknownCriticalExtensions = Object.freeze(unknown);
+}
+
+/** Parses one DER certificate. Throws MalformedError (never anything else). */
+export function parseCertificate(der: Uint8Array, what = "certificate"): Certificate {
+  const code: MalformedCode = "MALFORMED_CERTIFICATE";
+  checkOuterSequence(der, code, what);
+  let asn: AsnCertificate & { tbsCertificateRaw?: ArrayBuffer };
+  try {
+    asn = AsnConvert.parse(der, AsnCertificate) as AsnCertificate & { tbsCertificateRaw?: ArrayBuffer };
+  } catch (e) {
+    throw new MalformedError(code, `${what}: not an X.509 certificate: ${(e as Error).message}`);
+  }
+  try {
+    const tbs = asn.tbsCertificate;
+    const spkiDer = new Uint8Array(AsnConvert.serialize(tbs.subjectPublicKeyInfo));
+    const spkiAlg = algorithmId(tbs.subjectPublicKeyInfo.algorithm);
+    const keyBytes = new Uint8Array(tbs.subjectPublicKeyInfo.subjectPublicKey);
+    const issuer = dnFromAsn(tbs.issuer);
+    const subject = dnFromAsn(tbs.subject);
+    if (!asn.tbsCertificateRaw) throw new Error("no raw TBS");
+    const c: Mutable<Certificate> = {
+      der,
+      sha256: createHash("sha256").update(der).digest("hex"),
+      tbs: new Uint8Array(asn.tbsCertificateRaw),
+      signatureAlgorithm: algorithmId(asn.signatureAlgorithm),
+      tbsSignatureAlgorithm: algorithmId(tbs.signature),
+      signature: new Uint8Array(asn.signatureValue),
+      version: (tbs.version ?? 0) + 1,
+      serial: bytesToBigInt(tbs.serialNumber).toString(16),
+      issuer,
+      subject,
+      notBefore: (tbs.validity.notBefore.utcTime ?? tbs.validity.notBefore.generalTime)!,
+      notAfter: (tbs.validity.notAfter.utcTime ?? tbs.validity.notAfter.generalTime)!,
+      publicKey: Object.freeze({ algorithm: spkiAlg, spki: spkiDer, keyBytes, bits: keySize(spkiAlg.oid, keyBytes, spkiAlg.params) }),
+      extensions: [],
+      ocspNoCheck: false,
+      unknownCriticalExtensions: [],
+      selfIssued: issuer.key === subject.key,
+    };
+    if (!(c.notBefore instanceof Date) || isNaN(c.notBefore.getTime()) || !(c.notAfter instanceof Date) || isNaN(c.notAfter.getTime()))
+      throw new Error("bad validity time");
+    decodeExtensions(tbs.extensions ?? [], c, what);
+    return Object.freeze(c);
+  } catch (e) {
+    if (e instanceof MalformedError) throw e;
+    throw new MalformedError(code, `${what}: ${(e as Error).message}`);
+  }
+}
+
+/** Parses DER or PEM input holding one or more certificates. */
+export function parseCertificates(input: Uint8Array | string, what: string): Certificate[] {
+  const ders = inputToDers(input, ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"], "MALFORMED_CERTIFICATE", what);
+  return ders.map((d, i) => parseCertificate(d, ders.length > 1 ? `${what}#${i}` : what));
+}
+
+/** A short label for messages: the subject, or the serial when the subject is empty. */
+export function certLabel(c: Certificate): string {
+  return c.subject.rdns.length ? c.subject.text : `(empty subject, serial ${c.serial})`;
+}

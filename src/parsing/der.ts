@@ -1,0 +1,90 @@
+// Input decoding shared by certificates, CRLs and OCSP: PEM or DER in, DER out,
+// with size caps so absurd inputs are refused before any ASN.1 work.
+import * as asn1js from "asn1js";
+import { MalformedError, type MalformedCode } from "./errors.js";
+
+/** Largest single DER object accepted (certificates and CRLs alike). */
+export const MAX_DER_BYTES = 16 * 1024 * 1024;
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+
+export function bytesToHex(b: Uint8Array | ArrayBuffer): string {
+  return Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString("hex");
+}
+
+/** True when the bytes look like PEM text rather than DER. */
+export function looksLikePem(b: Uint8Array): boolean {
+  // DER always starts with a SEQUENCE tag (0x30); PEM starts with text.
+  return b.length > 0 && b[0] !== 0x30 && Buffer.from(b.subarray(0, Math.min(b.length, 4096))).toString("latin1").includes("-----BEGIN ");
+}
+
+/**
+ * Splits a PEM text into the DER bodies of its blocks whose label is one of `labels`.
+ * Other blocks (keys, parameters) are skipped.
+ */
+export function pemBlocks(text: string, labels: readonly string[], code: MalformedCode, what: string): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const m of text.matchAll(PEM_BLOCK)) {
+    if (!labels.includes(m[1]!)) continue;
+    const body = m[2]!.replace(/[\r\n\t ]/g, "");
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) throw new MalformedError(code, `${what}: PEM block ${m[1]} is not valid base64`);
+    out.push(new Uint8Array(Buffer.from(body, "base64")));
+  }
+  if (out.length === 0) throw new MalformedError(code, `${what}: no PEM block labelled ${labels.join(" or ")}`);
+  return out;
+}
+
+/**
+ * Turns one input (DER bytes, PEM text, or PEM bytes) into one or more DER objects.
+ */
+export function inputToDers(
+  input: Uint8Array | string,
+  labels: readonly string[],
+  code: MalformedCode,
+  what: string,
+): Uint8Array[] {
+  if (typeof input === "string") return pemBlocks(input, labels, code, what);
+  if (looksLikePem(input)) return pemBlocks(Buffer.from(input).toString("latin1"), labels, code, what);
+  return [input];
+}
+
+/**
+ * Checks the outer TLV of a DER object: a SEQUENCE whose definite length covers the
+ * input exactly. Catches truncation and trailing garbage before the schema parser runs.
+ */
+export function checkOuterSequence(der: Uint8Array, code: MalformedCode, what: string): void {
+  if (der.length > MAX_DER_BYTES) throw new MalformedError(code, `${what}: ${der.length} bytes exceeds the ${MAX_DER_BYTES}-byte cap`);
+  if (der.length < 2 || der[0] !== 0x30) throw new MalformedError(code, `${what}: not a DER SEQUENCE`);
+  let len = der[1]!;
+  let off = 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4) throw new MalformedError(code, `${what}: indefinite or oversized length`);
+    if (der.length < 2 + n) throw new MalformedError(code, `${what}: truncated length`);
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + der[2 + i]!;
+    off = 2 + n;
+  }
+  if (off + len !== der.length)
+    throw new MalformedError(code, `${what}: DER length says ${off + len} bytes but ${der.length} were given (truncated or trailing data)`);
+}
+
+/** Decodes a DER INTEGER (as found inside an extension value) to a bigint. */
+export function derIntegerToBigInt(der: ArrayBuffer | Uint8Array, code: MalformedCode, what: string): bigint {
+  const buf = der instanceof Uint8Array ? der : new Uint8Array(der);
+  const parsed = asn1js.fromBER(buf);
+  if (parsed.offset === -1 || !(parsed.result instanceof asn1js.Integer) || parsed.offset !== buf.length)
+    throw new MalformedError(code, `${what}: not a DER INTEGER`);
+  return parsed.result.toBigInt();
+}
+
+/** Unsigned big-endian bytes (an INTEGER's content octets) to a bigint. */
+export function bytesToBigInt(b: ArrayBuffer | Uint8Array): bigint {
+  const u = b instanceof Uint8Array ? b : new Uint8Array(b);
+  if (u.length === 0) return 0n;
+  let v = 0n;
+  for (const x of u) v = (v << 8n) | BigInt(x);
+  // two's complement: a set top bit means negative
+  if (u[0]! & 0x80) v -= 1n << BigInt(u.length * 8);
+  return v;
+}

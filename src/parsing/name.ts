@@ -1,0 +1,183 @@
+// Distinguished names and general names, normalised once at parse time.
+// RFC 5280 7.1: names are compared after the RFC 4518 string preparation
+// (case folding, insignificant whitespace removed), whatever the DirectoryString
+// type that carries them (PKITS 4.3 mixes PrintableString and UTF8String).
+import { AsnConvert } from "@peculiar/asn1-schema";
+import {
+  Name as AsnName,
+  GeneralName as AsnGeneralName,
+  AttributeValue,
+  RelativeDistinguishedName,
+} from "@peculiar/asn1-x509";
+import { AsnIpConverter } from "@peculiar/asn1-x509";
+import * as asn1js from "asn1js";
+import { OID } from "./oids.js";
+
+/** One attribute of a relative distinguished name. */
+export interface NameAttribute {
+  readonly type: string;
+  /** The value as it was written, for display. */
+  readonly text: string;
+  /** The compare form: prepared string, or `#hex` for non-string values. */
+  readonly norm: string;
+}
+
+export type Rdn = readonly NameAttribute[];
+
+/** An X.500 distinguished name, normalised for comparison (RFC 5280 7.1). */
+export interface DistinguishedName {
+  readonly rdns: readonly Rdn[];
+  /** Equal keys mean equal names under RFC 5280 7.1 matching. */
+  readonly key: string;
+  /** Human-readable form, RFC 4514 style, most significant RDN first. */
+  readonly text: string;
+}
+
+export type GeneralName =
+  | { readonly kind: "directoryName"; readonly name: DistinguishedName }
+  | { readonly kind: "rfc822Name"; readonly value: string }
+  | { readonly kind: "dNSName"; readonly value: string }
+  | { readonly kind: "uniformResourceIdentifier"; readonly value: string }
+  /** 4 or 16 bytes in a certificate; 8 or 32 (address then mask) in name constraints. */
+  | { readonly kind: "iPAddress"; readonly bytes: Uint8Array }
+  | { readonly kind: "registeredID"; readonly value: string }
+  | { readonly kind: "otherName"; readonly typeId: string; readonly valueHex: string }
+  | { readonly kind: "x400Address" }
+  | { readonly kind: "ediPartyName" };
+
+const SHORT_NAMES: Record<string, string> = {
+  "2.5.4.3": "CN",
+  "2.5.4.6": "C",
+  "2.5.4.7": "L",
+  "2.5.4.8": "ST",
+  "2.5.4.10": "O",
+  "2.5.4.11": "OU",
+  "2.5.4.5": "serialNumber",
+  "2.5.4.12": "title",
+  "2.5.4.4": "SN",
+  "2.5.4.42": "GN",
+  "2.5.4.46": "dnQualifier",
+  "0.9.2342.19200300.100.1.25": "DC",
+  "0.9.2342.19200300.100.1.1": "UID",
+  [OID.emailAddress]: "emailAddress",
+};
+
+/** RFC 4518 string preparation, simplified: NFKC, case fold, insignificant space handling. */
+export function prepareString(s: string): string {
+  return s.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+function toHex(buf: ArrayBuffer | Uint8Array): string {
+  return Buffer.from(buf instanceof Uint8Array ? buf : new Uint8Array(buf)).toString("hex");
+}
+
+function attribute(type: string, value: AttributeValue): NameAttribute {
+  const str =
+    value.utf8String ??
+    value.printableString ??
+    value.teletexString ??
+    value.bmpString ??
+    value.universalString ??
+    value.ia5String;
+  if (str !== undefined) return { type, text: str, norm: prepareString(str) };
+  const hex = value.anyValue ? toHex(value.anyValue) : "";
+  return { type, text: `#${hex}`, norm: `#${hex}` };
+}
+
+function escapeRdnValue(s: string): string {
+  return s.replace(/([,+"\\<>;])/g, "\\$1");
+}
+
+export function dnFromRdns(rdns: readonly Rdn[]): DistinguishedName {
+  const key = rdns
+    .map((rdn) =>
+      rdn
+        .map((a) => `${a.type}=${JSON.stringify(a.norm)}`)
+        .sort()
+        .join("+"),
+    )
+    .join(",");
+  // RFC 4514 writes the last RDN first; we keep the X.500 order (root first), as PKITS.pdf does.
+  const text = rdns
+    .map((rdn) => rdn.map((a) => `${SHORT_NAMES[a.type] ?? a.type}=${escapeRdnValue(a.text)}`).join("+"))
+    .join(", ");
+  return { rdns, key, text };
+}
+
+export function dnFromAsn(name: AsnName): DistinguishedName {
+  const rdns: Rdn[] = [];
+  for (const rdn of name as unknown as RelativeDistinguishedName[]) {
+    rdns.push(Object.freeze([...rdn].map((atv) => Object.freeze(attribute(atv.type, atv.value)))));
+  }
+  return Object.freeze(dnFromRdns(Object.freeze(rdns)));
+}
+
+/** Parses a DER-encoded Name (for example from a trust anchor given as name + key). */
+export function dnFromDer(der: Uint8Array): DistinguishedName {
+  return dnFromAsn(AsnConvert.parse(der, AsnName));
+}
+
+export function dnEqual(a: DistinguishedName, b: DistinguishedName): boolean {
+  return a.key === b.key;
+}
+
+/** True when the name has no RDNs (an empty subject, RFC 5280 4.1.2.6). */
+export function dnIsEmpty(a: DistinguishedName): boolean {
+  return a.rdns.length === 0;
+}
+
+/** RFC 5280 7.1: `sub` is within the subtree `base` when base's RDNs are a prefix of sub's. */
+export function dnWithin(sub: DistinguishedName, base: DistinguishedName): boolean {
+  if (base.rdns.length > sub.rdns.length) return false;
+  for (let i = 0; i < base.rdns.length; i++) {
+    const a = base.rdns[i]!;
+    const b = sub.rdns[i]!;
+    if (a.length !== b.length) return false;
+    const ka = a.map((x) => `${x.type}=${x.norm}`).sort();
+    const kb = b.map((x) => `${x.type}=${x.norm}`).sort();
+    for (let j = 0; j < ka.length; j++) if (ka[j] !== kb[j]) return false;
+  }
+  return true;
+}
+
+/** The emailAddress attributes of a subject DN (RFC 5280 4.2.1.10: they are rfc822 names too). */
+export function dnEmailAddresses(dn: DistinguishedName): string[] {
+  const out: string[] = [];
+  for (const rdn of dn.rdns) for (const a of rdn) if (a.type === OID.emailAddress) out.push(a.text);
+  return out;
+}
+
+function ipBytes(text: string): Uint8Array {
+  // peculiar decodes iPAddress to text; its own converter gives the bytes back.
+  return new Uint8Array((AsnIpConverter.toASN(text) as unknown as asn1js.OctetString).getValue());
+}
+
+export function generalNameFromAsn(gn: AsnGeneralName): GeneralName {
+  if (gn.directoryName) return { kind: "directoryName", name: dnFromAsn(gn.directoryName) };
+  if (gn.rfc822Name !== undefined) return { kind: "rfc822Name", value: gn.rfc822Name };
+  if (gn.dNSName !== undefined) return { kind: "dNSName", value: gn.dNSName };
+  if (gn.uniformResourceIdentifier !== undefined)
+    return { kind: "uniformResourceIdentifier", value: gn.uniformResourceIdentifier };
+  if (gn.iPAddress !== undefined) return { kind: "iPAddress", bytes: ipBytes(gn.iPAddress) };
+  if (gn.registeredID !== undefined) return { kind: "registeredID", value: gn.registeredID };
+  if (gn.otherName) return { kind: "otherName", typeId: gn.otherName.typeId, valueHex: toHex(gn.otherName.value) };
+  if (gn.x400Address) return { kind: "x400Address" };
+  if (gn.ediPartyName) return { kind: "ediPartyName" };
+  throw new Error("empty GeneralName");
+}
+
+export function generalNameText(gn: GeneralName): string {
+  switch (gn.kind) {
+    case "directoryName":
+      return `DirName:${gn.name.text}`;
+    case "iPAddress":
+      return `IP:${Buffer.from(gn.bytes).toString("hex")}`;
+    case "otherName":
+      return `othername:${gn.typeId}`;
+    case "x400Address":
+    case "ediPartyName":
+      return gn.kind;
+    default:
+      return `${gn.kind}:${gn.value}`;
+  }
+}
