@@ -1,0 +1,134 @@
+// The outside contract (../shared/contract.md): options and result of `verify`.
+// Field names and meanings here are frozen; add, never rename.
+
+export type Input = Uint8Array | string;
+
+export interface PolicyOptions {
+  /** RFC 5280 6.1.1 (c) user-initial-policy-set; default [anyPolicy]. */
+  initialPolicySet?: string[];
+  /** RFC 5280 6.1.1 (f) initial-explicit-policy. */
+  explicitPolicy?: boolean;
+  /** RFC 5280 6.1.1 (e) initial-policy-mapping-inhibit. */
+  policyMappingInhibit?: boolean;
+  /** RFC 5280 6.1.1 (g) initial-any-policy-inhibit. */
+  anyPolicyInhibit?: boolean;
+  /** Aliases used by the PKITS manifest (`initialExplicitPolicy`, ...). */
+  initialExplicitPolicy?: boolean;
+  initialPolicyMappingInhibit?: boolean;
+  initialInhibitAnyPolicy?: boolean;
+}
+
+export type RevocationMode = "none" | "soft" | "hard";
+
+export interface RevocationOptions {
+  crls?: Input[];
+  ocspResponses?: Uint8Array[];
+  mode?: RevocationMode;
+  fetch?: boolean;
+}
+
+export interface Limits {
+  /** Most certificates in a path, anchor excluded. */
+  maxDepth?: number;
+  /** Most signature verifications in one call (cache hits are free). */
+  maxSignatureChecks?: number;
+  /** Most complete candidate paths validated in one call. */
+  maxCandidatePaths?: number;
+  /** Wall-clock bound on the call. */
+  timeoutMs?: number;
+}
+
+export interface VerifyOptions {
+  target: Input;
+  intermediates?: Input[];
+  trustAnchors: Input[];
+  enforceAnchorConstraints?: boolean;
+  time?: Date | string;
+  policy?: PolicyOptions;
+  revocation?: RevocationOptions;
+  extendedKeyUsage?: string[];
+  limits?: Limits;
+}
+
+export interface PathEntry {
+  subject: string;
+  der: Uint8Array;
+}
+
+export interface VerifyError {
+  code: ErrorCode;
+  message: string;
+  /** Index in `path` of the certificate that failed (0 = target). */
+  certIndex?: number;
+}
+
+export interface CandidateReport {
+  /** Subjects, target first, anchor last. */
+  path: string[];
+  error?: VerifyError;
+}
+
+export interface WorkSpent {
+  signatureChecks: number;
+  candidatePaths: number;
+  maxDepthReached: number;
+  elapsedMs: number;
+}
+
+export interface CertificateStatus {
+  /** Index in `path`. */
+  certIndex: number;
+  status: "good" | "revoked" | "unknown" | "not-checked";
+  /** Where the answer came from, e.g. "CRL issued by ... (thisUpdate ...)". */
+  source?: string;
+  revocationTime?: Date;
+  reason?: string;
+}
+
+export interface VerifyResult {
+  valid: boolean;
+  path: PathEntry[];
+  policies: string[];
+  error?: VerifyError;
+  /** Every candidate path validated, best first (diagnostics; not part of the frozen contract). */
+  candidates?: CandidateReport[];
+  /** What the call spent against its limits. */
+  spent?: WorkSpent;
+  /** Revocation status per certificate of `path` (anchor excluded). */
+  revocation?: CertificateStatus[];
+  /** Non-fatal observations, e.g. soft-fail revocation. */
+  warnings?: string[];
+}
+
+/**
+ * Stable error codes. The README lists each with its meaning; never rename one.
+ */
+export const ERROR_CODES = {
+  MALFORMED_CERTIFICATE: "a certificate input (target, intermediate or anchor) is not a well-formed X.509 certificate",
+  MALFORMED_CRL: "a CRL input is not a well-formed X.509 CRL",
+  MALFORMED_OCSP_RESPONSE: "an OCSP response input is not well-formed",
+  MALFORMED_INPUT: "an input is neither DER nor PEM of the expected kind",
+  NO_PATH: "no chain of issuers from the target to any trust anchor was found",
+  BUDGET_EXCEEDED: "path building hit one of its limits (depth, signature checks, candidate paths or time)",
+  INVALID_SIGNATURE: "a certificate's signature does not verify with its issuer's public key (RFC 5280 6.1.3 (a)(1))",
+  UNSUPPORTED_ALGORITHM: "a signature or public key algorithm is not supported or not consistent with the key",
+  ALGORITHM_MISMATCH: "signatureAlgorithm differs from tbsCertificate.signature (RFC 5280 4.1.1.2)",
+  WEAK_KEY: "a public key is too small or too large to be trusted",
+  NOT_YET_VALID: "the validation time is before a certificate's notBefore (RFC 5280 6.1.3 (a)(2))",
+  EXPIRED: "the validation time is after a certificate's notAfter (RFC 5280 6.1.3 (a)(2))",
+  NAME_CHAINING: "a certificate's issuer name differs from the previous certificate's subject (RFC 5280 6.1.3 (a)(4))",
+  NOT_A_CA: "an intermediate is not a CA: basicConstraints absent or cA false (RFC 5280 6.1.4 (k))",
+  PATH_LENGTH_EXCEEDED: "a pathLenConstraint is exceeded (RFC 5280 6.1.4 (l))",
+  KEY_USAGE: "keyCertSign is not asserted where a certificate signs certificates (RFC 5280 6.1.4 (n))",
+  EXTENDED_KEY_USAGE: "the target is not valid for the requested extended key usage (RFC 5280 4.2.1.12)",
+  UNKNOWN_CRITICAL_EXTENSION: "a certificate carries a critical extension that is not processed (RFC 5280 6.1.4 (o), 6.1.5 (f))",
+  NAME_CONSTRAINTS: "a name falls outside permitted subtrees or inside excluded subtrees (RFC 5280 6.1.3 (b), (c))",
+  POLICY: "no valid policy: explicit policy is required and the policy graph is empty (RFC 5280 6.1.3 (f), 6.1.5 (g))",
+  POLICY_MAPPING: "a policy mapping maps to or from anyPolicy (RFC 5280 6.1.4 (a))",
+  REVOKED: "a certificate is revoked by a CRL or OCSP response (RFC 5280 6.3)",
+  REVOCATION_UNKNOWN: "revocation mode is hard and a certificate's status cannot be determined (RFC 5280 6.3.3 (k))",
+  ANCHOR_CONSTRAINTS: "the trust anchor's own constraints (validity, basic constraints) reject the path (RFC 5937)",
+  UNSUPPORTED: "the option is not implemented in this version",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
