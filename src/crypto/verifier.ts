@@ -1,0 +1,216 @@
+// Signature verification behind one small interface, on node:crypto's synchronous
+// `verify` with KeyObjects cached per key. Covers RSA PKCS#1 v1.5, RSA-PSS, ECDSA,
+// Ed25519, Ed448 and DSA (with parameter inheritance, RFC 3279 2.3.2).
+import { createPublicKey, verify as nodeVerify, constants, type KeyObject } from "node:crypto";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { AlgorithmIdentifier, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
+import { RsaSaPssParams } from "@peculiar/asn1-rsa";
+import { OID } from "../parsing/oids.js";
+import type { AlgorithmId, SubjectPublicKey } from "../parsing/certificate.js";
+
+/** A public key as it is used to verify: DSA keys carry their inherited parameters here. */
+export interface VerificationKey {
+  readonly algorithm: AlgorithmId;
+  readonly spki: Uint8Array;
+  readonly bits: number;
+}
+
+export type SignatureOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly code: "INVALID_SIGNATURE" | "UNSUPPORTED_ALGORITHM" | "WEAK_KEY"; readonly message: string };
+
+/** The one interface the rest of the library verifies signatures through. */
+export interface SignatureVerifier {
+  verify(signed: Uint8Array, algorithm: AlgorithmId, signature: Uint8Array, key: VerificationKey): SignatureOutcome;
+  /** Signature computations actually performed (cache hits excluded). */
+  readonly checks: number;
+}
+
+/** Thrown by a verifier when its signature budget is spent; the builder turns it into BUDGET_EXCEEDED. */
+export class SignatureBudgetError extends Error {
+  constructor(readonly limit: number) {
+    super(`signature check budget of ${limit} spent`);
+  }
+}
+
+type Scheme =
+  | { kind: "rsa"; hash: string }
+  | { kind: "pss" }
+  | { kind: "ecdsa"; hash: string }
+  | { kind: "dsa"; hash: string }
+  | { kind: "eddsa"; curve: "ed25519" | "ed448" };
+
+const SCHEMES: Record<string, Scheme> = {
+  "1.2.840.113549.1.1.5": { kind: "rsa", hash: "sha1" },
+  "1.2.840.113549.1.1.14": { kind: "rsa", hash: "sha224" },
+  "1.2.840.113549.1.1.11": { kind: "rsa", hash: "sha256" },
+  "1.2.840.113549.1.1.12": { kind: "rsa", hash: "sha384" },
+  "1.2.840.113549.1.1.13": { kind: "rsa", hash: "sha512" },
+  [OID.rsassaPss]: { kind: "pss" },
+  "1.2.840.10045.4.1": { kind: "ecdsa", hash: "sha1" },
+  "1.2.840.10045.4.3.1": { kind: "ecdsa", hash: "sha224" },
+  "1.2.840.10045.4.3.2": { kind: "ecdsa", hash: "sha256" },
+  "1.2.840.10045.4.3.3": { kind: "ecdsa", hash: "sha384" },
+  "1.2.840.10045.4.3.4": { kind: "ecdsa", hash: "sha512" },
+  "1.2.840.10040.4.3": { kind: "dsa", hash: "sha1" },
+  "2.16.840.1.101.3.4.3.1": { kind: "dsa", hash: "sha224" },
+  "2.16.840.1.101.3.4.3.2": { kind: "dsa", hash: "sha256" },
+  [OID.ed25519]: { kind: "eddsa", curve: "ed25519" },
+  [OID.ed448]: { kind: "eddsa", curve: "ed448" },
+};
+
+const HASHES: Record<string, string> = {
+  "1.3.14.3.2.26": "sha1",
+  "2.16.840.1.101.3.4.2.4": "sha224",
+  "2.16.840.1.101.3.4.2.1": "sha256",
+  "2.16.840.1.101.3.4.2.2": "sha384",
+  "2.16.840.1.101.3.4.2.3": "sha512",
+};
+
+/** Key sizes outside these bounds are refused before any arithmetic (hostile-input budget). */
+export const KEY_LIMITS = { rsaMinBits: 1024, rsaMaxBits: 8192, dsaMaxBits: 3072 * 8 + 4096 } as const;
+
+/** RFC 3279 2.3.2: a DSA key whose parameters are absent inherits them from its issuer. */
+export function needsInheritedParams(pk: SubjectPublicKey | VerificationKey): boolean {
+  return pk.algorithm.oid === OID.dsa && !pk.algorithm.params;
+}
+
+const inherited = new WeakMap<SubjectPublicKey, WeakMap<VerificationKey, VerificationKey>>();
+
+/** Builds the verification key of `pk`, taking DSA parameters from the issuer's key when absent (memoised). */
+export function effectiveKey(pk: SubjectPublicKey, issuerKey?: VerificationKey): VerificationKey {
+  if (!needsInheritedParams(pk) || !issuerKey || issuerKey.algorithm.oid !== OID.dsa || !issuerKey.algorithm.params) return pk;
+  let byIssuer = inherited.get(pk);
+  const known = byIssuer?.get(issuerKey);
+  if (known) return known;
+  const k = inheritParams(pk, issuerKey, issuerKey.algorithm.params);
+  if (!byIssuer) inherited.set(pk, (byIssuer = new WeakMap()));
+  byIssuer.set(issuerKey, k);
+  return k;
+}
+
+function inheritParams(pk: SubjectPublicKey, issuerKey: VerificationKey, params: Uint8Array): VerificationKey {
+  const spki = new SubjectPublicKeyInfo({
+    algorithm: new AlgorithmIdentifier({ algorithm: OID.dsa, parameters: params.slice().buffer }),
+    subjectPublicKey: pk.keyBytes.slice().buffer,
+  });
+  return { algorithm: { oid: OID.dsa, params }, spki: new Uint8Array(AsnConvert.serialize(spki)), bits: issuerKey.bits };
+}
+
+function keyKind(oid: string): string | undefined {
+  switch (oid) {
+    case OID.rsaEncryption:
+      return "rsa";
+    case OID.rsassaPss:
+      return "pss";
+    case OID.ecPublicKey:
+      return "ecdsa";
+    case OID.dsa:
+      return "dsa";
+    case OID.ed25519:
+      return "ed25519";
+    case OID.ed448:
+      return "ed448";
+    default:
+      return undefined;
+  }
+}
+
+/** node:crypto based verifier with a per-instance cache of KeyObjects and of outcomes. */
+export class NodeSignatureVerifier implements SignatureVerifier {
+  private readonly keys = new WeakMap<Uint8Array, KeyObject | Error>();
+  private readonly outcomes = new WeakMap<Uint8Array, Map<Uint8Array, SignatureOutcome>>();
+  private count = 0;
+
+  constructor(private readonly maxChecks = Infinity) {}
+
+  get checks(): number {
+    return this.count;
+  }
+
+  verify(signed: Uint8Array, algorithm: AlgorithmId, signature: Uint8Array, key: VerificationKey): SignatureOutcome {
+    let perData = this.outcomes.get(signed);
+    const hit = perData?.get(key.spki);
+    if (hit) return hit;
+    const outcome = this.compute(signed, algorithm, signature, key);
+    if (!perData) this.outcomes.set(signed, (perData = new Map()));
+    perData.set(key.spki, outcome);
+    return outcome;
+  }
+
+  private keyObject(key: VerificationKey): KeyObject | Error {
+    let k = this.keys.get(key.spki);
+    if (!k) {
+      try {
+        k = createPublicKey({ key: Buffer.from(key.spki), format: "der", type: "spki" });
+      } catch (e) {
+        k = e as Error;
+      }
+      this.keys.set(key.spki, k);
+    }
+    return k;
+  }
+
+  private compute(signed: Uint8Array, algorithm: AlgorithmId, signature: Uint8Array, key: VerificationKey): SignatureOutcome {
+    const scheme = SCHEMES[algorithm.oid];
+    if (!scheme) return { ok: false, code: "UNSUPPORTED_ALGORITHM", message: `signature algorithm ${algorithm.oid} is not supported` };
+    const kind = keyKind(key.algorithm.oid);
+    const fits =
+      (scheme.kind === "rsa" && kind === "rsa") ||
+      (scheme.kind === "pss" && (kind === "rsa" || kind === "pss")) ||
+      (scheme.kind === "ecdsa" && kind === "ecdsa") ||
+      (scheme.kind === "dsa" && kind === "dsa") ||
+      (scheme.kind === "eddsa" && kind === scheme.curve);
+    if (!fits) return { ok: false, code: "UNSUPPORTED_ALGORITHM", message: `signature algorithm ${algorithm.oid} does not fit a ${key.algorithm.oid} key` };
+    if ((kind === "rsa" || kind === "pss") && (key.bits < KEY_LIMITS.rsaMinBits || key.bits > KEY_LIMITS.rsaMaxBits))
+      return { ok: false, code: "WEAK_KEY", message: `RSA key of ${key.bits} bits is outside ${KEY_LIMITS.rsaMinBits}..${KEY_LIMITS.rsaMaxBits}` };
+    if (kind === "dsa" && needsInheritedParams(key))
+      return { ok: false, code: "UNSUPPORTED_ALGORITHM", message: "DSA key has no parameters and none could be inherited (RFC 3279 2.3.2)" };
+    const ko = this.keyObject(key);
+    if (ko instanceof Error) return { ok: false, code: "UNSUPPORTED_ALGORITHM", message: `public key cannot be loaded: ${ko.message}` };
+    if (this.count >= this.maxChecks) throw new SignatureBudgetError(this.maxChecks);
+    this.count++;
+    let ok: boolean;
+    try {
+      const data = Buffer.from(signed.buffer, signed.byteOffset, signed.byteLength);
+      const sig = Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength);
+      switch (scheme.kind) {
+        case "rsa":
+          ok = nodeVerify(scheme.hash, data, { key: ko, padding: constants.RSA_PKCS1_PADDING }, sig);
+          break;
+        case "pss": {
+          const p = pssParams(algorithm);
+          if (!p) return { ok: false, code: "UNSUPPORTED_ALGORITHM", message: "RSASSA-PSS parameters are missing or unsupported" };
+          ok = nodeVerify(p.hash, data, { key: ko, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: p.saltLength }, sig);
+          break;
+        }
+        case "ecdsa":
+        case "dsa":
+          ok = nodeVerify(scheme.hash, data, { key: ko, dsaEncoding: "der" }, sig);
+          break;
+        case "eddsa":
+          ok = nodeVerify(null, data, ko, sig);
+          break;
+      }
+    } catch (e) {
+      return { ok: false, code: "INVALID_SIGNATURE", message: `signature cannot be checked: ${(e as Error).message}` };
+    }
+    return ok ? { ok: true } : { ok: false, code: "INVALID_SIGNATURE", message: "signature does not verify" };
+  }
+}
+
+/** RFC 4055 3.1 RSASSA-PSS-params; only MGF1 with the same hash and trailerField 1 are accepted. */
+function pssParams(alg: AlgorithmId): { hash: string; saltLength: number } | undefined {
+  if (!alg.params) return undefined;
+  try {
+    const p = AsnConvert.parse(alg.params, RsaSaPssParams);
+    const hash = HASHES[p.hashAlgorithm.algorithm];
+    if (!hash || p.trailerField !== 1) return undefined;
+    if (p.maskGenAlgorithm.algorithm !== "1.2.840.113549.1.1.8") return undefined;
+    const mgfHash = p.maskGenAlgorithm.parameters ? AsnConvert.parse(p.maskGenAlgorithm.parameters, AlgorithmIdentifier).algorithm : "1.3.14.3.2.26";
+    if (HASHES[mgfHash] !== hash) return undefined;
+    return { hash, saltLength: p.saltLength };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,248 @@
+// X.509 CRLs (RFC 5280 5) into an immutable model, extensions decoded once.
+import { createHash } from "node:crypto";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import {
+  CertificateList,
+  IssuingDistributionPoint,
+  AuthorityKeyIdentifier as AsnAki,
+  CRLReason,
+  CertificateIssuer,
+  InvalidityDate,
+  FreshestCRL,
+  Extension as AsnExtension,
+} from "@peculiar/asn1-x509";
+import { OID } from "./oids.js";
+import { MalformedError } from "./errors.js";
+import { bytesToBigInt, bytesToHex, checkOuterSequence, derIntegerToBigInt, inputToDers } from "./der.js";
+import { dnFromAsn, generalNameFromAsn, type DistinguishedName, type GeneralName } from "./name.js";
+import { algorithmId, type AlgorithmId, type AuthorityKeyId, type DistributionPoint, type DistributionPointName, type ReasonMask } from "./certificate.js";
+
+/** RFC 5280 5.3.1 CRLReason values. */
+export const REASON_NAMES = [
+  "unspecified",
+  "keyCompromise",
+  "cACompromise",
+  "affiliationChanged",
+  "superseded",
+  "cessationOfOperation",
+  "certificateHold",
+  "(unused 7)",
+  "removeFromCRL",
+  "privilegeWithdrawn",
+  "aACompromise",
+] as const;
+
+export interface CrlEntry {
+  readonly serial: string;
+  readonly revocationDate: Date;
+  /** CRLReason code; undefined when the entry has no reasonCode. */
+  readonly reason?: number;
+  readonly invalidityDate?: Date;
+  /** RFC 5280 5.3.3: the issuer of the revoked certificate (the CRL issuer unless an indirect CRL says otherwise). */
+  readonly certificateIssuer: readonly GeneralName[] | "crl-issuer";
+  readonly unknownCriticalExtensions: readonly string[];
+}
+
+export interface IssuingDistributionPointInfo {
+  readonly name?: DistributionPointName;
+  readonly onlyUserCerts: boolean;
+  readonly onlyCACerts: boolean;
+  readonly onlySomeReasons?: ReasonMask;
+  readonly indirectCRL: boolean;
+  readonly onlyAttributeCerts: boolean;
+}
+
+export interface Crl {
+  readonly der: Uint8Array;
+  readonly sha256: string;
+  readonly tbs: Uint8Array;
+  readonly signatureAlgorithm: AlgorithmId;
+  readonly tbsSignatureAlgorithm: AlgorithmId;
+  readonly signature: Uint8Array;
+  readonly version: number;
+  readonly issuer: DistinguishedName;
+  readonly thisUpdate: Date;
+  readonly nextUpdate?: Date;
+  readonly crlNumber?: bigint;
+  /** Present on a delta CRL (RFC 5280 5.2.4): the BaseCRLNumber. */
+  readonly deltaBase?: bigint;
+  readonly issuingDistributionPoint?: IssuingDistributionPointInfo;
+  readonly authorityKeyId?: AuthorityKeyId;
+  readonly freshestCrl?: readonly DistributionPoint[];
+  readonly unknownCriticalExtensions: readonly string[];
+  /** Entries in CRL order; indirect CRLs' certificateIssuer already carried forward (RFC 5280 5.3.3). */
+  readonly entries: readonly CrlEntry[];
+  /** Entries by serial, for lookup. */
+  readonly bySerial: ReadonlyMap<string, readonly CrlEntry[]>;
+  readonly what: string;
+}
+
+function bitStringMask(bs: { value: ArrayBuffer }): number {
+  const bytes = new Uint8Array(bs.value);
+  let mask = 0;
+  for (let i = 0; i < bytes.length && i < 4; i++) for (let b = 0; b < 8; b++) if (bytes[i]! & (0x80 >> b)) mask |= 1 << (i * 8 + b);
+  return mask;
+}
+
+function dpName(n: { fullName?: Iterable<Parameters<typeof generalNameFromAsn>[0]>; nameRelativeToCRLIssuer?: unknown } | undefined): DistributionPointName | undefined {
+  if (!n) return undefined;
+  if (n.fullName) return { fullName: [...n.fullName].map(generalNameFromAsn) };
+  if (n.nameRelativeToCRLIssuer) return { relativeName: dnFromAsn([n.nameRelativeToCRLIssuer] as never).rdns[0] ?? [] };
+  return undefined;
+}
+
+const KNOWN_CRL_EXTENSIONS = new Set<string>([
+  OID.authorityKeyIdentifier,
+  OID.issuerAltName,
+  OID.crlNumber,
+  OID.deltaCRLIndicator,
+  OID.issuingDistributionPoint,
+  OID.freshestCRL,
+  OID.authorityInfoAccess,
+]);
+
+const KNOWN_ENTRY_EXTENSIONS = new Set<string>([OID.crlReason, OID.invalidityDate, OID.certificateIssuer]);
+
+function uniqueExtensions(exts: readonly AsnExtension[], what: string): void {
+  const seen = new Set<string>();
+  for (const e of exts) {
+    if (seen.has(e.extnID)) throw new MalformedError("MALFORMED_CRL", `${what}: extension ${e.extnID} appears twice (RFC 5280 5.2)`);
+    seen.add(e.extnID);
+  }
+}
+
+/** Parses one DER CRL. Throws MalformedError (never anything else). */
+export function parseCrl(der: Uint8Array, what = "CRL"): Crl {
+  checkOuterSequence(der, "MALFORMED_CRL", what);
+  let asn: CertificateList & { tbsCertListRaw?: ArrayBuffer };
+  try {
+    asn = AsnConvert.parse(der, CertificateList) as CertificateList & { tbsCertListRaw?: ArrayBuffer };
+  } catch (e) {
+    throw new MalformedError("MALFORMED_CRL", `${what}: not an X.509 CRL: ${(e as Error).message}`);
+  }
+  try {
+    const tbs = asn.tbsCertList;
+    if (!asn.tbsCertListRaw) throw new Error("no raw TBS");
+    const exts = tbs.crlExtensions ?? [];
+    uniqueExtensions(exts, what);
+    let crlNumber: bigint | undefined;
+    let deltaBase: bigint | undefined;
+    let idp: IssuingDistributionPointInfo | undefined;
+    let aki: AuthorityKeyId | undefined;
+    let freshest: DistributionPoint[] | undefined;
+    const unknown: string[] = [];
+    for (const ext of exts) {
+      const v = ext.extnValue.buffer;
+      switch (ext.extnID) {
+        case OID.crlNumber:
+          crlNumber = derIntegerToBigInt(v, "MALFORMED_CRL", `${what} cRLNumber`);
+          break;
+        case OID.deltaCRLIndicator:
+          deltaBase = derIntegerToBigInt(v, "MALFORMED_CRL", `${what} deltaCRLIndicator`);
+          break;
+        case OID.issuingDistributionPoint: {
+          const p = AsnConvert.parse(v, IssuingDistributionPoint);
+          idp = Object.freeze({
+            name: dpName(p.distributionPoint),
+            onlyUserCerts: !!p.onlyContainsUserCerts,
+            onlyCACerts: !!p.onlyContainsCACerts,
+            onlySomeReasons: p.onlySomeReasons ? bitStringMask(p.onlySomeReasons) : undefined,
+            indirectCRL: !!p.indirectCRL,
+            onlyAttributeCerts: !!p.onlyContainsAttributeCerts,
+          });
+          break;
+        }
+        case OID.authorityKeyIdentifier: {
+          const a = AsnConvert.parse(v, AsnAki);
+          aki = {
+            keyId: a.keyIdentifier ? bytesToHex(a.keyIdentifier.buffer) : undefined,
+            issuer: a.authorityCertIssuer ? a.authorityCertIssuer.map(generalNameFromAsn) : undefined,
+            serial: a.authorityCertSerialNumber ? bytesToBigInt(a.authorityCertSerialNumber).toString(16) : undefined,
+          };
+          break;
+        }
+        case OID.freshestCRL:
+          freshest = [...AsnConvert.parse(v, FreshestCRL)].map((dp) => ({
+            name: dpName(dp.distributionPoint),
+            reasons: dp.reasons ? bitStringMask(dp.reasons) : undefined,
+            crlIssuer: dp.cRLIssuer ? dp.cRLIssuer.map(generalNameFromAsn) : undefined,
+          }));
+          break;
+        default:
+          if (ext.critical && !KNOWN_CRL_EXTENSIONS.has(ext.extnID)) unknown.push(ext.extnID);
+      }
+    }
+    const entries: CrlEntry[] = [];
+    const bySerial = new Map<string, CrlEntry[]>();
+    let currentIssuer: readonly GeneralName[] | "crl-issuer" = "crl-issuer";
+    for (const rc of tbs.revokedCertificates ?? []) {
+      const eexts = rc.crlEntryExtensions ?? [];
+      uniqueExtensions(eexts, `${what} entry`);
+      let reason: number | undefined;
+      let invalidityDate: Date | undefined;
+      const eunknown: string[] = [];
+      for (const ext of eexts) {
+        const v = ext.extnValue.buffer;
+        switch (ext.extnID) {
+          case OID.crlReason:
+            reason = AsnConvert.parse(v, CRLReason).reason as number;
+            break;
+          case OID.invalidityDate:
+            invalidityDate = AsnConvert.parse(v, InvalidityDate).value;
+            break;
+          case OID.certificateIssuer:
+            // RFC 5280 5.3.3: applies to this entry and every following one until the next certificateIssuer.
+            currentIssuer = [...AsnConvert.parse(v, CertificateIssuer)].map(generalNameFromAsn);
+            break;
+          default:
+            if (ext.critical && !KNOWN_ENTRY_EXTENSIONS.has(ext.extnID)) eunknown.push(ext.extnID);
+        }
+      }
+      const entry: CrlEntry = Object.freeze({
+        serial: bytesToBigInt(rc.userCertificate).toString(16),
+        revocationDate: rc.revocationDate.getTime(),
+        reason,
+        invalidityDate,
+        certificateIssuer: currentIssuer,
+        unknownCriticalExtensions: Object.freeze(eunknown),
+      });
+      entries.push(entry);
+      const list = bySerial.get(entry.serial);
+      if (list) list.push(entry);
+      else bySerial.set(entry.serial, [entry]);
+    }
+    const thisUpdate = tbs.thisUpdate.getTime();
+    const nextUpdate = tbs.nextUpdate?.getTime();
+    if (isNaN(thisUpdate.getTime()) || (nextUpdate && isNaN(nextUpdate.getTime()))) throw new Error("bad thisUpdate/nextUpdate");
+    return Object.freeze({
+      der,
+      sha256: createHash("sha256").update(der).digest("hex"),
+      tbs: new Uint8Array(asn.tbsCertListRaw),
+      signatureAlgorithm: algorithmId(asn.signatureAlgorithm),
+      tbsSignatureAlgorithm: algorithmId(tbs.signature),
+      signature: new Uint8Array(asn.signature),
+      version: (tbs.version ?? 0) + 1,
+      issuer: dnFromAsn(tbs.issuer),
+      thisUpdate,
+      nextUpdate,
+      crlNumber,
+      deltaBase,
+      issuingDistributionPoint: idp,
+      authorityKeyId: aki,
+      freshestCrl: freshest,
+      unknownCriticalExtensions: Object.freeze(unknown),
+      entries: Object.freeze(entries),
+      bySerial,
+      what,
+    });
+  } catch (e) {
+    if (e instanceof MalformedError) throw e;
+    throw new MalformedError("MALFORMED_CRL", `${what}: ${(e as Error).message}`);
+  }
+}
+
+/** Parses DER or PEM input holding one or more CRLs. */
+export function parseCrls(input: Uint8Array | string, what: string): Crl[] {
+  const ders = inputToDers(input, ["X509 CRL", "CRL"], "MALFORMED_CRL", what);
+  return ders.map((d, i) => parseCrl(d, ders.length > 1 ? `${what}#${i}` : what));
+}
