@@ -1,0 +1,102 @@
+// Checks the types of `verify` options (the only case where `verify` throws) and
+// turns them into the settings of one call, defaults applied.
+import { OID } from "../parsing/oids.js";
+import type { BudgetLimits } from "../build/budget.js";
+import type { PolicyInputs } from "../validate/path-validator.js";
+import type { Input, RevocationMode, VerifyOptions } from "./types.js";
+
+export interface CallSettings {
+  readonly target: Input;
+  readonly intermediates: readonly Input[];
+  readonly trustAnchors: readonly Input[];
+  readonly enforceAnchorConstraints: boolean;
+  readonly time: Date;
+  readonly policy: PolicyInputs;
+  readonly crls: readonly Input[];
+  readonly ocspResponses: readonly Uint8Array[];
+  readonly revocationMode: RevocationMode;
+  readonly fetch: boolean;
+  readonly extendedKeyUsage: readonly string[];
+  readonly limits: Partial<BudgetLimits>;
+}
+
+const OID_RE = /^[0-2](\.(0|[1-9][0-9]*))+$/;
+
+function isInput(x: unknown): x is Input {
+  return typeof x === "string" || x instanceof Uint8Array;
+}
+
+function inputs(x: unknown, name: string): Input[] {
+  if (x === undefined) return [];
+  if (!Array.isArray(x) || !x.every(isInput)) throw new TypeError(`${name} must be an array of Uint8Array (DER) or string (PEM)`);
+  return x;
+}
+
+function bool(x: unknown, name: string): boolean {
+  if (x === undefined) return false;
+  if (typeof x !== "boolean") throw new TypeError(`${name} must be a boolean`);
+  return x;
+}
+
+function oids(x: unknown, name: string, dflt: string[]): string[] {
+  if (x === undefined) return dflt;
+  if (!Array.isArray(x) || !x.every((o) => typeof o === "string" && OID_RE.test(o))) throw new TypeError(`${name} must be an array of dotted OID strings`);
+  return x;
+}
+
+function positive(x: unknown, name: string): number | undefined {
+  if (x === undefined) return undefined;
+  if (typeof x !== "number" || !Number.isFinite(x) || x <= 0) throw new TypeError(`${name} must be a positive number`);
+  return x;
+}
+
+function object(x: unknown, name: string): Record<string, unknown> {
+  if (x === undefined) return {};
+  if (typeof x !== "object" || x === null || Array.isArray(x)) throw new TypeError(`${name} must be an object`);
+  return x as Record<string, unknown>;
+}
+
+export function coerceOptions(o: VerifyOptions): CallSettings {
+  if (typeof o !== "object" || o === null) throw new TypeError("verify options must be an object");
+  if (!isInput(o.target)) throw new TypeError("target must be a Uint8Array (DER) or a string (PEM)");
+  let time: Date;
+  if (o.time === undefined) time = new Date();
+  else if (o.time instanceof Date) time = o.time;
+  else if (typeof o.time === "string") time = new Date(o.time);
+  else throw new TypeError("time must be a Date or an ISO 8601 string");
+  if (isNaN(time.getTime())) throw new TypeError("time is not a valid date");
+
+  const p = object(o.policy, "policy");
+  const pick = (a: string, b: string) => (p[a] !== undefined ? bool(p[a], `policy.${a}`) : bool(p[b], `policy.${b}`));
+  const rev = object(o.revocation, "revocation");
+  const mode = rev.mode ?? "none";
+  if (mode !== "none" && mode !== "soft" && mode !== "hard") throw new TypeError('revocation.mode must be "none", "soft" or "hard"');
+  const ocsp = rev.ocspResponses ?? [];
+  if (!Array.isArray(ocsp) || !ocsp.every((x) => x instanceof Uint8Array)) throw new TypeError("revocation.ocspResponses must be an array of Uint8Array");
+  const l = object(o.limits, "limits");
+  const limits: Partial<BudgetLimits> = {};
+  for (const k of ["maxDepth", "maxSignatureChecks", "maxCandidatePaths", "timeoutMs"] as const) {
+    const v = positive(l[k], `limits.${k}`);
+    if (v !== undefined) limits[k] = v;
+  }
+  const trustAnchors = inputs(o.trustAnchors, "trustAnchors");
+  return {
+    target: o.target,
+    intermediates: inputs(o.intermediates, "intermediates"),
+    trustAnchors,
+    enforceAnchorConstraints: bool(o.enforceAnchorConstraints, "enforceAnchorConstraints"),
+    time,
+    policy: {
+      initialPolicySet: oids(p.initialPolicySet, "policy.initialPolicySet", [OID.anyPolicy]),
+      explicitPolicy: pick("explicitPolicy", "initialExplicitPolicy"),
+      policyMappingInhibit: pick("policyMappingInhibit", "initialPolicyMappingInhibit"),
+      anyPolicyInhibit: pick("anyPolicyInhibit", "initialInhibitAnyPolicy"),
+    },
+    crls: inputs(rev.crls, "revocation.crls"),
+    ocspResponses: ocsp as Uint8Array[],
+    revocationMode: mode,
+    fetch: bool(rev.fetch, "revocation.fetch"),
+    extendedKeyUsage: oids(o.extendedKeyUsage, "extendedKeyUsage", []),
+    limits,
+  };
+}

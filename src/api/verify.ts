@@ -1,0 +1,297 @@
+// The library door of the contract: `verify(options)`. It parses the inputs once,
+// then lets the path builder propose candidates, validates each (RFC 5280 6.1),
+// checks revocation (RFC 5280 6.3), and backtracks until one passes or the budget ends.
+import type { Certificate } from "../parsing/certificate.js";
+import { certLabel, parseCertificates } from "../parsing/certificate.js";
+import { parseCrls, type Crl } from "../parsing/crl.js";
+import { MalformedError } from "../parsing/errors.js";
+import { KU } from "../parsing/certificate.js";
+import { effectiveKey, needsInheritedParams, type VerificationKey } from "../crypto/verifier.js";
+import { MemoryIssuerSource } from "../stores/issuer-source.js";
+import { anchorFromCertificate, TrustAnchorStore, type TrustAnchor } from "../stores/trust-anchors.js";
+import { Budget, asBudgetError, type BudgetExceededError } from "../build/budget.js";
+import { PathBuilder, type CandidatePath } from "../build/path-builder.js";
+import { validatePath, DEFAULT_POLICY_INPUTS, type PathFailure, type PolicyInputs } from "../validate/path-validator.js";
+import { crlStatus, type CrlContext, type CrlSigner } from "../revocation/crl-status.js";
+import { coerceOptions, type CallSettings } from "./options.js";
+import type { CandidateReport, CertificateStatus, Input, VerifyError, VerifyOptions, VerifyResult } from "./types.js";
+
+/** How deep CRL-signer paths may nest (a CRL signer whose CRL has its own signer, ...). */
+const MAX_CRL_SIGNER_DEPTH = 3;
+
+interface Tried {
+  readonly cand: CandidatePath;
+  readonly failure: PathFailure;
+}
+
+/** State shared by the main path search and the CRL-signer searches of one call. */
+class Call {
+  readonly bag: MemoryIssuerSource;
+  private readonly signerCache = new Map<string, CrlSigner | null>();
+  /** Certificates whose status is being determined up the stack (RFC 4158 8.2 loop guard). */
+  private readonly inProgress = new Set<string>();
+
+  constructor(
+    readonly s: CallSettings,
+    readonly crls: readonly Crl[],
+    intermediates: readonly Certificate[],
+    readonly budget: Budget,
+  ) {
+    this.bag = new MemoryIssuerSource(intermediates);
+  }
+
+  /** Searches paths for `target` to `anchors`; returns the first that validates, plus what failed. */
+  search(target: Certificate, anchors: TrustAnchorStore, policy: PolicyInputs, eku: readonly string[], depth: number) {
+    const builder = new PathBuilder({ target, sources: [this.bag], anchors, time: this.s.time, budget: this.budget });
+    const tried: Tried[] = [];
+    const statuses: CertificateStatus[] = [];
+    const warnings: string[] = [];
+    for (const cand of builder.paths()) {
+      const out = validatePath({
+        certs: cand.certs,
+        anchor: cand.anchor,
+        time: this.s.time,
+        policy,
+        extendedKeyUsage: eku,
+        enforceAnchorConstraints: this.s.enforceAnchorConstraints,
+        verifier: this.budget.verifier,
+      });
+      if (!out.ok) {
+        tried.push({ cand, failure: out.failure! });
+        continue;
+      }
+      const rev = this.revocation(cand, out.issuerKeys, depth);
+      if (rev.failure) {
+        tried.push({ cand, failure: rev.failure });
+        continue;
+      }
+      statuses.push(...rev.statuses);
+      warnings.push(...rev.warnings);
+      return { found: { cand, policies: out.policies, statuses, warnings }, tried, builder };
+    }
+    return { found: undefined, tried, builder };
+  }
+
+  /** RFC 5280 6.1.3 (a)(3): the status of every certificate on a validated path. */
+  private revocation(cand: CandidatePath, issuerKeys: readonly VerificationKey[], depth: number) {
+    const statuses: CertificateStatus[] = [];
+    const warnings: string[] = [];
+    const mode = this.s.revocationMode;
+    if (mode === "none") return { statuses, warnings };
+    const certs = cand.certs;
+    const ctx: CrlContext = {
+      crls: this.crls,
+      time: this.s.time,
+      verifier: this.budget.verifier,
+      findSigner: (crl) => this.findCrlSigner(crl, cand.anchor, depth),
+    };
+    // From the anchor down, so the first failure reported is the one nearest the anchor.
+    for (let k = certs.length - 1; k >= 0; k--) {
+      const cert = certs[k]!;
+      this.inProgress.add(cert.sha256);
+      let ans;
+      try {
+        ans = crlStatus({ cert, issuerKey: issuerKeys[k]!, issuerCert: certs[k + 1] ?? cand.anchor.cert }, ctx);
+      } finally {
+        this.inProgress.delete(cert.sha256);
+      }
+      statuses.push({ certIndex: k, status: ans.status, source: ans.source, revocationTime: ans.revocationTime, reason: ans.reason });
+      const who = `certificate #${k} (${certLabel(cert)})`;
+      if (ans.status === "revoked") {
+        return {
+          statuses,
+          warnings,
+          failure: { code: "REVOKED" as const, certIndex: k, message: `${who}: revoked at ${ans.revocationTime?.toISOString()} (${ans.reason}) per ${ans.source} (RFC 5280 6.3.3 (j))` },
+        };
+      }
+      if (ans.status === "unknown") {
+        if (mode === "hard")
+          return { statuses, warnings, failure: { code: "REVOCATION_UNKNOWN" as const, certIndex: k, message: `${who}: revocation status undetermined: ${ans.source} (RFC 5280 6.3.3 (k))` } };
+        warnings.push(`${who}: revocation status unknown (soft mode passes it): ${ans.source}`);
+      }
+    }
+    statuses.reverse();
+    return { statuses, warnings };
+  }
+
+  /**
+   * RFC 5280 6.3.3 (f): a certificate of the CRL issuer that signed `crl`, validated on a
+   * path to the same trust anchor, with its own status checked in turn.
+   */
+  private findCrlSigner(crl: Crl, anchor: TrustAnchor, depth: number): CrlSigner | undefined {
+    const cacheKey = `${crl.sha256}|${anchor.label}`;
+    const cached = this.signerCache.get(cacheKey);
+    if (cached !== undefined) return cached ?? undefined;
+    let found: CrlSigner | undefined;
+    let skippedInProgress = false;
+    // The anchor itself, when it is named as the CRL issuer.
+    if (anchor.subject.key === crl.issuer.key && this.budget.verifier.verify(crl.tbs, crl.signatureAlgorithm, crl.signature, anchor.publicKey).ok) {
+      const ku = anchor.cert?.keyUsage;
+      if (ku === undefined || ku & (1 << KU.cRLSign)) found = { key: anchor.publicKey, label: `trust anchor ${anchor.subject.text}` };
+    }
+    if (!found && depth < MAX_CRL_SIGNER_DEPTH) {
+      const akid = crl.authorityKeyId?.keyId;
+      const candidates = [...this.bag.findBySubject(crl.issuer)].sort(
+        (a, b) => Number(!!akid && b.subjectKeyId === akid) - Number(!!akid && a.subjectKeyId === akid),
+      );
+      for (const c of candidates) {
+        if (c.keyUsage !== undefined && !(c.keyUsage & (1 << KU.cRLSign))) continue;
+        if (this.inProgress.has(c.sha256)) {
+          // The CRL covers its own signer (an indirect CRL issuer listing its own
+          // certificate, PKITS 4.14.30): the signer's path is being validated further up
+          // the stack, so its key is accepted here and its entry on this CRL still counts.
+          skippedInProgress = true;
+          if (!needsInheritedParams(c.publicKey) && this.budget.verifier.verify(crl.tbs, crl.signatureAlgorithm, crl.signature, c.publicKey).ok) {
+            found = { key: c.publicKey, label: `${certLabel(c)} (signer of a CRL covering itself)` };
+            break;
+          }
+          continue;
+        }
+        // Cheap test first: does this key sign the CRL at all? (DSA keys needing inherited
+        // parameters can only be tried once their path is known.)
+        if (!needsInheritedParams(c.publicKey) && !this.budget.verifier.verify(crl.tbs, crl.signatureAlgorithm, crl.signature, c.publicKey).ok) continue;
+        this.inProgress.add(c.sha256);
+        let r;
+        try {
+          r = this.search(c, new TrustAnchorStore([anchor]), DEFAULT_POLICY_INPUTS, [], depth + 1);
+        } finally {
+          this.inProgress.delete(c.sha256);
+        }
+        if (!r.found) continue;
+        const key = targetKey(r.found.cand);
+        if (this.budget.verifier.verify(crl.tbs, crl.signatureAlgorithm, crl.signature, key).ok) {
+          found = { key, label: `${certLabel(c)} (validated CRL signer)` };
+          break;
+        }
+      }
+    }
+    // An answer shaped by the loop guard holds only for this point of the recursion.
+    if (!skippedInProgress) this.signerCache.set(cacheKey, found ?? null);
+    return found;
+  }
+
+}
+
+/** The target's working key on a validated path (DSA parameters inherited down the path). */
+function targetKey(cand: CandidatePath): VerificationKey {
+  let key: VerificationKey = cand.anchor.publicKey;
+  for (let i = cand.certs.length - 1; i >= 0; i--) key = effectiveKey(cand.certs[i]!.publicKey, key);
+  return key;
+}
+
+function pathEntries(certs: readonly Certificate[], anchor?: TrustAnchor) {
+  const out = certs.map((c) => ({ subject: c.subject.text, der: c.der }));
+  if (anchor) out.push({ subject: anchor.subject.text, der: anchor.cert?.der ?? new Uint8Array() });
+  return out;
+}
+
+function candidateReport(t: Tried): CandidateReport {
+  return { path: [...t.cand.certs.map((c) => c.subject.text), t.cand.anchor.subject.text], error: t.failure };
+}
+
+/** The failure that got furthest: the one nearest the target, then the shorter path. */
+function bestFailure(tried: readonly Tried[]): Tried | undefined {
+  return [...tried].sort((a, b) => a.failure.certIndex - b.failure.certIndex || a.cand.certs.length - b.cand.certs.length)[0];
+}
+
+function invalid(error: VerifyError, extra: Partial<VerifyResult> = {}): VerifyResult {
+  return { valid: false, path: [], policies: [], error, ...extra };
+}
+
+function parseAll<T>(inputs: readonly Input[], what: string, parse: (i: Input, label: string) => T[]): T[] {
+  return inputs.flatMap((input, i) => parse(input, `${what}[${i}]`));
+}
+
+/**
+ * Validates `options.target` against `options.trustAnchors` (contract.md).
+ * Throws only for options of the wrong type; bad certificates, CRLs and
+ * OCSP responses give `valid: false` with a `MALFORMED_*` code.
+ */
+export async function verify(options: VerifyOptions): Promise<VerifyResult> {
+  const s = coerceOptions(options);
+  return verifySync(s);
+}
+
+function verifySync(s: CallSettings): VerifyResult {
+  // Online revocation and OCSP come with a later version; say so rather than pass silently.
+  if (s.fetch) return invalid({ code: "UNSUPPORTED", message: "revocation.fetch is not supported in this version" });
+  if (s.ocspResponses.length)
+    return invalid({ code: "UNSUPPORTED", message: "revocation.ocspResponses (OCSP) is not supported in this version" });
+
+  let target: Certificate;
+  let intermediates: Certificate[];
+  let anchorCerts: Certificate[];
+  let crls: Crl[];
+  try {
+    const t = parseCertificates(s.target, "target");
+    if (t.length !== 1) return invalid({ code: "MALFORMED_INPUT", message: `target: holds ${t.length} certificates, expected one`, certIndex: 0 });
+    target = t[0]!;
+  } catch (e) {
+    if (e instanceof MalformedError) return invalid({ code: e.code, message: e.message, certIndex: 0 });
+    throw e;
+  }
+  try {
+    intermediates = parseAll(s.intermediates, "intermediates", parseCertificates);
+    anchorCerts = parseAll(s.trustAnchors, "trustAnchors", parseCertificates);
+    crls = parseAll(s.crls, "revocation.crls", parseCrls);
+  } catch (e) {
+    if (e instanceof MalformedError) return invalid({ code: e.code, message: e.message });
+    throw e;
+  }
+  if (anchorCerts.length === 0) return invalid({ code: "NO_PATH", message: "no trust anchor was given" });
+  const anchors = new TrustAnchorStore(anchorCerts.map((c, i) => anchorFromCertificate(c, `trustAnchors[${i}]`)));
+
+  const budget = new Budget(s.limits);
+  const call = new Call(s, crls, intermediates, budget);
+  let r: ReturnType<Call["search"]> | undefined;
+  let budgetError: BudgetExceededError | undefined;
+  try {
+    r = call.search(target, anchors, s.policy, s.extendedKeyUsage, 0);
+  } catch (e) {
+    budgetError = asBudgetError(e);
+    if (!budgetError) throw e;
+  }
+  const spent = budget.spent();
+  if (r?.found) {
+    const f = r.found;
+    return {
+      valid: true,
+      path: pathEntries(f.cand.certs, f.cand.anchor),
+      policies: [...f.policies],
+      candidates: r.tried.map(candidateReport),
+      spent,
+      revocation: s.revocationMode === "none" ? undefined : f.statuses,
+      warnings: f.warnings,
+    };
+  }
+  const tried = r?.tried ?? [];
+  const best = bestFailure(tried);
+  const candidates = [...(best ? [best] : []), ...tried.filter((t) => t !== best)].map(candidateReport);
+  if (budgetError) {
+    return invalid(
+      { code: "BUDGET_EXCEEDED", message: `${budgetError.message}; ${tried.length} candidate path(s) failed before it${best ? `, the best with ${best.failure.code}` : ""}` },
+      { path: best ? pathEntries(best.cand.certs, best.cand.anchor) : [], candidates, spent },
+    );
+  }
+  if (best) return invalid(best.failure, { path: pathEntries(best.cand.certs, best.cand.anchor), candidates, spent });
+  // No complete candidate: report the deepest branch cut for a bad signature, if any.
+  const dead = [...(r?.builder.deadEnds ?? [])].sort((a, b) => b.certs.length - a.certs.length)[0];
+  if (dead) {
+    const k = dead.certs.length - 1;
+    return invalid(
+      {
+        code: dead.code,
+        certIndex: k,
+        message: `certificate #${k} (${certLabel(dead.certs[k]!)}): ${dead.message} with the key of ${dead.issuerLabel}, the only issuer found by name (RFC 5280 6.1.3 (a)(1))`,
+      },
+      { path: pathEntries(dead.certs), candidates, spent },
+    );
+  }
+  if (budget.depthCut)
+    return invalid({ code: "BUDGET_EXCEEDED", message: `no path within maxDepth ${budget.limits.maxDepth}` }, { candidates, spent });
+  return invalid(
+    { code: "NO_PATH", message: `no issuer chain from "${target.subject.text || target.serial}" (issuer "${target.issuer.text}") to any trust anchor` },
+    { candidates, spent },
+  );
+}
+

@@ -1,0 +1,84 @@
+// One budget object per call (RFC 4158 8.1: cap the resources a path search may use).
+// Readable limits in the style of Go's verify.go: each is a plain number with a default.
+import { NodeSignatureVerifier, SignatureBudgetError } from "../crypto/verifier.js";
+
+export interface BudgetLimits {
+  /** Most certificates in a path below the anchor; deeper branches are cut (not an error unless no path is found). */
+  maxDepth: number;
+  /** Most signature computations in the call (cache hits are free). */
+  maxSignatureChecks: number;
+  /** Most complete candidate paths handed to validation. */
+  maxCandidatePaths: number;
+  /** Wall-clock bound for the call. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<BudgetLimits> = Object.freeze({
+  maxDepth: 12,
+  maxSignatureChecks: 2000,
+  maxCandidatePaths: 200,
+  timeoutMs: 10_000,
+});
+
+export type BudgetKind = keyof BudgetLimits;
+
+export class BudgetExceededError extends Error {
+  constructor(
+    readonly kind: BudgetKind,
+    readonly limit: number,
+  ) {
+    super(`path building stopped: ${kind} budget of ${limit} reached`);
+    this.name = "BudgetExceededError";
+  }
+}
+
+/** Tracks what a call has spent; the verifier inside it counts signature checks. */
+export class Budget {
+  readonly limits: BudgetLimits;
+  readonly verifier: NodeSignatureVerifier;
+  private readonly started = performance.now();
+  candidatePaths = 0;
+  maxDepthReached = 0;
+  /** A branch was cut at maxDepth. */
+  depthCut = false;
+
+  constructor(limits: Partial<BudgetLimits> = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.verifier = new NodeSignatureVerifier(this.limits.maxSignatureChecks);
+  }
+
+  elapsedMs(): number {
+    return performance.now() - this.started;
+  }
+
+  /** Throws when the time budget is spent. Cheap enough to call at every step. */
+  checkTime(): void {
+    if (this.elapsedMs() > this.limits.timeoutMs) throw new BudgetExceededError("timeoutMs", this.limits.timeoutMs);
+  }
+
+  /** Counts one more complete candidate path. */
+  takeCandidate(): void {
+    if (this.candidatePaths >= this.limits.maxCandidatePaths) throw new BudgetExceededError("maxCandidatePaths", this.limits.maxCandidatePaths);
+    this.candidatePaths++;
+  }
+
+  noteDepth(d: number): void {
+    if (d > this.maxDepthReached) this.maxDepthReached = d;
+  }
+
+  spent(): { signatureChecks: number; candidatePaths: number; maxDepthReached: number; elapsedMs: number } {
+    return {
+      signatureChecks: this.verifier.checks,
+      candidatePaths: this.candidatePaths,
+      maxDepthReached: this.maxDepthReached,
+      elapsedMs: Math.round(this.elapsedMs() * 10) / 10,
+    };
+  }
+}
+
+/** Maps the verifier's own budget error onto the call's budget error. */
+export function asBudgetError(e: unknown): BudgetExceededError | undefined {
+  if (e instanceof BudgetExceededError) return e;
+  if (e instanceof SignatureBudgetError) return new BudgetExceededError("maxSignatureChecks", e.limit);
+  return undefined;
+}

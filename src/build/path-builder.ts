@@ -1,0 +1,141 @@
+// Forward path building (RFC 4158): from the target towards the trust anchors,
+// proposing complete candidate paths in priority order. Building is separate from
+// validating: the caller validates each candidate and asks for the next one on
+// failure, so the search backtracks instead of stopping at the first candidate.
+import type { Certificate } from "../parsing/certificate.js";
+import { KU } from "../parsing/certificate.js";
+import { generalNameText } from "../parsing/name.js";
+import { needsInheritedParams, type SignatureOutcome } from "../crypto/verifier.js";
+import type { IssuerSource } from "../stores/issuer-source.js";
+import type { TrustAnchor, TrustAnchorStore } from "../stores/trust-anchors.js";
+import type { Budget } from "./budget.js";
+
+export interface CandidatePath {
+  /** Target first, then each issuer; the anchor is not included. */
+  readonly certs: readonly Certificate[];
+  readonly anchor: TrustAnchor;
+}
+
+/** A branch the builder abandoned before it became a complete path, and why. */
+export interface DeadEnd {
+  /** The partial path, target first, whose last certificate could not be extended by `issuer`. */
+  readonly certs: readonly Certificate[];
+  readonly issuerLabel: string;
+  readonly code: "INVALID_SIGNATURE" | "UNSUPPORTED_ALGORITHM" | "WEAK_KEY";
+  readonly message: string;
+}
+
+export interface PathBuilderOptions {
+  target: Certificate;
+  sources: readonly IssuerSource[];
+  anchors: TrustAnchorStore;
+  time: Date;
+  budget: Budget;
+}
+
+/**
+ * Loop identity (RFC 4158 2.4.2, 5.2): subject name + subjectAltName + public key.
+ * A rolled-over key or a renamed CA is a different node; a mutual cross-certificate
+ * pair leads back to the same node and is cut.
+ */
+const identities = new WeakMap<Certificate, string>();
+export function nodeIdentity(c: Certificate): string {
+  let id = identities.get(c);
+  if (id === undefined) {
+    const san = (c.subjectAltName ?? []).map(generalNameText).sort().join("|");
+    id = `${c.subject.key}#${san}#${Buffer.from(c.publicKey.spki).toString("base64")}`;
+    identities.set(c, id);
+  }
+  return id;
+}
+
+export class PathBuilder {
+  readonly deadEnds: DeadEnd[] = [];
+
+  constructor(private readonly o: PathBuilderOptions) {}
+
+  /** Complete candidate paths, best first. Throws BudgetExceededError / SignatureBudgetError. */
+  *paths(): Generator<CandidatePath> {
+    const path = [this.o.target];
+    yield* this.extend(path, new Set([nodeIdentity(this.o.target)]));
+  }
+
+  private *extend(path: Certificate[], onPath: Set<string>): Generator<CandidatePath> {
+    const { budget, anchors } = this.o;
+    budget.checkTime();
+    budget.noteDepth(path.length);
+    const child = path[path.length - 1]!;
+
+    // An anchor that names the child's issuer ends a candidate path.
+    for (const anchor of this.rankAnchors(child, anchors.findBySubject(child.issuer))) {
+      if (!this.signatureFits(path, child, anchor.publicKey, anchor.label)) continue;
+      budget.takeCandidate();
+      yield { certs: [...path], anchor };
+      budget.checkTime();
+    }
+
+    if (path.length >= budget.limits.maxDepth) {
+      budget.depthCut = true;
+      return;
+    }
+    for (const issuer of this.rankIssuers(child, onPath)) {
+      if (!this.signatureFits(path, child, issuer.publicKey, issuer.subject.text)) continue;
+      const id = nodeIdentity(issuer);
+      path.push(issuer);
+      onPath.add(id);
+      yield* this.extend(path, onPath);
+      onPath.delete(id);
+      path.pop();
+    }
+  }
+
+  /**
+   * Checks the child's signature with a candidate issuer key now, so a decoy issuer with
+   * the right name and the wrong key is cut at once. A DSA key whose parameters would be
+   * inherited cannot be checked yet; validation checks it once the path is complete.
+   */
+  private signatureFits(path: Certificate[], child: Certificate, key: Certificate["publicKey"], label: string): boolean {
+    if (needsInheritedParams(key)) return true;
+    const r: SignatureOutcome = this.o.budget.verifier.verify(child.tbs, child.signatureAlgorithm, child.signature, key);
+    if (r.ok) return true;
+    this.deadEnds.push({ certs: [...path], issuerLabel: label, code: r.code, message: r.message });
+    return false;
+  }
+
+  private rankAnchors(child: Certificate, list: readonly TrustAnchor[]): TrustAnchor[] {
+    const akid = child.authorityKeyId?.keyId;
+    // RFC 4158 3.5.12: a key identifier match goes first; a mismatch is only demoted.
+    const score = (a: TrustAnchor) => (akid && a.subjectKeyId ? (a.subjectKeyId === akid ? 1 : -1) : 0);
+    return [...list].sort((a, b) => score(b) - score(a));
+  }
+
+  /** Candidate issuers from every source, deduplicated, loops removed, in RFC 4158 3.5 priority order. */
+  private rankIssuers(child: Certificate, onPath: Set<string>): Certificate[] {
+    const seen = new Set<string>();
+    const out: { c: Certificate; s: number; i: number }[] = [];
+    const t = this.o.time.getTime();
+    const akid = child.authorityKeyId?.keyId;
+    for (const src of this.o.sources) {
+      for (const c of src.findBySubject(child.issuer)) {
+        if (seen.has(c.sha256) || onPath.has(nodeIdentity(c))) continue;
+        seen.add(c.sha256);
+        let s = 0;
+        // RFC 4158 3.5.12: authority/subject key identifier match.
+        if (akid && c.subjectKeyId) s += c.subjectKeyId === akid ? 8 : -8;
+        // RFC 4158 3.5.1, 3.5.3: a CA that may sign certificates. Others are kept, last,
+        // so a path that fails for that reason can still be reported.
+        if (c.basicConstraints?.cA) s += 4;
+        else s -= 32;
+        if (c.keyUsage !== undefined && !(c.keyUsage & (1 << KU.keyCertSign))) s -= 32;
+        // RFC 4158 3.5.4: valid at the validation time.
+        if (c.notBefore.getTime() <= t && t <= c.notAfter.getTime()) s += 2;
+        else s -= 4;
+        // RFC 4158 3.5.8 (shorter distance): a certificate whose issuer is an anchor.
+        if (this.o.anchors.findBySubject(c.issuer).length) s += 1;
+        out.push({ c, s, i: out.length });
+      }
+    }
+    out.sort((a, b) => b.s - a.s || a.i - b.i);
+    return out.map((x) => x.c);
+  }
+}

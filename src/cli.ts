@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// The `certpath` executable: a thin shell over the library; the logic is in src/cli/.
+import { verify } from "./index.js";
+import { processIo } from "./cli/common.js";
+import { main } from "./cli/main.js";
+
+main(process.argv.slice(2), { verify, io: processIo }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`certpath: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exitCode = 3;
+  },
+);

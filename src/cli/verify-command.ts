@@ -1,0 +1,264 @@
+// `certpath verify`: files and flags in, one `verify` call, a report out (contract.md, "CLI").
+
+import { createHash } from "node:crypto";
+import type { Input, VerifyOptions, VerifyResult, RevocationOptions, PolicyOptions, Limits } from "../api/types.js";
+import { formatOptions, isOid, parseArgs, parseIsoTime, parsePositiveInt, UsageError, type OptionSpec, type ParsedArgs } from "./args.js";
+import { EXIT, type CliDeps } from "./common.js";
+import { FileError, readInputs, readOcspInputs, type ReadFile } from "./inputs.js";
+
+export const VERIFY_OPTIONS: readonly OptionSpec[] = [
+  { name: "anchor", kind: "list", valueName: "FILE", help: "trust anchor certificate(s), DER or PEM (required, repeatable)" },
+  { name: "untrusted", kind: "list", valueName: "FILE", help: "untrusted intermediate certificate(s), any order" },
+  { name: "crl", kind: "list", valueName: "FILE", help: "CRL(s), DER or PEM" },
+  { name: "ocsp-response", kind: "list", valueName: "FILE", help: "DER OCSP response(s) (UNSUPPORTED in this version)" },
+  { name: "revocation", kind: "value", choices: ["none", "soft", "hard"], help: "revocation checking mode (library default: none)" },
+  { name: "fetch", kind: "flag", help: "fetch CRLs / OCSP online (UNSUPPORTED in this version)" },
+  { name: "at", kind: "value", valueName: "ISO8601", help: "validation time, e.g. 2011-04-15T00:00:00Z (default: now; no zone = UTC)" },
+  { name: "policy", kind: "list", valueName: "OID", help: "initial policy set (repeatable or comma-separated; default anyPolicy)" },
+  { name: "explicit-policy", kind: "flag", help: "initial-explicit-policy" },
+  { name: "inhibit-mapping", kind: "flag", help: "initial-policy-mapping-inhibit" },
+  { name: "inhibit-any", kind: "flag", help: "initial-any-policy-inhibit" },
+  { name: "eku", kind: "list", valueName: "OID", help: "extended key usage the target must allow (OID or serverAuth, clientAuth, ...)" },
+  { name: "enforce-anchor-constraints", kind: "flag", help: "apply the anchor certificate's own constraints (RFC 5937)" },
+  { name: "max-depth", kind: "value", valueName: "N", help: "limit: most certificates in a path, anchor excluded" },
+  { name: "max-signature-checks", kind: "value", valueName: "N", help: "limit: most signature verifications" },
+  { name: "max-candidate-paths", kind: "value", valueName: "N", help: "limit: most candidate paths validated" },
+  { name: "timeout-ms", kind: "value", valueName: "N", help: "limit: wall-clock milliseconds" },
+  { name: "json", kind: "flag", help: 'print one JSON object {"valid","path":[{"subject","sha256"}],"policies","error"}' },
+  { name: "help", kind: "flag", short: "h", help: "show this help" },
+];
+
+export const VERIFY_USAGE = `Usage: certpath verify TARGET --anchor FILE [--anchor FILE ...]
+  [--untrusted FILE ...] [--crl FILE ...] [--ocsp-response FILE ...]
+  [--revocation none|soft|hard] [--fetch]
+  [--at ISO8601] [--policy OID ...] [--explicit-policy]
+  [--inhibit-mapping] [--inhibit-any] [--eku OID ...]
+  [--enforce-anchor-constraints] [--json]`;
+
+export function verifyHelp(): string {
+  return `${VERIFY_USAGE}
+
+Validates the certificate in TARGET (RFC 5280): builds a path through the --untrusted
+certificates to one of the --anchor certificates and validates it at --at.
+Each FILE may be DER or PEM; a PEM file may hold several certificates or CRLs. If TARGET
+is a PEM file with several certificates, the first is the target and the others are
+added to the untrusted certificates.
+
+Options:
+${formatOptions(VERIFY_OPTIONS)}
+
+Exit status: 0 valid, 1 invalid, 2 usage error or unreadable file, 3 internal error.
+`;
+}
+
+const ANY_POLICY = "2.5.29.32.0";
+const POLICY_NAMES: Record<string, string> = { anyPolicy: ANY_POLICY };
+const EKU_NAMES: Record<string, string> = {
+  serverAuth: "1.3.6.1.5.5.7.3.1",
+  clientAuth: "1.3.6.1.5.5.7.3.2",
+  codeSigning: "1.3.6.1.5.5.7.3.3",
+  emailProtection: "1.3.6.1.5.5.7.3.4",
+  timeStamping: "1.3.6.1.5.5.7.3.8",
+  OCSPSigning: "1.3.6.1.5.5.7.3.9",
+  anyExtendedKeyUsage: "2.5.29.37.0",
+};
+
+function oidList(parsed: ParsedArgs, name: string, names: Record<string, string>): string[] | undefined {
+  const raw = parsed.lists.get(name);
+  if (!raw) return undefined;
+  const out: string[] = [];
+  for (const item of raw.flatMap((v) => v.split(","))) {
+    const v = item.trim();
+    const oid = names[v] ?? v;
+    if (!isOid(oid)) {
+      const known = Object.keys(names);
+      throw new UsageError(`--${name}: "${v}" is not a dotted OID${known.length ? ` or one of ${known.join(", ")}` : ""}`);
+    }
+    if (!out.includes(oid)) out.push(oid);
+  }
+  return out;
+}
+
+export interface BuiltOptions {
+  options: VerifyOptions;
+  /** Remarks for stderr (never on stdout, so --json output stays one object). */
+  notes: string[];
+}
+
+/** Maps parsed arguments to the library's VerifyOptions, reading the named files. */
+export function buildVerifyOptions(parsed: ParsedArgs, readFile: ReadFile): BuiltOptions {
+  const notes: string[] = [];
+  if (parsed.positionals.length === 0) throw new UsageError("missing TARGET certificate file");
+  if (parsed.positionals.length > 1) throw new UsageError(`expected one TARGET, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`);
+  const anchorFiles = parsed.lists.get("anchor") ?? [];
+  if (anchorFiles.length === 0) throw new UsageError("at least one --anchor FILE is required");
+
+  // Validate every flag before touching the file system.
+  const time = parsed.values.has("at") ? parseIsoTime(parsed.values.get("at")!) : undefined;
+  const policySet = oidList(parsed, "policy", POLICY_NAMES);
+  const eku = oidList(parsed, "eku", EKU_NAMES);
+  const limits: Limits = {};
+  const limitFlags = [
+    ["max-depth", "maxDepth"],
+    ["max-signature-checks", "maxSignatureChecks"],
+    ["max-candidate-paths", "maxCandidatePaths"],
+    ["timeout-ms", "timeoutMs"],
+  ] as const;
+  for (const [flag, key] of limitFlags) {
+    const v = parsed.values.get(flag);
+    if (v !== undefined) limits[key] = parsePositiveInt(flag, v);
+  }
+
+  const targetInputs = readInputs(parsed.positionals[0]!, "certificate", readFile);
+  const trustAnchors = anchorFiles.flatMap((f) => readInputs(f, "certificate", readFile));
+  const untrusted = (parsed.lists.get("untrusted") ?? []).flatMap((f) => readInputs(f, "certificate", readFile));
+  const crls = (parsed.lists.get("crl") ?? []).flatMap((f) => readInputs(f, "crl", readFile));
+  const ocspResponses = (parsed.lists.get("ocsp-response") ?? []).flatMap((f) => readOcspInputs(f, readFile));
+
+  const target = targetInputs[0]!;
+  const intermediates: Input[] = [...targetInputs.slice(1), ...untrusted];
+  if (targetInputs.length > 1) notes.push(`TARGET holds ${targetInputs.length} certificates: the first is the target, the others are used as untrusted certificates`);
+
+  const options: VerifyOptions = { target, trustAnchors };
+  if (intermediates.length > 0) options.intermediates = intermediates;
+  if (time) options.time = time;
+
+  const policy: PolicyOptions = {};
+  if (policySet) policy.initialPolicySet = policySet;
+  if (parsed.flags.has("explicit-policy")) policy.explicitPolicy = true;
+  if (parsed.flags.has("inhibit-mapping")) policy.policyMappingInhibit = true;
+  if (parsed.flags.has("inhibit-any")) policy.anyPolicyInhibit = true;
+  if (Object.keys(policy).length > 0) options.policy = policy;
+
+  const revocation: RevocationOptions = {};
+  if (crls.length > 0) revocation.crls = crls;
+  if (ocspResponses.length > 0) revocation.ocspResponses = ocspResponses;
+  const mode = parsed.values.get("revocation");
+  if (mode) revocation.mode = mode as RevocationOptions["mode"];
+  if (parsed.flags.has("fetch")) revocation.fetch = true;
+  if (Object.keys(revocation).length > 0) options.revocation = revocation;
+  if (!mode && (crls.length > 0 || ocspResponses.length > 0 || parsed.flags.has("fetch"))) {
+    notes.push("revocation data given without --revocation soft|hard: the library default (none) does not check revocation");
+  }
+
+  if (eku) options.extendedKeyUsage = eku;
+  if (parsed.flags.has("enforce-anchor-constraints")) options.enforceAnchorConstraints = true;
+  if (Object.keys(limits).length > 0) options.limits = limits;
+  return { options, notes };
+}
+
+export interface JsonReport {
+  valid: boolean;
+  path: { subject: string; sha256: string }[];
+  policies: string[];
+  error: { code: string; message: string; certIndex?: number } | null;
+}
+
+export function sha256Hex(der: Uint8Array): string {
+  return createHash("sha256").update(der).digest("hex");
+}
+
+/** The contract's JSON object; "error" is always present, null for a valid result. */
+export function toJsonReport(r: VerifyResult): JsonReport {
+  let error: JsonReport["error"] = null;
+  if (!r.valid) {
+    const e = r.error;
+    error = { code: e?.code ?? "UNKNOWN", message: e?.message ?? "invalid (no error given)" };
+    if (e?.certIndex !== undefined) error.certIndex = e.certIndex;
+  }
+  return {
+    valid: r.valid === true,
+    path: (r.path ?? []).map((p) => ({ subject: p.subject, sha256: sha256Hex(p.der) })),
+    policies: [...(r.policies ?? [])],
+    error,
+  };
+}
+
+/** The human-readable report. */
+export function formatReport(r: VerifyResult): string {
+  const lines: string[] = [];
+  const path = r.path ?? [];
+  lines.push(r.valid ? "VALID" : "INVALID");
+  if (path.length > 0) {
+    lines.push(r.valid ? "path (target first, trust anchor last):" : "best candidate path (target first):");
+    path.forEach((p, i) => {
+      const role = i === 0 ? "target" : r.valid && i === path.length - 1 ? "trust anchor" : "issuer";
+      const mark = !r.valid && r.error?.certIndex === i ? "  <-- failed here" : "";
+      lines.push(`  [${i}] ${p.subject}  (${role}, sha256 ${sha256Hex(p.der).slice(0, 16)}...)${mark}`);
+    });
+  } else {
+    lines.push("path: none");
+  }
+  if (r.valid) lines.push(`policies: ${(r.policies ?? []).length > 0 ? r.policies.join(", ") : "(none)"}`);
+  if (!r.valid) {
+    const e = r.error;
+    lines.push(`error: ${e?.code ?? "UNKNOWN"}: ${e?.message ?? "(no message)"}`);
+    if (e?.certIndex !== undefined) {
+      const subj = path[e.certIndex]?.subject;
+      lines.push(`  at certificate [${e.certIndex}]${subj ? ` ${subj}` : ""}`);
+    }
+  }
+  if (r.revocation && r.revocation.length > 0) {
+    lines.push("revocation:");
+    for (const s of r.revocation) {
+      let l = `  [${s.certIndex}] ${s.status}`;
+      if (s.revocationTime) l += ` at ${new Date(s.revocationTime).toISOString()}`;
+      if (s.reason) l += ` (${s.reason})`;
+      if (s.source) l += ` - ${s.source}`;
+      lines.push(l);
+    }
+  }
+  if (r.candidates && r.candidates.length > 0) {
+    lines.push(`candidate paths tried: ${r.candidates.length}`);
+    r.candidates.forEach((c, i) => {
+      const verdict = c.error ? `${c.error.code}: ${c.error.message}${c.error.certIndex !== undefined ? ` (at [${c.error.certIndex}])` : ""}` : "valid";
+      lines.push(`  ${i + 1}. ${c.path.join(" -> ")}`);
+      lines.push(`     ${verdict}`);
+    });
+  }
+  if (r.warnings && r.warnings.length > 0) {
+    lines.push("warnings:");
+    for (const w of r.warnings) lines.push(`  - ${w}`);
+  }
+  if (r.spent) {
+    const s = r.spent;
+    lines.push(`work: ${s.signatureChecks} signature checks, ${s.candidatePaths} candidate paths, depth ${s.maxDepthReached}, ${s.elapsedMs.toFixed(1)} ms`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+export async function verifyCommand(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const { io } = deps;
+  let built: BuiltOptions;
+  let json = false;
+  try {
+    const parsed = parseArgs(argv, VERIFY_OPTIONS);
+    if (parsed.flags.has("help")) {
+      io.stdout(verifyHelp());
+      return EXIT.VALID;
+    }
+    json = parsed.flags.has("json");
+    built = buildVerifyOptions(parsed, io.readFile);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`certpath verify: ${e.message}\n${VERIFY_USAGE}\nTry 'certpath verify --help'.\n`);
+      return EXIT.USAGE;
+    }
+    if (e instanceof FileError) {
+      io.stderr(`certpath verify: ${e.message}\n`);
+      return EXIT.USAGE;
+    }
+    throw e;
+  }
+  for (const n of built.notes) io.stderr(`certpath verify: note: ${n}\n`);
+
+  let result: VerifyResult;
+  try {
+    result = await deps.verify(built.options);
+  } catch (e) {
+    io.stderr(`certpath verify: internal error: verify threw: ${(e as Error)?.stack ?? String(e)}\n`);
+    return EXIT.INTERNAL;
+  }
+  io.stdout(json ? JSON.stringify(toJsonReport(result)) + "\n" : formatReport(result));
+  return result.valid === true ? EXIT.VALID : EXIT.INVALID;
+}

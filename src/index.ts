@@ -1,0 +1,2 @@
+export { verify } from "./api/verify.js";
+export * from "./api/types.js";

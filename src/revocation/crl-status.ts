@@ -1,0 +1,231 @@
+// Certificate status from CRLs: the algorithm of RFC 5280 6.3.3, with delta CRLs
+// (5.2.4), issuingDistributionPoint scopes (5.2.5), reason coverage, indirect CRLs
+// (5.3.3) and CRL signers validated by a path of their own (6.3.3 (f)).
+import type { Certificate, DistributionPoint, DistributionPointName } from "../parsing/certificate.js";
+import { ALL_REASONS, KU } from "../parsing/certificate.js";
+import type { Crl, CrlEntry } from "../parsing/crl.js";
+import { REASON_NAMES } from "../parsing/crl.js";
+import { dnFromRdns, type DistinguishedName, type GeneralName, type Rdn } from "../parsing/name.js";
+import type { SignatureVerifier, VerificationKey } from "../crypto/verifier.js";
+
+export type CertStatus = "good" | "revoked" | "unknown";
+
+export interface StatusAnswer {
+  readonly status: CertStatus;
+  /** The CRL(s) that gave the answer, or why none could. */
+  readonly source: string;
+  readonly revocationTime?: Date;
+  readonly reason?: string;
+}
+
+/** What the caller knows about the certificate whose status is wanted. */
+export interface StatusSubject {
+  readonly cert: Certificate;
+  /** The key that verified `cert` on the validated path. */
+  readonly issuerKey: VerificationKey;
+  /** The issuer's certificate on the path (or the anchor's certificate), for the cRLSign check. */
+  readonly issuerCert?: Certificate;
+}
+
+/** A validated signer for a CRL whose key is not the certificate issuer's (6.3.3 (f)). */
+export interface CrlSigner {
+  readonly key: VerificationKey;
+  readonly label: string;
+}
+
+export interface CrlContext {
+  readonly crls: readonly Crl[];
+  readonly time: Date;
+  readonly verifier: SignatureVerifier;
+  /**
+   * Finds a certificate named `crl.issuer` that signed `crl`, validates its path to the
+   * same trust anchor (and its own status), and returns its key. Undefined when none.
+   */
+  findSigner(crl: Crl): CrlSigner | undefined;
+}
+
+/** RFC 5280 5.3.1 reasonCode 8: removeFromCRL undoes a hold in a delta CRL. */
+const REMOVE_FROM_CRL = 8;
+
+function reasonName(r: number | undefined): string {
+  return r === undefined ? "unspecified" : (REASON_NAMES[r] ?? `reason ${r}`);
+}
+
+function dirNames(names: readonly GeneralName[] | undefined): DistinguishedName[] {
+  return (names ?? []).flatMap((n) => (n.kind === "directoryName" ? [n.name] : []));
+}
+
+/** A distribution point name as full names; a relative name is appended to the CRL issuer's name (RFC 5280 4.2.1.13). */
+function fullNames(dpn: DistributionPointName, crlIssuers: readonly DistinguishedName[]): string[] {
+  if (dpn.fullName)
+    return dpn.fullName.map((n) => (n.kind === "directoryName" ? `dn:${n.name.key}` : n.kind === "iPAddress" ? `ip:${Buffer.from(n.bytes).toString("hex")}` : `${n.kind}:${"value" in n ? n.value : ""}`));
+  const rel = dpn.relativeName as Rdn | undefined;
+  if (!rel) return [];
+  return crlIssuers.map((i) => `dn:${dnFromRdns([...i.rdns, rel]).key}`);
+}
+
+function intersects(a: readonly string[], b: readonly string[]): boolean {
+  return a.some((x) => b.includes(x));
+}
+
+function sameIdp(a: Crl, b: Crl): boolean {
+  const ja = JSON.stringify(a.issuingDistributionPoint ?? null, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v));
+  const jb = JSON.stringify(b.issuingDistributionPoint ?? null, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v));
+  return ja === jb;
+}
+
+function describe(crl: Crl): string {
+  return `CRL ${crl.what} issued by ${crl.issuer.text} (thisUpdate ${crl.thisUpdate.toISOString()}${crl.crlNumber !== undefined ? `, number ${crl.crlNumber}` : ""})`;
+}
+
+/** RFC 5280 5.3.3: the entry for `cert`, if any, matching issuer and serial number. */
+function findEntry(crl: Crl, cert: Certificate): CrlEntry | undefined {
+  for (const e of crl.bySerial.get(cert.serial) ?? []) {
+    const issuers = e.certificateIssuer === "crl-issuer" ? [crl.issuer] : dirNames(e.certificateIssuer);
+    if (issuers.some((n) => n.key === cert.issuer.key)) return e;
+  }
+  return undefined;
+}
+
+/** Is `crl` fresh at `time` (RFC 5280 6.3.3 (a)(1), 5.1.2.4, 5.1.2.5)? */
+function fresh(crl: Crl, time: Date): boolean {
+  return crl.thisUpdate <= time && (!crl.nextUpdate || time <= crl.nextUpdate);
+}
+
+/** RFC 5280 6.3.3 (b): does the complete CRL's issuer and scope cover `cert` through `dp`? */
+function inScope(crl: Crl, cert: Certificate, dp: DistributionPoint): string | undefined {
+  const idp = crl.issuingDistributionPoint;
+  // (b)(1) the issuer: the DP's cRLIssuer with an indirect CRL, or the certificate issuer.
+  const dpIssuers = dirNames(dp.crlIssuer);
+  if (dp.crlIssuer) {
+    if (!dpIssuers.some((n) => n.key === crl.issuer.key)) return "its issuer is not the distribution point's cRLIssuer";
+    if (!idp?.indirectCRL) return "the distribution point names a cRLIssuer but the CRL is not indirect";
+  } else if (crl.issuer.key !== cert.issuer.key) {
+    // An indirect CRL may still list the certificate under a certificateIssuer entry (5.3.3).
+    if (!idp?.indirectCRL) return "its issuer is not the certificate's issuer";
+  }
+  if (!idp) return undefined;
+  // (b)(2)(i) distribution point names.
+  if (idp.name) {
+    const idpNames = fullNames(idp.name, [crl.issuer]);
+    if (dp.name) {
+      const names = fullNames(dp.name, dp.crlIssuer ? dpIssuers : [cert.issuer]);
+      if (!intersects(idpNames, names)) return "its issuingDistributionPoint name matches no distribution point name of the certificate";
+    } else {
+      const issuers = (dp.crlIssuer ? dpIssuers : [cert.issuer]).map((n) => `dn:${n.key}`);
+      if (!intersects(idpNames, issuers)) return "its issuingDistributionPoint name matches neither a distribution point nor the cRLIssuer";
+    }
+  }
+  // (b)(2)(ii)-(iv) the kinds of certificate the CRL covers.
+  const isCA = !!cert.basicConstraints?.cA;
+  if (idp.onlyUserCerts && isCA) return "it only covers end-entity certificates (onlyContainsUserCerts)";
+  if (idp.onlyCACerts && !isCA) return "it only covers CA certificates (onlyContainsCACerts)";
+  if (idp.onlyAttributeCerts) return "it only covers attribute certificates";
+  return undefined;
+}
+
+/**
+ * The status of one certificate from the CRLs at hand (RFC 5280 6.3.3).
+ * "unknown" means UNDETERMINED: no usable CRL, or the usable ones do not cover every reason.
+ */
+export function crlStatus(subject: StatusSubject, ctx: CrlContext): StatusAnswer {
+  const { cert } = subject;
+  const { time } = ctx;
+  // Without cRLDistributionPoints, the certificate issuer's own CRLs apply.
+  const dps: readonly DistributionPoint[] = cert.crlDistributionPoints?.length ? cert.crlDistributionPoints : [{}];
+  let reasonsMask = 0;
+  const used: string[] = [];
+  const rejected: string[] = [];
+  const completes = ctx.crls.filter((c) => c.deltaBase === undefined);
+  const deltas = ctx.crls.filter((c) => c.deltaBase !== undefined);
+
+  for (const dp of dps) {
+    for (const crl of completes) {
+      if (reasonsMask === ALL_REASONS) break;
+      const why = inScope(crl, cert, dp);
+      if (why) {
+        if (crl.issuer.key === cert.issuer.key || dirNames(dp.crlIssuer).some((n) => n.key === crl.issuer.key)) rejected.push(`${describe(crl)}: ${why}`);
+        continue;
+      }
+      // RFC 5280 5.2, 5.3: a CRL with an unprocessed critical (entry) extension is not used.
+      const unknownEntryExt = crl.entries.find((e) => e.unknownCriticalExtensions.length);
+      if (crl.unknownCriticalExtensions.length || unknownEntryExt) {
+        rejected.push(`${describe(crl)}: unrecognised critical extension ${[...crl.unknownCriticalExtensions, ...(unknownEntryExt?.unknownCriticalExtensions ?? [])].join(", ")} (RFC 5280 5.2)`);
+        continue;
+      }
+      // (a)(1) the CRL must be current.
+      if (!fresh(crl, time)) {
+        rejected.push(`${describe(crl)}: not current at ${time.toISOString()} (nextUpdate ${crl.nextUpdate?.toISOString() ?? "absent"}) (RFC 5280 6.3.3 (a))`);
+        continue;
+      }
+      // (d) interim reasons mask; (e) it must add reasons not yet covered.
+      const idpReasons = crl.issuingDistributionPoint?.onlySomeReasons;
+      const interim = (idpReasons ?? ALL_REASONS) & (dp.reasons ?? ALL_REASONS) & ALL_REASONS;
+      if ((interim & ~reasonsMask) === 0) continue;
+      // (f), (g) a validated signer and the CRL's signature.
+      const signer = crlSigner(crl, subject, ctx);
+      if (typeof signer === "string") {
+        rejected.push(`${describe(crl)}: ${signer}`);
+        continue;
+      }
+      // (c), (h) delta CRLs of the same issuer and scope, signed by the same key.
+      const delta = pickDelta(crl, deltas, signer, ctx);
+      if (delta === "stale") {
+        rejected.push(`${describe(crl)}: its delta CRL is not current (RFC 5280 6.3.3 (c))`);
+        continue;
+      }
+      // (i) the delta first, then (j) the complete CRL; (k) removeFromCRL means unrevoked.
+      const entry = (delta && findEntry(delta, cert)) || findEntry(crl, cert);
+      const from = delta && findEntry(delta, cert) ? delta : crl;
+      used.push(describe(crl) + (delta ? ` with delta ${describe(delta)}` : ""));
+      if (entry && entry.reason !== REMOVE_FROM_CRL) {
+        return { status: "revoked", source: describe(from), revocationTime: entry.revocationDate, reason: reasonName(entry.reason) };
+      }
+      // (l)
+      reasonsMask |= interim;
+    }
+  }
+  if (reasonsMask === ALL_REASONS) return { status: "good", source: used.join("; ") };
+  const detail = [
+    used.length ? `usable CRLs cover only some reasons (${used.join("; ")})` : "no usable CRL",
+    ...rejected,
+  ].join("; ");
+  return { status: "unknown", source: detail };
+}
+
+/** RFC 5280 6.3.3 (f), (g): the key that signed the complete CRL, validated. A string says why none. */
+function crlSigner(crl: Crl, subject: StatusSubject, ctx: CrlContext): CrlSigner | string {
+  const { cert, issuerKey, issuerCert } = subject;
+  // The certificate's own issuer signed it: its path is the prefix already validated.
+  if (crl.issuer.key === cert.issuer.key) {
+    const r = ctx.verifier.verify(crl.tbs, crl.signatureAlgorithm, crl.signature, issuerKey);
+    if (r.ok) {
+      if (issuerCert?.keyUsage !== undefined && !(issuerCert.keyUsage & (1 << KU.cRLSign)))
+        return "its issuer's certificate does not assert cRLSign (RFC 5280 6.3.3 (f))";
+      return { key: issuerKey, label: cert.issuer.text };
+    }
+  }
+  // Another certificate of the CRL issuer (a separate CRL key, an indirect CRL issuer).
+  return ctx.findSigner(crl) ?? "no certificate of its issuer both signed it and validates to the same trust anchor (RFC 5280 6.3.3 (f), (g))";
+}
+
+/** RFC 5280 5.2.4, 6.3.3 (c): the newest usable delta for `base`, "stale" if only stale ones exist. */
+function pickDelta(base: Crl, deltas: readonly Crl[], signer: CrlSigner, ctx: CrlContext): Crl | undefined | "stale" {
+  let best: Crl | undefined;
+  let sawStale = false;
+  for (const d of deltas) {
+    if (d.issuer.key !== base.issuer.key || !sameIdp(d, base)) continue;
+    if (d.unknownCriticalExtensions.length) continue;
+    // The complete CRL must be at least as new as the delta's base (5.2.4).
+    if (base.crlNumber === undefined || d.deltaBase! > base.crlNumber) continue;
+    if (d.crlNumber !== undefined && d.crlNumber <= base.crlNumber) continue;
+    if (base.authorityKeyId?.keyId && d.authorityKeyId?.keyId && base.authorityKeyId.keyId !== d.authorityKeyId.keyId) continue;
+    if (!ctx.verifier.verify(d.tbs, d.signatureAlgorithm, d.signature, signer.key).ok) continue;
+    if (!fresh(d, ctx.time)) {
+      sawStale = true;
+      continue;
+    }
+    if (!best || (d.crlNumber ?? 0n) > (best.crlNumber ?? 0n)) best = d;
+  }
+  return best ?? (sawStale ? "stale" : undefined);
+}
