@@ -27,6 +27,7 @@ import {
 import { OID } from "./oids.js";
 import { MalformedError, type MalformedCode } from "./errors.js";
 import { bytesToBigInt, bytesToHex, checkOuterSequence, inputToDers } from "./der.js";
+import { ParseCache } from "./cache.js";
 import {
   dnFromAsn,
   generalNameFromAsn,
@@ -355,8 +356,18 @@ function decodeExtensions(exts: readonly AsnExtension[], out: Mutable<Certificat
   out.unknownCriticalExtensions = Object.freeze(unknown);
 }
 
-/** Parses one DER certificate. Throws MalformedError (never anything else). */
+const certCache = new ParseCache<Certificate>(20_000);
+
+/** Parses one DER certificate, or returns the model already parsed from the same bytes. */
 export function parseCertificate(der: Uint8Array, what = "certificate"): Certificate {
+  // Errors are not cached: a malformed input is reported with its own label each time.
+  return certCache.get(der, () => parseCertificateUncached(der, what));
+}
+
+/** Parses one DER certificate. Throws MalformedError (never anything else). */
+function parseCertificateUncached(input: Uint8Array, what: string): Certificate {
+  // Our own copy: the model (and the cache) must not change if the caller reuses its buffer.
+  const der = input.slice();
   const code: MalformedCode = "MALFORMED_CERTIFICATE";
   checkOuterSequence(der, code, what);
   let asn: AsnCertificate & { tbsCertificateRaw?: ArrayBuffer };

@@ -14,6 +14,7 @@ import {
 import { OID } from "./oids.js";
 import { MalformedError } from "./errors.js";
 import { bytesToBigInt, bytesToHex, checkOuterSequence, derIntegerToBigInt, inputToDers } from "./der.js";
+import { ParseCache } from "./cache.js";
 import { dnFromAsn, generalNameFromAsn, type DistinguishedName, type GeneralName } from "./name.js";
 import { algorithmId, type AlgorithmId, type AuthorityKeyId, type DistributionPoint, type DistributionPointName, type ReasonMask } from "./certificate.js";
 
@@ -111,8 +112,19 @@ function uniqueExtensions(exts: readonly AsnExtension[], what: string): void {
   }
 }
 
-/** Parses one DER CRL. Throws MalformedError (never anything else). */
+const crlCache = new ParseCache<Crl>(2_000);
+
+/** Parses one DER CRL, or returns the model already parsed from the same bytes. */
 export function parseCrl(der: Uint8Array, what = "CRL"): Crl {
+  const crl = crlCache.get(der, () => parseCrlUncached(der, what));
+  // The label names this call's input; the rest of the model is shared.
+  return crl.what === what ? crl : Object.freeze({ ...crl, what });
+}
+
+/** Parses one DER CRL. Throws MalformedError (never anything else). */
+function parseCrlUncached(input: Uint8Array, what: string): Crl {
+  // Our own copy: the model (and the cache) must not change if the caller reuses its buffer.
+  const der = input.slice();
   checkOuterSequence(der, "MALFORMED_CRL", what);
   let asn: CertificateList & { tbsCertListRaw?: ArrayBuffer };
   try {
