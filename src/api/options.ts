@@ -75,7 +75,7 @@ export function coerceOptions(o: VerifyOptions): CallSettings {
   if (!Array.isArray(ocsp) || !ocsp.every((x) => x instanceof Uint8Array)) throw new TypeError("revocation.ocspResponses must be an array of Uint8Array");
   const l = object(o.limits, "limits");
   const limits: Partial<BudgetLimits> = {};
-  for (const k of ["maxDepth", "maxSignatureChecks", "maxCandidatePaths", "timeoutMs"] as const) {
+  for (const k of ["maxDepth", "maxSignatureChecks", "maxCandidatePaths", "timeoutMs", "maxSteps"] as const) {
     const v = positive(l[k], `limits.${k}`);
     if (v !== undefined) limits[k] = v;
   }

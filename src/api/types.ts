@@ -36,6 +36,8 @@ export interface Limits {
   maxCandidatePaths?: number;
   /** Wall-clock bound on the call. */
   timeoutMs?: number;
+  /** Most issuer edges the search may walk. */
+  maxSteps?: number;
 }
 
 export interface VerifyOptions {
@@ -71,6 +73,7 @@ export interface CandidateReport {
 export interface WorkSpent {
   signatureChecks: number;
   candidatePaths: number;
+  steps: number;
   maxDepthReached: number;
   elapsedMs: number;
 }
@@ -109,7 +112,7 @@ export const ERROR_CODES = {
   MALFORMED_OCSP_RESPONSE: "an OCSP response input is not well-formed",
   MALFORMED_INPUT: "an input is neither DER nor PEM of the expected kind",
   NO_PATH: "no chain of issuers from the target to any trust anchor was found",
-  BUDGET_EXCEEDED: "path building hit one of its limits (depth, signature checks, candidate paths or time)",
+  BUDGET_EXCEEDED: "path building hit one of its limits (depth, signature checks, candidate paths, steps or time)",
   INVALID_SIGNATURE: "a certificate's signature does not verify with its issuer's public key (RFC 5280 6.1.3 (a)(1))",
   UNSUPPORTED_ALGORITHM: "a signature or public key algorithm is not supported or not consistent with the key",
   ALGORITHM_MISMATCH: "signatureAlgorithm differs from tbsCertificate.signature (RFC 5280 4.1.1.2)",

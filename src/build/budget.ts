@@ -11,6 +11,8 @@ export interface BudgetLimits {
   maxCandidatePaths: number;
   /** Wall-clock bound for the call. */
   timeoutMs: number;
+  /** Most issuer edges the search may walk (cached signature checks make an edge cheap, not free). */
+  maxSteps: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<BudgetLimits> = Object.freeze({
@@ -18,6 +20,7 @@ export const DEFAULT_LIMITS: Readonly<BudgetLimits> = Object.freeze({
   maxSignatureChecks: 2000,
   maxCandidatePaths: 200,
   timeoutMs: 10_000,
+  maxSteps: 20_000,
 });
 
 export type BudgetKind = keyof BudgetLimits;
@@ -38,6 +41,7 @@ export class Budget {
   readonly verifier: NodeSignatureVerifier;
   private readonly started = performance.now();
   candidatePaths = 0;
+  steps = 0;
   maxDepthReached = 0;
   /** A branch was cut at maxDepth. */
   depthCut = false;
@@ -62,14 +66,21 @@ export class Budget {
     this.candidatePaths++;
   }
 
+  /** Counts one issuer edge walked by the search. */
+  takeStep(): void {
+    if (this.steps >= this.limits.maxSteps) throw new BudgetExceededError("maxSteps", this.limits.maxSteps);
+    this.steps++;
+  }
+
   noteDepth(d: number): void {
     if (d > this.maxDepthReached) this.maxDepthReached = d;
   }
 
-  spent(): { signatureChecks: number; candidatePaths: number; maxDepthReached: number; elapsedMs: number } {
+  spent(): { signatureChecks: number; candidatePaths: number; steps: number; maxDepthReached: number; elapsedMs: number } {
     return {
       signatureChecks: this.verifier.checks,
       candidatePaths: this.candidatePaths,
+      steps: this.steps,
       maxDepthReached: this.maxDepthReached,
       elapsedMs: Math.round(this.elapsedMs() * 10) / 10,
     };

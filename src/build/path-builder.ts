@@ -51,8 +51,12 @@ export function nodeIdentity(c: Certificate): string {
 
 export class PathBuilder {
   readonly deadEnds: DeadEnd[] = [];
+  /** Names from which some chain of certificates (by name alone) reaches an anchor. */
+  private readonly reachable: Set<string> | undefined;
 
-  constructor(private readonly o: PathBuilderOptions) {}
+  constructor(private readonly o: PathBuilderOptions) {
+    this.reachable = reachableNames(o.anchors, o.sources);
+  }
 
   /** Complete candidate paths, best first. Throws BudgetExceededError / SignatureBudgetError. */
   *paths(): Generator<CandidatePath> {
@@ -79,6 +83,7 @@ export class PathBuilder {
       return;
     }
     for (const issuer of this.rankIssuers(child, onPath)) {
+      budget.takeStep();
       if (!this.signatureFits(path, child, issuer.publicKey, issuer.subject.text)) continue;
       const id = nodeIdentity(issuer);
       path.push(issuer);
@@ -118,6 +123,8 @@ export class PathBuilder {
     for (const src of this.o.sources) {
       for (const c of src.findBySubject(child.issuer)) {
         if (seen.has(c.sha256) || onPath.has(nodeIdentity(c))) continue;
+        // RFC 4158 5.1: a certificate whose issuer name leads to no anchor is a dead end.
+        if (this.reachable && !this.reachable.has(c.issuer.key)) continue;
         seen.add(c.sha256);
         let s = 0;
         // RFC 4158 3.5.12: authority/subject key identifier match.
@@ -138,4 +145,35 @@ export class PathBuilder {
     out.sort((a, b) => b.s - a.s || a.i - b.i);
     return out.map((x) => x.c);
   }
+}
+
+/**
+ * The names from which a chain of subject/issuer names reaches an anchor's name: the
+ * fixpoint of "anchor subjects, plus the subject of any certificate whose issuer is in the
+ * set". Computed once per search in time linear in the bag; it cuts, before any signature
+ * check, every branch that can never end at an anchor (a mesh with no anchor in reach).
+ */
+function reachableNames(anchors: TrustAnchorStore, sources: readonly IssuerSource[]): Set<string> | undefined {
+  // A source that cannot list its certificates may hold any name: no pruning then.
+  if (!sources.every((s) => s.all)) return undefined;
+  const reach = new Set(anchors.all.map((a) => a.subject.key));
+  const bySubjectIssuer: [string, string][] = [];
+  for (const src of sources) for (const c of src.all!()) bySubjectIssuer.push([c.subject.key, c.issuer.key]);
+  // Reverse edges: issuer name -> subject names of certificates it issued.
+  const issued = new Map<string, string[]>();
+  for (const [subj, iss] of bySubjectIssuer) {
+    const l = issued.get(iss);
+    if (l) l.push(subj);
+    else issued.set(iss, [subj]);
+  }
+  const queue = [...reach];
+  while (queue.length) {
+    for (const subj of issued.get(queue.pop()!) ?? []) {
+      if (!reach.has(subj)) {
+        reach.add(subj);
+        queue.push(subj);
+      }
+    }
+  }
+  return reach;
 }

@@ -7,6 +7,8 @@ import type { DistinguishedName } from "../parsing/name.js";
 export interface IssuerSource {
   /** Certificates whose subject equals `name` under RFC 5280 7.1 matching. */
   findBySubject(name: DistinguishedName): readonly Certificate[];
+  /** Every certificate the source holds, when it can list them (for reachability pruning). */
+  all?(): Iterable<Certificate>;
 }
 
 /** An in-memory bag of certificates, indexed by subject name and subject key identifier. */
@@ -29,6 +31,10 @@ export class MemoryIssuerSource implements IssuerSource {
 
   findBySubject(name: DistinguishedName): readonly Certificate[] {
     return this.bySubject.get(name.key) ?? [];
+  }
+
+  *all(): Iterable<Certificate> {
+    for (const l of this.bySubject.values()) yield* l;
   }
 
   findByKeyId(keyId: string): readonly Certificate[] {
