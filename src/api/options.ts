@@ -4,6 +4,8 @@ import { OID } from "../parsing/oids.js";
 import type { BudgetLimits } from "../build/budget.js";
 import type { PolicyInputs } from "../validate/path-validator.js";
 import type { Input, RevocationMode, VerifyOptions } from "./types.js";
+import { DEFAULT_FETCH_POLICY, type FetchPolicy } from "../stores/http.js";
+import type { IssuerSource } from "../stores/issuer-source.js";
 
 export interface CallSettings {
   readonly target: Input;
@@ -18,6 +20,8 @@ export interface CallSettings {
   readonly fetch: boolean;
   readonly extendedKeyUsage: readonly string[];
   readonly limits: Partial<BudgetLimits>;
+  readonly fetchPolicy: FetchPolicy & { maxUrls: number };
+  readonly issuerSources: readonly IssuerSource[];
 }
 
 const OID_RE = /^[0-2](\.(0|[1-9][0-9]*))+$/;
@@ -80,6 +84,12 @@ export function coerceOptions(o: VerifyOptions): CallSettings {
     if (v !== undefined) limits[k] = v;
   }
   const trustAnchors = inputs(o.trustAnchors, "trustAnchors");
+  const f = object(o.fetchPolicy, "fetchPolicy");
+  const hosts = f.allowHosts;
+  if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h) => typeof h === "string"))) throw new TypeError("fetchPolicy.allowHosts must be an array of strings");
+  const sources = o.issuerSources ?? [];
+  if (!Array.isArray(sources) || !sources.every((x) => x && typeof (x as IssuerSource).findBySubject === "function"))
+    throw new TypeError("issuerSources must be an array of objects with findBySubject()");
   return {
     target: o.target,
     intermediates: inputs(o.intermediates, "intermediates"),
@@ -98,5 +108,13 @@ export function coerceOptions(o: VerifyOptions): CallSettings {
     fetch: bool(rev.fetch, "revocation.fetch"),
     extendedKeyUsage: oids(o.extendedKeyUsage, "extendedKeyUsage", []),
     limits,
+    fetchPolicy: {
+      timeoutMs: positive(f.timeoutMs, "fetchPolicy.timeoutMs") ?? DEFAULT_FETCH_POLICY.timeoutMs,
+      maxBytes: positive(f.maxBytes, "fetchPolicy.maxBytes") ?? DEFAULT_FETCH_POLICY.maxBytes,
+      maxRedirects: DEFAULT_FETCH_POLICY.maxRedirects,
+      maxUrls: positive(f.maxUrls, "fetchPolicy.maxUrls") ?? 64,
+      allowHosts: hosts as string[] | undefined,
+    },
+    issuerSources: sources,
   };
 }

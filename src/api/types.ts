@@ -1,6 +1,8 @@
 // The outside contract (../shared/contract.md): options and result of `verify`.
 // Field names and meanings here are frozen; add, never rename.
 
+import type { IssuerSource } from "../stores/issuer-source.js";
+
 export type Input = Uint8Array | string;
 
 export interface PolicyOptions {
@@ -50,6 +52,21 @@ export interface VerifyOptions {
   revocation?: RevocationOptions;
   extendedKeyUsage?: string[];
   limits?: Limits;
+  /** Limits on network retrieval when `revocation.fetch` is on. */
+  fetchPolicy?: FetchOptions;
+  /** Further places to look for issuer certificates (e.g. a `DirectoryIssuerSource`). */
+  issuerSources?: IssuerSource[];
+}
+
+export interface FetchOptions {
+  /** Per-request timeout, ms (default 5000; never beyond the call's `limits.timeoutMs`). */
+  timeoutMs?: number;
+  /** Largest response accepted, bytes (default 4 MiB). */
+  maxBytes?: number;
+  /** Most URLs one call fetches (default 64). */
+  maxUrls?: number;
+  /** When given, only these hosts (host or host:port) are contacted. */
+  allowHosts?: string[];
 }
 
 export interface PathEntry {
@@ -101,6 +118,8 @@ export interface VerifyResult {
   revocation?: CertificateStatus[];
   /** Non-fatal observations, e.g. soft-fail revocation. */
   warnings?: string[];
+  /** With `revocation.fetch`: each URL the call fetched or failed to fetch, and why. */
+  fetched?: string[];
 }
 
 /**

@@ -14,6 +14,7 @@ import { PathBuilder, type CandidatePath } from "../build/path-builder.js";
 import { validatePath, DEFAULT_POLICY_INPUTS, type PathFailure, type PolicyInputs } from "../validate/path-validator.js";
 import { crlStatus, type CrlContext, type CrlSigner } from "../revocation/crl-status.js";
 import { coerceOptions, type CallSettings } from "./options.js";
+import { OnlineRetriever, caIssuersUrls, caRepositoryUrls, crlUrls } from "../stores/online.js";
 import type { CandidateReport, CertificateStatus, Input, VerifyError, VerifyOptions, VerifyResult } from "./types.js";
 
 /** How deep CRL-signer paths may nest (a CRL signer whose CRL has its own signer, ...). */
@@ -24,6 +25,19 @@ interface Tried {
   readonly failure: PathFailure;
 }
 
+interface Found {
+  readonly cand: CandidatePath;
+  readonly policies: readonly string[];
+  readonly statuses: CertificateStatus[];
+  readonly warnings: string[];
+}
+
+interface SearchResult {
+  readonly found: Found | undefined;
+  readonly tried: Tried[];
+  readonly builder: PathBuilder;
+}
+
 /** State shared by the main path search and the CRL-signer searches of one call. */
 class Call {
   readonly bag: MemoryIssuerSource;
@@ -31,19 +45,33 @@ class Call {
   /** Certificates whose status is being determined up the stack (RFC 4158 8.2 loop guard). */
   private readonly inProgress = new Set<string>();
 
+  readonly crls: Crl[];
+  main: SearchResult | undefined;
+
   constructor(
     readonly s: CallSettings,
-    readonly crls: readonly Crl[],
+    crls: readonly Crl[],
     intermediates: readonly Certificate[],
     readonly budget: Budget,
   ) {
     this.bag = new MemoryIssuerSource(intermediates);
+    this.crls = [...crls];
+  }
+
+  /** Adds fetched certificates and CRLs; answers cached from before may change. */
+  addMaterial(certs: readonly Certificate[], crls: readonly Crl[]): void {
+    for (const c of certs) this.bag.add(c);
+    const known = new Set(this.crls.map((c) => c.sha256));
+    for (const c of crls) if (!known.has(c.sha256)) this.crls.push(c);
+    this.signerCache.clear();
   }
 
   /** Searches paths for `target` to `anchors`; returns the first that validates, plus what failed. */
-  search(target: Certificate, anchors: TrustAnchorStore, policy: PolicyInputs, eku: readonly string[], depth: number) {
-    const builder = new PathBuilder({ target, sources: [this.bag], anchors, time: this.s.time, budget: this.budget });
+  search(target: Certificate, anchors: TrustAnchorStore, policy: PolicyInputs, eku: readonly string[], depth: number): SearchResult {
+    const builder = new PathBuilder({ target, sources: [this.bag, ...this.s.issuerSources], anchors, time: this.s.time, budget: this.budget });
     const tried: Tried[] = [];
+    // The main search's progress stays readable if a budget error cuts it short.
+    if (depth === 0) this.main = { found: undefined, tried, builder };
     const statuses: CertificateStatus[] = [];
     const warnings: string[] = [];
     for (const cand of builder.paths()) {
@@ -67,7 +95,9 @@ class Call {
       }
       statuses.push(...rev.statuses);
       warnings.push(...rev.warnings);
-      return { found: { cand, policies: out.policies, statuses, warnings }, tried, builder };
+      const result = { found: { cand, policies: out.policies, statuses, warnings }, tried, builder };
+      if (depth === 0) this.main = result;
+      return result;
     }
     return { found: undefined, tried, builder };
   }
@@ -198,6 +228,7 @@ function invalid(error: VerifyError, extra: Partial<VerifyResult> = {}): VerifyR
   return { valid: false, path: [], policies: [], error, ...extra };
 }
 
+
 function parseAll<T>(inputs: readonly Input[], what: string, parse: (i: Input, label: string) => T[]): T[] {
   return inputs.flatMap((input, i) => parse(input, `${what}[${i}]`));
 }
@@ -209,12 +240,7 @@ function parseAll<T>(inputs: readonly Input[], what: string, parse: (i: Input, l
  */
 export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const s = coerceOptions(options);
-  return verifySync(s);
-}
-
-function verifySync(s: CallSettings): VerifyResult {
-  // Online revocation and OCSP come with a later version; say so rather than pass silently.
-  if (s.fetch) return invalid({ code: "UNSUPPORTED", message: "revocation.fetch is not supported in this version" });
+  // OCSP comes with a later version; say so rather than pass silently.
   if (s.ocspResponses.length)
     return invalid({ code: "UNSUPPORTED", message: "revocation.ocspResponses (OCSP) is not supported in this version" });
 
@@ -243,14 +269,62 @@ function verifySync(s: CallSettings): VerifyResult {
 
   const budget = new Budget(s.limits);
   const call = new Call(s, crls, intermediates, budget);
-  let r: ReturnType<Call["search"]> | undefined;
+  const online = s.fetch ? new OnlineRetriever(s.fetchPolicy, s.fetchPolicy.maxUrls) : undefined;
+  let r: SearchResult | undefined;
   let budgetError: BudgetExceededError | undefined;
   try {
-    r = call.search(target, anchors, s.policy, s.extendedKeyUsage, 0);
+    for (let round = 0; ; round++) {
+      r = call.search(target, anchors, s.policy, s.extendedKeyUsage, 0);
+      if (r.found || !online || round >= MAX_FETCH_ROUNDS) break;
+      // Nothing validated with what is at hand: fetch what the search points at, then search again.
+      const deadline = Date.now() + Math.max(0, budget.limits.timeoutMs - budget.elapsedMs());
+      const wanted = wantedUrls(r, call, anchors, round);
+      const certUrls = online.fresh(wanted.certs);
+      const crlUrlList = online.fresh(wanted.crls);
+      if (!certUrls.length && !crlUrlList.length) break;
+      const [certs, newCrls] = await Promise.all([online.certificates(certUrls, deadline), online.crls(crlUrlList, deadline)]);
+      budget.checkTime();
+      call.addMaterial(certs, newCrls);
+    }
   } catch (e) {
     budgetError = asBudgetError(e);
     if (!budgetError) throw e;
+    r = call.main;
   }
+  const fetched = online?.attempts.map((a) => `${a.ok ? "fetched" : "failed"} ${a.url}: ${a.detail}`);
+  return shapeResult(r, budgetError, budget, s, target, fetched);
+}
+
+/** Rounds of fetching a call may make (each round: one search, then the URLs it points at). */
+const MAX_FETCH_ROUNDS = 6;
+
+/**
+ * The URLs a failed search points at: AIA caIssuers of every certificate it stood on
+ * (and, in the first round, SIA caRepository of the anchors), and CRL distribution
+ * points of the certificates whose status was undetermined, and of the certificates
+ * of the CRL issuers involved.
+ */
+function wantedUrls(r: SearchResult, call: Call, anchors: TrustAnchorStore, round: number) {
+  const certs: string[] = [];
+  for (const c of r.builder.visited) certs.push(...caIssuersUrls(c));
+  if (round === 0) for (const a of anchors.all) if (a.cert) certs.push(...caRepositoryUrls(a.cert));
+  const crls: string[] = [];
+  for (const t of r.tried) {
+    if (t.failure.code !== "REVOCATION_UNKNOWN") continue;
+    for (const c of t.cand.certs) crls.push(...crlUrls(c));
+    for (const crl of call.crls) for (const signer of call.bag.findBySubject(crl.issuer)) crls.push(...crlUrls(signer));
+  }
+  return { certs, crls };
+}
+
+function shapeResult(
+  r: SearchResult | undefined,
+  budgetError: BudgetExceededError | undefined,
+  budget: Budget,
+  s: CallSettings,
+  target: Certificate,
+  fetched: string[] | undefined,
+): VerifyResult {
   const spent = budget.spent();
   if (r?.found) {
     const f = r.found;
@@ -262,18 +336,20 @@ function verifySync(s: CallSettings): VerifyResult {
       spent,
       revocation: s.revocationMode === "none" ? undefined : f.statuses,
       warnings: f.warnings,
+      fetched,
     };
   }
   const tried = r?.tried ?? [];
   const best = bestFailure(tried);
   const candidates = [...(best ? [best] : []), ...tried.filter((t) => t !== best)].map(candidateReport);
+  const extra = { candidates, spent, fetched };
   if (budgetError) {
     return invalid(
       { code: "BUDGET_EXCEEDED", message: `${budgetError.message}; ${tried.length} candidate path(s) failed before it${best ? `, the best with ${best.failure.code}` : ""}` },
-      { path: best ? pathEntries(best.cand.certs, best.cand.anchor) : [], candidates, spent },
+      { ...extra, path: best ? pathEntries(best.cand.certs, best.cand.anchor) : [] },
     );
   }
-  if (best) return invalid(best.failure, { path: pathEntries(best.cand.certs, best.cand.anchor), candidates, spent });
+  if (best) return invalid(best.failure, { ...extra, path: pathEntries(best.cand.certs, best.cand.anchor) });
   // No complete candidate: report the deepest branch cut for a bad signature, if any.
   const dead = [...(r?.builder.deadEnds ?? [])].sort((a, b) => b.certs.length - a.certs.length)[0];
   if (dead) {
@@ -284,14 +360,14 @@ function verifySync(s: CallSettings): VerifyResult {
         certIndex: k,
         message: `certificate #${k} (${certLabel(dead.certs[k]!)}): ${dead.message} with the key of ${dead.issuerLabel}, the only issuer found by name (RFC 5280 6.1.3 (a)(1))`,
       },
-      { path: pathEntries(dead.certs), candidates, spent },
+      { ...extra, path: pathEntries(dead.certs) },
     );
   }
   if (budget.depthCut)
-    return invalid({ code: "BUDGET_EXCEEDED", message: `no path within maxDepth ${budget.limits.maxDepth}` }, { candidates, spent });
+    return invalid({ code: "BUDGET_EXCEEDED", message: `no path within maxDepth ${budget.limits.maxDepth}` }, extra);
   return invalid(
     { code: "NO_PATH", message: `no issuer chain from "${target.subject.text || target.serial}" (issuer "${target.issuer.text}") to any trust anchor` },
-    { candidates, spent },
+    extra,
   );
 }
 

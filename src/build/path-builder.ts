@@ -51,6 +51,8 @@ export function nodeIdentity(c: Certificate): string {
 
 export class PathBuilder {
   readonly deadEnds: DeadEnd[] = [];
+  /** Every certificate the search stood on (whose issuers it looked for): where AIA retrieval starts. */
+  readonly visited = new Set<Certificate>();
   /** Names from which some chain of certificates (by name alone) reaches an anchor. */
   private readonly reachable: Set<string> | undefined;
 
@@ -69,6 +71,7 @@ export class PathBuilder {
     budget.checkTime();
     budget.noteDepth(path.length);
     const child = path[path.length - 1]!;
+    this.visited.add(child);
 
     // An anchor that names the child's issuer ends a candidate path.
     for (const anchor of this.rankAnchors(child, anchors.findBySubject(child.issuer))) {
