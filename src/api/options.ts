@@ -3,14 +3,14 @@
 import { OID } from "../parsing/oids.js";
 import type { BudgetLimits } from "../build/budget.js";
 import type { PolicyInputs } from "../validate/path-validator.js";
-import type { Input, RevocationMode, VerifyOptions } from "./types.js";
+import type { Input, NameAndKey, RevocationMode, VerifyOptions } from "./types.js";
 import { DEFAULT_FETCH_POLICY, type FetchPolicy } from "../stores/http.js";
 import type { IssuerSource } from "../stores/issuer-source.js";
 
 export interface CallSettings {
   readonly target: Input;
   readonly intermediates: readonly Input[];
-  readonly trustAnchors: readonly Input[];
+  readonly trustAnchors: readonly (Input | NameAndKey)[];
   readonly enforceAnchorConstraints: boolean;
   readonly time: Date;
   readonly policy: PolicyInputs;
@@ -83,7 +83,9 @@ export function coerceOptions(o: VerifyOptions): CallSettings {
     const v = positive(l[k], `limits.${k}`);
     if (v !== undefined) limits[k] = v;
   }
-  const trustAnchors = inputs(o.trustAnchors, "trustAnchors");
+  if (!Array.isArray(o.trustAnchors) || !o.trustAnchors.every((a) => isInput(a) || (typeof a === "object" && a !== null && "subject" in a && "publicKey" in a)))
+    throw new TypeError("trustAnchors must be an array of DER, PEM or { subject, publicKey }");
+  const trustAnchors = o.trustAnchors;
   const f = object(o.fetchPolicy, "fetchPolicy");
   const hosts = f.allowHosts;
   if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h) => typeof h === "string"))) throw new TypeError("fetchPolicy.allowHosts must be an array of strings");

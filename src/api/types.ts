@@ -2,6 +2,9 @@
 // Field names and meanings here are frozen; add, never rename.
 
 import type { IssuerSource } from "../stores/issuer-source.js";
+import type { NameAndKey } from "../parsing/trust-anchor.js";
+
+export type { NameAndKey };
 
 export type Input = Uint8Array | string;
 
@@ -45,7 +48,8 @@ export interface Limits {
 export interface VerifyOptions {
   target: Input;
   intermediates?: Input[];
-  trustAnchors: Input[];
+  /** Certificates (DER/PEM), RFC 5914 TrustAnchorInfo / TrustAnchorChoice (DER), or `{ subject, publicKey }`. */
+  trustAnchors: (Input | NameAndKey)[];
   enforceAnchorConstraints?: boolean;
   time?: Date | string;
   policy?: PolicyOptions;

@@ -8,7 +8,8 @@ import { MalformedError } from "../parsing/errors.js";
 import { KU } from "../parsing/certificate.js";
 import { effectiveKey, needsInheritedParams, type VerificationKey } from "../crypto/verifier.js";
 import { MemoryIssuerSource } from "../stores/issuer-source.js";
-import { anchorFromCertificate, TrustAnchorStore, type TrustAnchor } from "../stores/trust-anchors.js";
+import { anchorFromParsed, TrustAnchorStore, type TrustAnchor } from "../stores/trust-anchors.js";
+import { parseTrustAnchors, type ParsedAnchor } from "../parsing/trust-anchor.js";
 import { Budget, asBudgetError, type BudgetExceededError } from "../build/budget.js";
 import { PathBuilder, type CandidatePath } from "../build/path-builder.js";
 import { validatePath, DEFAULT_POLICY_INPUTS, type PathFailure, type PolicyInputs } from "../validate/path-validator.js";
@@ -246,7 +247,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
 
   let target: Certificate;
   let intermediates: Certificate[];
-  let anchorCerts: Certificate[];
+  let anchorList: ParsedAnchor[];
   let crls: Crl[];
   try {
     const t = parseCertificates(s.target, "target");
@@ -258,14 +259,14 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   }
   try {
     intermediates = parseAll(s.intermediates, "intermediates", parseCertificates);
-    anchorCerts = parseAll(s.trustAnchors, "trustAnchors", parseCertificates);
+    anchorList = s.trustAnchors.flatMap((a, i) => parseTrustAnchors(a, `trustAnchors[${i}]`));
     crls = parseAll(s.crls, "revocation.crls", parseCrls);
   } catch (e) {
     if (e instanceof MalformedError) return invalid({ code: e.code, message: e.message });
     throw e;
   }
-  if (anchorCerts.length === 0) return invalid({ code: "NO_PATH", message: "no trust anchor was given" });
-  const anchors = new TrustAnchorStore(anchorCerts.map((c, i) => anchorFromCertificate(c, `trustAnchors[${i}]`)));
+  if (anchorList.length === 0) return invalid({ code: "NO_PATH", message: "no trust anchor was given" });
+  const anchors = new TrustAnchorStore(anchorList.map((a, i) => anchorFromParsed(a, `trustAnchors[${i}]`)));
 
   const budget = new Budget(s.limits);
   const call = new Call(s, crls, intermediates, budget);

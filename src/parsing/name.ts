@@ -117,6 +117,45 @@ export function dnFromDer(der: Uint8Array): DistinguishedName {
   return dnFromAsn(AsnConvert.parse(der, AsnName));
 }
 
+/**
+ * Parses a name written the way certpath prints names: most significant RDN first,
+ * "C=US, O=Example, CN=Root" (X.500 order, the reverse of RFC 4514's), `+` joining
+ * the attributes of a multi-valued RDN, backslash escaping a special character.
+ */
+export function dnFromString(text: string): DistinguishedName {
+  const byName = new Map(Object.entries(SHORT_NAMES).map(([oid, n]) => [n.toLowerCase(), oid]));
+  const split = (s: string, sep: string): string[] => {
+    const out: string[] = [];
+    let cur = "";
+    for (let i = 0; i < s.length; i++) {
+      const ch = s[i]!;
+      if (ch === "\\" && i + 1 < s.length) cur += ch + s[++i];
+      else if (ch === sep) {
+        out.push(cur);
+        cur = "";
+      } else cur += ch;
+    }
+    out.push(cur);
+    return out;
+  };
+  const rdns: Rdn[] = [];
+  if (text.trim() === "") return dnFromRdns([]);
+  for (const part of split(text, ",")) {
+    const rdn: NameAttribute[] = [];
+    for (const atv of split(part, "+")) {
+      const eq = atv.indexOf("=");
+      if (eq <= 0) throw new Error(`"${atv.trim()}" is not TYPE=value`);
+      const t = atv.slice(0, eq).trim();
+      const type = /^[0-9.]+$/.test(t) ? t : byName.get(t.toLowerCase());
+      if (!type) throw new Error(`unknown attribute type ${t}`);
+      const value = atv.slice(eq + 1).trim().replace(/\\(.)/g, "$1");
+      rdn.push({ type, text: value, norm: prepareString(value) });
+    }
+    rdns.push(rdn);
+  }
+  return dnFromRdns(rdns);
+}
+
 export function dnEqual(a: DistinguishedName, b: DistinguishedName): boolean {
   return a.key === b.key;
 }

@@ -2,6 +2,7 @@
 // the certificate that carried them is kept for RFC 5937 constraint enforcement.
 import type { Certificate, SubjectPublicKey } from "../parsing/certificate.js";
 import type { DistinguishedName } from "../parsing/name.js";
+import type { AnchorConstraints, ParsedAnchor } from "../parsing/trust-anchor.js";
 
 export interface TrustAnchor {
   readonly subject: DistinguishedName;
@@ -11,10 +12,16 @@ export interface TrustAnchor {
   readonly cert?: Certificate;
   /** Where the anchor came from, for messages (e.g. "trustAnchors[1]"). */
   readonly label: string;
+  /** Constraints stated with the anchor (RFC 5914 CertPathControls): always applied. */
+  readonly constraints?: AnchorConstraints;
 }
 
 export function anchorFromCertificate(cert: Certificate, label: string): TrustAnchor {
   return Object.freeze({ subject: cert.subject, publicKey: cert.publicKey, subjectKeyId: cert.subjectKeyId, cert, label });
+}
+
+export function anchorFromParsed(a: ParsedAnchor, label: string): TrustAnchor {
+  return Object.freeze({ ...a, label: a.title ? `${label} "${a.title}"` : label });
 }
 
 /** A set of anchors, possibly from several domains (a trust list), indexed by subject name. */

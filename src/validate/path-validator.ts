@@ -1,6 +1,6 @@
 // The RFC 5280 6.1 path validation state machine, over one complete candidate path.
 // Revocation (6.1.3 (a)(3)) is the revocation layer's job and runs after this.
-import type { Certificate, AlgorithmId } from "../parsing/certificate.js";
+import type { Certificate, AlgorithmId, NameConstraints } from "../parsing/certificate.js";
 import { KU, certLabel } from "../parsing/certificate.js";
 import { OID } from "../parsing/oids.js";
 import { effectiveKey, type SignatureVerifier, type VerificationKey } from "../crypto/verifier.js";
@@ -65,6 +65,42 @@ function sameAlgorithm(a: AlgorithmId, b: AlgorithmId): boolean {
   return pa === pb;
 }
 
+interface StateConstraints {
+  readonly pathLen?: number;
+  readonly nameConstraints?: NameConstraints;
+  readonly explicitPolicy?: number;
+  readonly policyMapping?: number;
+  readonly inhibitAnyPolicy?: number;
+  readonly policies?: readonly string[];
+}
+
+/** The anchor's constraints as state-variable bounds: TrustAnchorInfo ones always, the certificate's on request. */
+function anchorConstraints(anchor: TrustAnchor, enforceCert: boolean): StateConstraints[] {
+  const out: StateConstraints[] = [];
+  const t = anchor.constraints;
+  if (t)
+    out.push({
+      pathLen: t.pathLen,
+      nameConstraints: t.nameConstraints,
+      explicitPolicy: t.requireExplicitPolicy ? 0 : undefined,
+      policyMapping: t.inhibitPolicyMapping ? 0 : undefined,
+      inhibitAnyPolicy: t.inhibitAnyPolicy ? 0 : undefined,
+      policies: t.policies,
+    });
+  const c = anchor.cert;
+  if (enforceCert && c)
+    out.push({
+      // pathLenConstraint counts the CA certificates the anchor may have below it.
+      pathLen: c.basicConstraints?.pathLen,
+      nameConstraints: c.nameConstraints,
+      explicitPolicy: c.policyConstraints?.requireExplicitPolicy,
+      policyMapping: c.policyConstraints?.inhibitPolicyMapping,
+      inhibitAnyPolicy: c.inhibitAnyPolicy,
+      policies: c.policies?.map((p) => p.policy),
+    });
+  return out;
+}
+
 /** Validates one path. Never throws for certificate content; budget errors propagate. */
 export function validatePath(input: ValidationInput): ValidationOutcome {
   const { anchor, time, verifier } = input;
@@ -90,20 +126,22 @@ export function validatePath(input: ValidationInput): ValidationOutcome {
   let workingIssuer = anchor.subject;
   let initialPolicySet = input.policy.initialPolicySet;
 
-  // RFC 5937 3: the anchor certificate's own constraints, when the caller asks for them.
+  // RFC 5937 3: the anchor certificate's own checks, when the caller asks for them.
   const ac = anchor.cert;
   if (input.enforceAnchorConstraints && ac) {
     if (time < ac.notBefore) return fail(-1, "ANCHOR_CONSTRAINTS", "RFC 5937 3", `anchor is not valid before ${ac.notBefore.toISOString()}`);
     if (time > ac.notAfter) return fail(-1, "ANCHOR_CONSTRAINTS", "RFC 5937 3", `anchor expired at ${ac.notAfter.toISOString()}`);
     if (ac.basicConstraints && !ac.basicConstraints.cA) return fail(-1, "ANCHOR_CONSTRAINTS", "RFC 5937 3", "anchor certificate is not a CA");
-    if (ac.basicConstraints?.pathLen !== undefined) maxPathLength = Math.min(maxPathLength, ac.basicConstraints.pathLen + 1);
-    if (ac.nameConstraints) nc = applyNameConstraints(nc, ac.nameConstraints);
-    const pc = ac.policyConstraints;
-    if (pc?.requireExplicitPolicy !== undefined) explicitPolicy = Math.min(explicitPolicy, pc.requireExplicitPolicy);
-    if (pc?.inhibitPolicyMapping !== undefined) policyMapping = Math.min(policyMapping, pc.inhibitPolicyMapping);
-    if (ac.inhibitAnyPolicy !== undefined) inhibitAnyPolicy = Math.min(inhibitAnyPolicy, ac.inhibitAnyPolicy);
-    if (ac.policies) {
-      const anchorSet = ac.policies.map((p) => p.policy);
+  }
+  // RFC 5937 2, RFC 5914 2.3: constraints that come with the anchor become inputs.
+  for (const con of anchorConstraints(anchor, input.enforceAnchorConstraints)) {
+    if (con.pathLen !== undefined) maxPathLength = Math.min(maxPathLength, con.pathLen);
+    if (con.nameConstraints) nc = applyNameConstraints(nc, con.nameConstraints);
+    if (con.explicitPolicy !== undefined) explicitPolicy = Math.min(explicitPolicy, con.explicitPolicy);
+    if (con.policyMapping !== undefined) policyMapping = Math.min(policyMapping, con.policyMapping);
+    if (con.inhibitAnyPolicy !== undefined) inhibitAnyPolicy = Math.min(inhibitAnyPolicy, con.inhibitAnyPolicy);
+    if (con.policies) {
+      const anchorSet = con.policies;
       initialPolicySet = anchorSet.includes(OID.anyPolicy)
         ? initialPolicySet
         : initialPolicySet.includes(OID.anyPolicy)
