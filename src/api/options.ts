@@ -3,7 +3,7 @@
 import { OID } from "../parsing/oids.js";
 import type { BudgetLimits } from "../build/budget.js";
 import type { PolicyInputs } from "../validate/path-validator.js";
-import type { Input, NameAndKey, RevocationMode, VerifyOptions } from "./types.js";
+import type { Input, NameAndKey, RevocationMode, RevocationPreference, VerifyOptions } from "./types.js";
 import { DEFAULT_FETCH_POLICY, type FetchPolicy } from "../stores/http.js";
 import type { IssuerSource } from "../stores/issuer-source.js";
 
@@ -20,7 +20,10 @@ export interface CallSettings {
   readonly fetch: boolean;
   readonly extendedKeyUsage: readonly string[];
   readonly limits: Partial<BudgetLimits>;
-  readonly fetchPolicy: FetchPolicy & { maxUrls: number };
+  readonly fetchPolicy: FetchPolicy & { maxUrls: number; ocspMethod: "auto" | "get" | "post"; ocspNonce: boolean };
+  readonly revocationPreference: RevocationPreference;
+  readonly clockSkewMs: number;
+  readonly ocspMaxAgeMs: number;
   readonly issuerSources: readonly IssuerSource[];
 }
 
@@ -52,6 +55,18 @@ function positive(x: unknown, name: string): number | undefined {
   if (x === undefined) return undefined;
   if (typeof x !== "number" || !Number.isFinite(x) || x <= 0) throw new TypeError(`${name} must be a positive number`);
   return x;
+}
+
+function nonNegative(x: unknown, name: string): number | undefined {
+  if (x === undefined) return undefined;
+  if (typeof x !== "number" || !Number.isFinite(x) || x < 0) throw new TypeError(`${name} must be a non-negative number`);
+  return x;
+}
+
+function oneOf<T extends string>(x: unknown, name: string, allowed: readonly T[], dflt: T): T {
+  if (x === undefined) return dflt;
+  if (typeof x !== "string" || !allowed.includes(x as T)) throw new TypeError(`${name} must be one of ${allowed.join(", ")}`);
+  return x as T;
 }
 
 function object(x: unknown, name: string): Record<string, unknown> {
@@ -116,7 +131,12 @@ export function coerceOptions(o: VerifyOptions): CallSettings {
       maxRedirects: DEFAULT_FETCH_POLICY.maxRedirects,
       maxUrls: positive(f.maxUrls, "fetchPolicy.maxUrls") ?? 64,
       allowHosts: hosts as string[] | undefined,
+      ocspMethod: oneOf(f.ocspMethod, "fetchPolicy.ocspMethod", ["auto", "get", "post"] as const, "auto"),
+      ocspNonce: f.ocspNonce === undefined ? true : bool(f.ocspNonce, "fetchPolicy.ocspNonce"),
     },
+    revocationPreference: oneOf(rev.preference, "revocation.preference", ["ocsp-first", "crl-first", "ocsp-only", "crl-only"] as const, "ocsp-first"),
+    clockSkewMs: nonNegative(rev.clockSkewMs, "revocation.clockSkewMs") ?? 300_000,
+    ocspMaxAgeMs: positive(rev.ocspMaxAgeMs, "revocation.ocspMaxAgeMs") ?? 7 * 24 * 3600_000,
     issuerSources: sources,
   };
 }

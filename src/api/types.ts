@@ -25,11 +25,20 @@ export interface PolicyOptions {
 
 export type RevocationMode = "none" | "soft" | "hard";
 
+/** Which source answers first; "-only" skips the other. */
+export type RevocationPreference = "ocsp-first" | "crl-first" | "ocsp-only" | "crl-only";
+
 export interface RevocationOptions {
   crls?: Input[];
   ocspResponses?: Uint8Array[];
   mode?: RevocationMode;
   fetch?: boolean;
+  /** Default "ocsp-first". */
+  preference?: RevocationPreference;
+  /** Clock difference tolerated against OCSP thisUpdate/nextUpdate, ms (default 300000). */
+  clockSkewMs?: number;
+  /** Oldest OCSP thisUpdate accepted when a response has no nextUpdate, ms (default 7 days). */
+  ocspMaxAgeMs?: number;
 }
 
 export interface Limits {
@@ -71,6 +80,10 @@ export interface FetchOptions {
   maxUrls?: number;
   /** When given, only these hosts (host or host:port) are contacted. */
   allowHosts?: string[];
+  /** How OCSP requests are sent: GET when short (RFC 5019), or always GET / POST. Default "auto". */
+  ocspMethod?: "auto" | "get" | "post";
+  /** Send a nonce with OCSP requests (RFC 8954). Default true. */
+  ocspNonce?: boolean;
 }
 
 export interface PathEntry {

@@ -15,7 +15,11 @@ import { PathBuilder, type CandidatePath } from "../build/path-builder.js";
 import { validatePath, DEFAULT_POLICY_INPUTS, type PathFailure, type PolicyInputs } from "../validate/path-validator.js";
 import { crlStatus, type CrlContext, type CrlSigner } from "../revocation/crl-status.js";
 import { coerceOptions, type CallSettings } from "./options.js";
-import { OnlineRetriever, caIssuersUrls, caRepositoryUrls, crlUrls } from "../stores/online.js";
+import type { RevocationPreference } from "./types.js";
+import { OnlineRetriever, caIssuersUrls, caRepositoryUrls, crlUrls, ocspUrls, type OcspOutgoing } from "../stores/online.js";
+import { buildOcspRequest, parseOcspResponse, type OcspResponseModel } from "../parsing/ocsp.js";
+import { ocspStatus, type OcspContext } from "../revocation/ocsp-status.js";
+import type { StatusAnswer, StatusSubject } from "../revocation/crl-status.js";
 import type { CandidateReport, CertificateStatus, Input, VerifyError, VerifyOptions, VerifyResult } from "./types.js";
 
 /** How deep CRL-signer paths may nest (a CRL signer whose CRL has its own signer, ...). */
@@ -47,21 +51,30 @@ class Call {
   private readonly inProgress = new Set<string>();
 
   readonly crls: Crl[];
+  readonly ocsp: OcspResponseModel[];
+  /** Nonces sent with online OCSP requests, by the SHA-256 of the response they got. */
+  readonly sentNonces = new Map<string, string>();
   main: SearchResult | undefined;
 
   constructor(
     readonly s: CallSettings,
     crls: readonly Crl[],
+    ocsp: readonly OcspResponseModel[],
     intermediates: readonly Certificate[],
     readonly budget: Budget,
   ) {
     this.bag = new MemoryIssuerSource(intermediates);
     this.crls = [...crls];
+    this.ocsp = [...ocsp];
   }
 
   /** Adds fetched certificates and CRLs; answers cached from before may change. */
-  addMaterial(certs: readonly Certificate[], crls: readonly Crl[]): void {
+  addMaterial(certs: readonly Certificate[], crls: readonly Crl[], ocsp: readonly { response: OcspResponseModel; nonce?: string }[] = []): void {
     for (const c of certs) this.bag.add(c);
+    for (const o of ocsp) {
+      this.ocsp.push(o.response);
+      if (o.nonce) this.sentNonces.set(o.response.sha256, o.nonce);
+    }
     const known = new Set(this.crls.map((c) => c.sha256));
     for (const c of crls) if (!known.has(c.sha256)) this.crls.push(c);
     this.signerCache.clear();
@@ -110,11 +123,20 @@ class Call {
     const mode = this.s.revocationMode;
     if (mode === "none") return { statuses, warnings };
     const certs = cand.certs;
-    const ctx: CrlContext = {
+    const crlCtx: CrlContext = {
       crls: this.crls,
       time: this.s.time,
       verifier: this.budget.verifier,
       findSigner: (crl) => this.findCrlSigner(crl, cand.anchor, depth),
+    };
+    const ocspCtx: OcspContext = {
+      responses: this.ocsp,
+      time: this.s.time,
+      verifier: this.budget.verifier,
+      skewMs: this.s.clockSkewMs,
+      maxAgeMs: this.s.ocspMaxAgeMs,
+      sentNonces: this.sentNonces,
+      responderStatus: (r, issuerKey) => crlStatus({ cert: r, issuerKey }, crlCtx).status,
     };
     // From the anchor down, so the first failure reported is the one nearest the anchor.
     for (let k = certs.length - 1; k >= 0; k--) {
@@ -122,7 +144,8 @@ class Call {
       this.inProgress.add(cert.sha256);
       let ans;
       try {
-        ans = crlStatus({ cert, issuerKey: issuerKeys[k]!, issuerCert: certs[k + 1] ?? cand.anchor.cert }, ctx);
+        const subject = { cert, issuerKey: issuerKeys[k]!, issuerCert: certs[k + 1] ?? cand.anchor.cert };
+        ans = certificateStatus(subject, this.s.revocationPreference, crlCtx, ocspCtx);
       } finally {
         this.inProgress.delete(cert.sha256);
       }
@@ -132,12 +155,12 @@ class Call {
         return {
           statuses,
           warnings,
-          failure: { code: "REVOKED" as const, certIndex: k, message: `${who}: revoked at ${ans.revocationTime?.toISOString()} (${ans.reason}) per ${ans.source} (RFC 5280 6.3.3 (j))` },
+          failure: { code: "REVOKED" as const, certIndex: k, message: `${who}: revoked at ${ans.revocationTime?.toISOString()} (${ans.reason}) per ${ans.source} (${ans.source.startsWith("OCSP") ? "RFC 6960 2.2" : "RFC 5280 6.3.3 (j)"})` },
         };
       }
       if (ans.status === "unknown") {
         if (mode === "hard")
-          return { statuses, warnings, failure: { code: "REVOCATION_UNKNOWN" as const, certIndex: k, message: `${who}: revocation status undetermined: ${ans.source} (RFC 5280 6.3.3 (k))` } };
+          return { statuses, warnings, failure: { code: "REVOCATION_UNKNOWN" as const, certIndex: k, message: `${who}: revocation status undetermined: ${ans.source} (RFC 5280 6.3.3 (k), RFC 6960 2.2)` } };
         warnings.push(`${who}: revocation status unknown (soft mode passes it): ${ans.source}`);
       }
     }
@@ -210,6 +233,19 @@ function targetKey(cand: CandidatePath): VerificationKey {
   return key;
 }
 
+/** One certificate's status from CRLs and OCSP in the caller's order of preference. */
+function certificateStatus(subject: StatusSubject, prefer: RevocationPreference, crlCtx: CrlContext, ocspCtx: OcspContext): StatusAnswer {
+  const order: ("crl" | "ocsp")[] =
+    prefer === "crl-first" ? ["crl", "ocsp"] : prefer === "ocsp-first" ? ["ocsp", "crl"] : prefer === "crl-only" ? ["crl"] : ["ocsp"];
+  const unknown: string[] = [];
+  for (const how of order) {
+    const ans = how === "crl" ? crlStatus(subject, crlCtx) : ocspStatus(subject, ocspCtx);
+    if (ans.status !== "unknown") return ans;
+    unknown.push(`${how.toUpperCase()}: ${ans.source}`);
+  }
+  return { status: "unknown", source: unknown.join(" | ") };
+}
+
 function pathEntries(certs: readonly Certificate[], anchor?: TrustAnchor) {
   const out = certs.map((c) => ({ subject: c.subject.text, der: c.der }));
   if (anchor) out.push({ subject: anchor.subject.text, der: anchor.cert?.der ?? new Uint8Array() });
@@ -241,14 +277,12 @@ function parseAll<T>(inputs: readonly Input[], what: string, parse: (i: Input, l
  */
 export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const s = coerceOptions(options);
-  // OCSP comes with a later version; say so rather than pass silently.
-  if (s.ocspResponses.length)
-    return invalid({ code: "UNSUPPORTED", message: "revocation.ocspResponses (OCSP) is not supported in this version" });
 
   let target: Certificate;
   let intermediates: Certificate[];
   let anchorList: ParsedAnchor[];
   let crls: Crl[];
+  let ocsp: OcspResponseModel[];
   try {
     const t = parseCertificates(s.target, "target");
     if (t.length !== 1) return invalid({ code: "MALFORMED_INPUT", message: `target: holds ${t.length} certificates, expected one`, certIndex: 0 });
@@ -261,6 +295,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     intermediates = parseAll(s.intermediates, "intermediates", parseCertificates);
     anchorList = s.trustAnchors.flatMap((a, i) => parseTrustAnchors(a, `trustAnchors[${i}]`));
     crls = parseAll(s.crls, "revocation.crls", parseCrls);
+    ocsp = s.ocspResponses.map((d, i) => parseOcspResponse(d, `revocation.ocspResponses[${i}]`));
   } catch (e) {
     if (e instanceof MalformedError) return invalid({ code: e.code, message: e.message });
     throw e;
@@ -269,7 +304,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const anchors = new TrustAnchorStore(anchorList.map((a, i) => anchorFromParsed(a, `trustAnchors[${i}]`)));
 
   const budget = new Budget(s.limits);
-  const call = new Call(s, crls, intermediates, budget);
+  const call = new Call(s, crls, ocsp, intermediates, budget);
   const online = s.fetch ? new OnlineRetriever(s.fetchPolicy, s.fetchPolicy.maxUrls) : undefined;
   let r: SearchResult | undefined;
   let budgetError: BudgetExceededError | undefined;
@@ -282,10 +317,15 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       const wanted = wantedUrls(r, call, anchors, round);
       const certUrls = online.fresh(wanted.certs);
       const crlUrlList = online.fresh(wanted.crls);
-      if (!certUrls.length && !crlUrlList.length) break;
-      const [certs, newCrls] = await Promise.all([online.certificates(certUrls, deadline), online.crls(crlUrlList, deadline)]);
+      const ocspReqs = wanted.ocsp.filter((r) => online.fresh([`${r.url}#${r.key}`]).length);
+      if (!certUrls.length && !crlUrlList.length && !ocspReqs.length) break;
+      const [certs, newCrls, answers] = await Promise.all([
+        online.certificates(certUrls, deadline),
+        online.crls(crlUrlList, deadline),
+        online.ocsp(ocspReqs, deadline, s.fetchPolicy.ocspMethod),
+      ]);
       budget.checkTime();
-      call.addMaterial(certs, newCrls);
+      call.addMaterial(certs, newCrls, answers);
     }
   } catch (e) {
     budgetError = asBudgetError(e);
@@ -310,12 +350,25 @@ function wantedUrls(r: SearchResult, call: Call, anchors: TrustAnchorStore, roun
   for (const c of r.builder.visited) certs.push(...caIssuersUrls(c));
   if (round === 0) for (const a of anchors.all) if (a.cert) certs.push(...caRepositoryUrls(a.cert));
   const crls: string[] = [];
+  const ocsp: OcspOutgoing[] = [];
+  const prefer = call.s.revocationPreference;
   for (const t of r.tried) {
     if (t.failure.code !== "REVOCATION_UNKNOWN") continue;
-    for (const c of t.cand.certs) crls.push(...crlUrls(c));
+    const path = t.cand.certs;
+    for (let k = 0; k < path.length; k++) {
+      const c = path[k]!;
+      const issuerSpki = (path[k + 1]?.publicKey ?? t.cand.anchor.publicKey).spki;
+      // Both sources are fetched when both are named: the preference decides which answer counts first.
+      crls.push(...crlUrls(c));
+      if (prefer !== "crl-only")
+        for (const url of ocspUrls(c)) {
+          const req = buildOcspRequest(c, issuerSpki, "sha1", call.s.fetchPolicy.ocspNonce);
+          ocsp.push({ url, der: req.der, nonce: req.nonce, key: c.sha256, label: `certificate #${k} (${certLabel(c)})` });
+        }
+    }
     for (const crl of call.crls) for (const signer of call.bag.findBySubject(crl.issuer)) crls.push(...crlUrls(signer));
   }
-  return { certs, crls };
+  return { certs, crls: prefer === "ocsp-only" ? [] : crls, ocsp };
 }
 
 function shapeResult(

@@ -6,6 +6,7 @@ import type { Certificate } from "../parsing/certificate.js";
 import { OID } from "../parsing/oids.js";
 import { parseCertificateBundle } from "../parsing/bundle.js";
 import { parseCrl, type Crl } from "../parsing/crl.js";
+import { parseOcspResponse, type OcspResponseModel } from "../parsing/ocsp.js";
 import { DEFAULT_FETCH_POLICY, FetchError, httpRequest, sharedFetchCache, type FetchCache, type FetchPolicy } from "./http.js";
 
 export interface FetchAttempt {
@@ -33,9 +34,23 @@ export function caRepositoryUrls(c: Certificate): string[] {
   return (c.subjectInfoAccess ?? []).filter((a) => a.method === OID.caRepository).flatMap((a) => uris([a.location as never]));
 }
 
+/** AIA OCSP responder URLs of a certificate (RFC 5280 4.2.2.1, RFC 6960). */
+export function ocspUrls(c: Certificate): string[] {
+  return (c.authorityInfoAccess ?? []).filter((a) => a.method === OID.ocsp).flatMap((a) => uris([a.location as never]));
+}
+
 /** CRL distribution point and freshest-CRL URLs of a certificate (RFC 5280 4.2.1.13, 4.2.1.15). */
 export function crlUrls(c: Certificate): string[] {
   return [...(c.crlDistributionPoints ?? []), ...(c.freshestCrl ?? [])].flatMap((dp) => uris(dp.name?.fullName as never));
+}
+
+export interface OcspOutgoing {
+  readonly url: string;
+  readonly der: Uint8Array;
+  readonly nonce?: string;
+  /** Identifies the certificate asked about (dedupe key). */
+  readonly key: string;
+  readonly label: string;
 }
 
 export class OnlineRetriever {
@@ -60,6 +75,37 @@ export class OnlineRetriever {
   async certificates(urls: readonly string[], deadline: number): Promise<Certificate[]> {
     const bodies = await this.fetchAll(urls, deadline, () => Date.now() + BUNDLE_TTL_MS, (b, u) => parseCertificateBundle(b, u));
     return bodies.flat();
+  }
+
+  /**
+   * OCSP requests (RFC 6960 A.1): GET when the encoded request is short (RFC 5019 5),
+   * POST otherwise or when `method` says so. OCSP answers are not cached across calls
+   * (a nonce makes each one single-use); each (url, request) is sent once per call.
+   */
+  async ocsp(requests: readonly OcspOutgoing[], deadline: number, method: "auto" | "get" | "post" = "auto"): Promise<{ response: OcspResponseModel; nonce?: string }[]> {
+    const out: { response: OcspResponseModel; nonce?: string }[] = [];
+    const todo = requests.filter((r) => !this.tried.has(`${r.url}#${r.key}`)).slice(0, Math.max(0, this.budgetLeft));
+    for (const r of todo) this.tried.add(`${r.url}#${r.key}`);
+    await Promise.all(
+      todo.map(async (r) => {
+        const left = deadline - Date.now();
+        const policy = { ...this.policy, timeoutMs: Math.min(this.policy.timeoutMs, Math.max(1, left)) };
+        const b64 = Buffer.from(r.der).toString("base64");
+        const useGet = method === "get" || (method === "auto" && b64.length + r.url.length < 255);
+        try {
+          if (left <= 0) throw new FetchError(r.url, "not fetched: the call's time budget is spent");
+          const body = useGet
+            ? await httpRequest(`${r.url.replace(/\/$/, "")}/${encodeURIComponent(b64)}`, policy, { method: "GET", accept: "application/ocsp-response" })
+            : await httpRequest(r.url, policy, { method: "POST", body: r.der, contentType: "application/ocsp-request", accept: "application/ocsp-response" });
+          out.push({ response: parseOcspResponse(body, `${r.url} (${r.label})`), nonce: r.nonce });
+          this.attempts.push({ url: r.url, ok: true, detail: `OCSP ${useGet ? "GET" : "POST"} for ${r.label}: ${body.length} bytes` });
+        } catch (e) {
+          const msg = e instanceof FetchError ? e.message : `${r.url}: ${(e as Error).message}`;
+          this.attempts.push({ url: r.url, ok: false, detail: `OCSP for ${r.label}: ${msg}` });
+        }
+      }),
+    );
+    return out;
   }
 
   async crls(urls: readonly string[], deadline: number): Promise<Crl[]> {
