@@ -167,7 +167,7 @@ export const ERROR_CODES = {
   REVOKED: "a certificate is revoked by a CRL or OCSP response (RFC 5280 6.3)",
   REVOCATION_UNKNOWN: "revocation mode is hard and a certificate's status cannot be determined (RFC 5280 6.3.3 (k))",
   ANCHOR_CONSTRAINTS: "the trust anchor's own constraints (validity, basic constraints) reject the path (RFC 5937)",
-  UNSUPPORTED: "the option is not implemented in this version",
+  UNSUPPORTED: "reserved: an option this version does not implement (no option produces it today)",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -28,6 +28,8 @@ const MAX_CRL_SIGNER_DEPTH = 3;
 interface Tried {
   readonly cand: CandidatePath;
   readonly failure: PathFailure;
+  /** Statuses found before a revocation failure (none for a validation failure). */
+  readonly statuses?: CertificateStatus[];
 }
 
 interface Found {
@@ -104,7 +106,7 @@ class Call {
       }
       const rev = this.revocation(cand, out.issuerKeys, depth);
       if (rev.failure) {
-        tried.push({ cand, failure: rev.failure });
+        tried.push({ cand, failure: rev.failure, statuses: rev.statuses });
         continue;
       }
       statuses.push(...rev.statuses);
@@ -138,6 +140,7 @@ class Call {
       sentNonces: this.sentNonces,
       responderStatus: (r, issuerKey) => crlStatus({ cert: r, issuerKey }, crlCtx).status,
     };
+    const byIndex = () => statuses.sort((a, b) => a.certIndex - b.certIndex);
     // From the anchor down, so the first failure reported is the one nearest the anchor.
     for (let k = certs.length - 1; k >= 0; k--) {
       const cert = certs[k]!;
@@ -153,19 +156,18 @@ class Call {
       const who = `certificate #${k} (${certLabel(cert)})`;
       if (ans.status === "revoked") {
         return {
-          statuses,
+          statuses: byIndex(),
           warnings,
           failure: { code: "REVOKED" as const, certIndex: k, message: `${who}: revoked at ${ans.revocationTime?.toISOString()} (${ans.reason}) per ${ans.source} (${ans.source.startsWith("OCSP") ? "RFC 6960 2.2" : "RFC 5280 6.3.3 (j)"})` },
         };
       }
       if (ans.status === "unknown") {
         if (mode === "hard")
-          return { statuses, warnings, failure: { code: "REVOCATION_UNKNOWN" as const, certIndex: k, message: `${who}: revocation status undetermined: ${ans.source} (RFC 5280 6.3.3 (k), RFC 6960 2.2)` } };
+          return { statuses: byIndex(), warnings, failure: { code: "REVOCATION_UNKNOWN" as const, certIndex: k, message: `${who}: revocation status undetermined: ${ans.source} (RFC 5280 6.3.3 (k), RFC 6960 2.2)` } };
         warnings.push(`${who}: revocation status unknown (soft mode passes it): ${ans.source}`);
       }
     }
-    statuses.reverse();
-    return { statuses, warnings };
+    return { statuses: byIndex(), warnings };
   }
 
   /**
@@ -403,7 +405,7 @@ function shapeResult(
       { ...extra, path: best ? pathEntries(best.cand.certs, best.cand.anchor) : [] },
     );
   }
-  if (best) return invalid(best.failure, { ...extra, path: pathEntries(best.cand.certs, best.cand.anchor) });
+  if (best) return invalid(best.failure, { ...extra, path: pathEntries(best.cand.certs, best.cand.anchor), revocation: best.statuses });
   // No complete candidate: report the deepest branch cut for a bad signature, if any.
   const dead = [...(r?.builder.deadEnds ?? [])].sort((a, b) => b.certs.length - a.certs.length)[0];
   if (dead) {

@@ -132,6 +132,8 @@ export function validatePath(input: ValidationInput): ValidationOutcome {
     if (time < ac.notBefore) return fail(-1, "ANCHOR_CONSTRAINTS", "RFC 5937 3", `anchor is not valid before ${ac.notBefore.toISOString()}`);
     if (time > ac.notAfter) return fail(-1, "ANCHOR_CONSTRAINTS", "RFC 5937 3", `anchor expired at ${ac.notAfter.toISOString()}`);
     if (ac.basicConstraints && !ac.basicConstraints.cA) return fail(-1, "ANCHOR_CONSTRAINTS", "RFC 5937 3", "anchor certificate is not a CA");
+    if (ac.unknownCriticalExtensions.length)
+      return fail(-1, "UNKNOWN_CRITICAL_EXTENSION", "RFC 5937 2", `anchor certificate has unprocessed critical extension ${ac.unknownCriticalExtensions.join(", ")}`);
   }
   // RFC 5937 2, RFC 5914 2.3: constraints that come with the anchor become inputs.
   for (const con of anchorConstraints(anchor, input.enforceAnchorConstraints)) {
