@@ -181,7 +181,7 @@ class Call {
     let found: CrlSigner | undefined;
     let skippedInProgress = false;
     // The anchor itself, when it is named as the CRL issuer.
-    if (anchor.subject.key === crl.issuer.key && this.budget.verifier.verify(crl.tbs, crl.signatureAlgorithm, crl.signature, anchor.publicKey).ok) {
+    if (anchor.subject.key === crl.issuer.key && this.budget.verifier.verify(crl, anchor.publicKey).ok) {
       const ku = anchor.cert?.keyUsage;
       if (ku === undefined || ku & (1 << KU.cRLSign)) found = { key: anchor.publicKey, label: `trust anchor ${anchor.subject.text}` };
     }
@@ -197,7 +197,7 @@ class Call {
           // certificate, PKITS 4.14.30): the signer's path is being validated further up
           // the stack, so its key is accepted here and its entry on this CRL still counts.
           skippedInProgress = true;
-          if (!needsInheritedParams(c.publicKey) && this.budget.verifier.verify(crl.tbs, crl.signatureAlgorithm, crl.signature, c.publicKey).ok) {
+          if (!needsInheritedParams(c.publicKey) && this.budget.verifier.verify(crl, c.publicKey).ok) {
             found = { key: c.publicKey, label: `${certLabel(c)} (signer of a CRL covering itself)` };
             break;
           }
@@ -205,7 +205,7 @@ class Call {
         }
         // Cheap test first: does this key sign the CRL at all? (DSA keys needing inherited
         // parameters can only be tried once their path is known.)
-        if (!needsInheritedParams(c.publicKey) && !this.budget.verifier.verify(crl.tbs, crl.signatureAlgorithm, crl.signature, c.publicKey).ok) continue;
+        if (!needsInheritedParams(c.publicKey) && !this.budget.verifier.verify(crl, c.publicKey).ok) continue;
         this.inProgress.add(c.sha256);
         let r;
         try {
@@ -215,7 +215,7 @@ class Call {
         }
         if (!r.found) continue;
         const key = targetKey(r.found.cand);
-        if (this.budget.verifier.verify(crl.tbs, crl.signatureAlgorithm, crl.signature, key).ok) {
+        if (this.budget.verifier.verify(crl, key).ok) {
           found = { key, label: `${certLabel(c)} (validated CRL signer)` };
           break;
         }
@@ -268,8 +268,12 @@ function invalid(error: VerifyError, extra: Partial<VerifyResult> = {}): VerifyR
 }
 
 
-function parseAll<T>(inputs: readonly Input[], what: string, parse: (i: Input, label: string) => T[]): T[] {
-  return inputs.flatMap((input, i) => parse(input, `${what}[${i}]`));
+/** Parses a list of inputs, checking the call's time budget between them (parsing is most of the work for a big bag). */
+function parseAll<I, T>(inputs: readonly I[], what: string, parse: (i: I, label: string) => T[], budget: Budget): T[] {
+  return inputs.flatMap((input, i) => {
+    budget.checkTime();
+    return parse(input, `${what}[${i}]`);
+  });
 }
 
 /**
@@ -279,6 +283,8 @@ function parseAll<T>(inputs: readonly Input[], what: string, parse: (i: Input, l
  */
 export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const s = coerceOptions(options);
+  // The budget starts now: parsing a large bag counts against limits.timeoutMs too.
+  const budget = new Budget(s.limits);
 
   let target: Certificate;
   let intermediates: Certificate[];
@@ -294,18 +300,19 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     throw e;
   }
   try {
-    intermediates = parseAll(s.intermediates, "intermediates", parseCertificates);
-    anchorList = s.trustAnchors.flatMap((a, i) => parseTrustAnchors(a, `trustAnchors[${i}]`));
-    crls = parseAll(s.crls, "revocation.crls", parseCrls);
-    ocsp = s.ocspResponses.map((d, i) => parseOcspResponse(d, `revocation.ocspResponses[${i}]`));
+    intermediates = parseAll(s.intermediates, "intermediates", parseCertificates, budget);
+    anchorList = parseAll(s.trustAnchors, "trustAnchors", parseTrustAnchors, budget);
+    crls = parseAll(s.crls, "revocation.crls", parseCrls, budget);
+    ocsp = parseAll(s.ocspResponses, "revocation.ocspResponses", (d, label) => [parseOcspResponse(d, label)], budget);
   } catch (e) {
     if (e instanceof MalformedError) return invalid({ code: e.code, message: e.message });
+    const be = asBudgetError(e);
+    if (be) return invalid({ code: "BUDGET_EXCEEDED", message: `${be.message} while reading the inputs` }, { spent: budget.spent() });
     throw e;
   }
   if (anchorList.length === 0) return invalid({ code: "NO_PATH", message: "no trust anchor was given" });
   const anchors = new TrustAnchorStore(anchorList.map((a, i) => anchorFromParsed(a, `trustAnchors[${i}]`)));
 
-  const budget = new Budget(s.limits);
   const call = new Call(s, crls, ocsp, intermediates, budget);
   const online = s.fetch ? new OnlineRetriever(s.fetchPolicy, s.fetchPolicy.maxUrls) : undefined;
   let r: SearchResult | undefined;

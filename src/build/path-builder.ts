@@ -104,7 +104,7 @@ export class PathBuilder {
    */
   private signatureFits(path: Certificate[], child: Certificate, key: Certificate["publicKey"], label: string): boolean {
     if (needsInheritedParams(key)) return true;
-    const r: SignatureOutcome = this.o.budget.verifier.verify(child.tbs, child.signatureAlgorithm, child.signature, key);
+    const r: SignatureOutcome = this.o.budget.verifier.verify(child, key);
     if (r.ok) return true;
     this.deadEnds.push({ certs: [...path], issuerLabel: label, code: r.code, message: r.message });
     return false;

@@ -19,9 +19,19 @@ export type SignatureOutcome =
   | { readonly ok: true }
   | { readonly ok: false; readonly code: "INVALID_SIGNATURE" | "UNSUPPORTED_ALGORITHM" | "WEAK_KEY"; readonly message: string };
 
+/** Anything signed: a certificate, a CRL, an OCSP response. */
+export interface SignedObject {
+  /** The signed bytes (tbsCertificate, tbsCertList, tbsResponseData), exactly as received. */
+  readonly tbs: Uint8Array;
+  readonly signatureAlgorithm: AlgorithmId;
+  readonly signature: Uint8Array;
+  /** The signature BIT STRING's unused-bits count; every supported scheme needs 0. */
+  readonly signatureUnusedBits?: number;
+}
+
 /** The one interface the rest of the library verifies signatures through. */
 export interface SignatureVerifier {
-  verify(signed: Uint8Array, algorithm: AlgorithmId, signature: Uint8Array, key: VerificationKey): SignatureOutcome;
+  verify(signed: SignedObject, key: VerificationKey): SignatureOutcome;
   /** Signature computations actually performed (cache hits excluded). */
   readonly checks: number;
 }
@@ -118,8 +128,11 @@ function keyKind(oid: string): string | undefined {
 
 /** node:crypto based verifier with a per-instance cache of KeyObjects and of outcomes. */
 export class NodeSignatureVerifier implements SignatureVerifier {
-  private readonly keys = new WeakMap<Uint8Array, KeyObject | Error>();
-  private readonly outcomes = new WeakMap<Uint8Array, Map<Uint8Array, SignatureOutcome>>();
+  /** KeyObjects by key content, so equal keys in different certificates load once. */
+  private readonly keys = new Map<string, KeyObject | Error>();
+  /** Outcomes by signed data (one object per parsed certificate or CRL), then by key content. */
+  private readonly outcomes = new WeakMap<Uint8Array, Map<string, SignatureOutcome>>();
+  private readonly keyIds = new WeakMap<Uint8Array, string>();
   private count = 0;
 
   constructor(private readonly maxChecks = Infinity) {}
@@ -128,30 +141,43 @@ export class NodeSignatureVerifier implements SignatureVerifier {
     return this.count;
   }
 
-  verify(signed: Uint8Array, algorithm: AlgorithmId, signature: Uint8Array, key: VerificationKey): SignatureOutcome {
-    let perData = this.outcomes.get(signed);
-    const hit = perData?.get(key.spki);
+  /** The key's content as a map key, computed once per SPKI object. */
+  private keyId(spki: Uint8Array): string {
+    let id = this.keyIds.get(spki);
+    if (id === undefined) {
+      id = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength).toString("base64");
+      this.keyIds.set(spki, id);
+    }
+    return id;
+  }
+
+  verify(obj: SignedObject, key: VerificationKey): SignatureOutcome {
+    const kid = this.keyId(key.spki);
+    let perData = this.outcomes.get(obj.tbs);
+    const hit = perData?.get(kid);
     if (hit) return hit;
-    const outcome = this.compute(signed, algorithm, signature, key);
-    if (!perData) this.outcomes.set(signed, (perData = new Map()));
-    perData.set(key.spki, outcome);
+    const outcome = obj.signatureUnusedBits
+      ? ({ ok: false, code: "INVALID_SIGNATURE", message: `the signature BIT STRING has ${obj.signatureUnusedBits} unused bits` } as const)
+      : this.compute(obj.tbs, obj.signatureAlgorithm, obj.signature, key, kid);
+    if (!perData) this.outcomes.set(obj.tbs, (perData = new Map()));
+    perData.set(kid, outcome);
     return outcome;
   }
 
-  private keyObject(key: VerificationKey): KeyObject | Error {
-    let k = this.keys.get(key.spki);
+  private keyObject(key: VerificationKey, kid: string): KeyObject | Error {
+    let k = this.keys.get(kid);
     if (!k) {
       try {
         k = createPublicKey({ key: Buffer.from(key.spki), format: "der", type: "spki" });
       } catch (e) {
         k = e as Error;
       }
-      this.keys.set(key.spki, k);
+      this.keys.set(kid, k);
     }
     return k;
   }
 
-  private compute(signed: Uint8Array, algorithm: AlgorithmId, signature: Uint8Array, key: VerificationKey): SignatureOutcome {
+  private compute(signed: Uint8Array, algorithm: AlgorithmId, signature: Uint8Array, key: VerificationKey, kid: string): SignatureOutcome {
     const scheme = SCHEMES[algorithm.oid];
     if (!scheme) return { ok: false, code: "UNSUPPORTED_ALGORITHM", message: `signature algorithm ${algorithm.oid} is not supported` };
     const kind = keyKind(key.algorithm.oid);
@@ -166,7 +192,7 @@ export class NodeSignatureVerifier implements SignatureVerifier {
       return { ok: false, code: "WEAK_KEY", message: `RSA key of ${key.bits} bits is outside ${KEY_LIMITS.rsaMinBits}..${KEY_LIMITS.rsaMaxBits}` };
     if (kind === "dsa" && needsInheritedParams(key))
       return { ok: false, code: "UNSUPPORTED_ALGORITHM", message: "DSA key has no parameters and none could be inherited (RFC 3279 2.3.2)" };
-    const ko = this.keyObject(key);
+    const ko = this.keyObject(key, kid);
     if (ko instanceof Error) return { ok: false, code: "UNSUPPORTED_ALGORITHM", message: `public key cannot be loaded: ${ko.message}` };
     if (this.count >= this.maxChecks) throw new SignatureBudgetError(this.maxChecks);
     this.count++;

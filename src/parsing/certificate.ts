@@ -26,7 +26,7 @@ import {
 } from "@peculiar/asn1-x509";
 import { OID } from "./oids.js";
 import { MalformedError, type MalformedCode } from "./errors.js";
-import { bytesToBigInt, bytesToHex, checkOuterSequence, inputToDers } from "./der.js";
+import { bytesToBigInt, bytesToHex, checkOuterSequence, checkSignedStructure, inputToDers } from "./der.js";
 import { ParseCache } from "./cache.js";
 import {
   dnFromAsn,
@@ -125,6 +125,7 @@ export interface Certificate {
   /** The inner tbsCertificate.signature, which RFC 5280 4.1.1.2 requires to equal the outer one. */
   readonly tbsSignatureAlgorithm: AlgorithmId;
   readonly signature: Uint8Array;
+  readonly signatureUnusedBits: number;
   readonly version: number;
   /** Serial number as lowercase hex of its value (sign kept as a leading '-'). */
   readonly serial: string;
@@ -156,6 +157,14 @@ export interface Certificate {
   readonly unknownCriticalExtensions: readonly string[];
   /** Subject and issuer names are equal (RFC 5280 6.1: self-issued). */
   readonly selfIssued: boolean;
+}
+
+/** Same OID and byte-identical parameters (RFC 5280 4.1.1.2, 5.1.1.2: the two fields must match). */
+export function sameAlgorithm(a: AlgorithmId, b: AlgorithmId): boolean {
+  if (a.oid !== b.oid) return false;
+  const pa = a.params ? Buffer.from(a.params).toString("hex") : "";
+  const pb = b.params ? Buffer.from(b.params).toString("hex") : "";
+  return pa === pb;
 }
 
 export function algorithmId(a: { algorithm: string; parameters?: ArrayBuffer | null }): AlgorithmId {
@@ -370,6 +379,7 @@ function parseCertificateUncached(input: Uint8Array, what: string): Certificate 
   const der = input.slice();
   const code: MalformedCode = "MALFORMED_CERTIFICATE";
   checkOuterSequence(der, code, what);
+  const { signatureUnusedBits } = checkSignedStructure(der, code, what);
   let asn: AsnCertificate & { tbsCertificateRaw?: ArrayBuffer };
   try {
     asn = AsnConvert.parse(der, AsnCertificate) as AsnCertificate & { tbsCertificateRaw?: ArrayBuffer };
@@ -391,6 +401,7 @@ function parseCertificateUncached(input: Uint8Array, what: string): Certificate 
       signatureAlgorithm: algorithmId(asn.signatureAlgorithm),
       tbsSignatureAlgorithm: algorithmId(tbs.signature),
       signature: new Uint8Array(asn.signatureValue),
+      signatureUnusedBits,
       version: (tbs.version ?? 0) + 1,
       serial: bytesToBigInt(tbs.serialNumber).toString(16),
       issuer,

@@ -13,7 +13,7 @@ import {
 } from "@peculiar/asn1-x509";
 import { OID } from "./oids.js";
 import { MalformedError } from "./errors.js";
-import { bytesToBigInt, bytesToHex, checkOuterSequence, derIntegerToBigInt, inputToDers } from "./der.js";
+import { bytesToBigInt, bytesToHex, checkOuterSequence, checkSignedStructure, derIntegerToBigInt, inputToDers } from "./der.js";
 import { ParseCache } from "./cache.js";
 import { dnFromAsn, generalNameFromAsn, type DistinguishedName, type GeneralName } from "./name.js";
 import { algorithmId, type AlgorithmId, type AuthorityKeyId, type DistributionPoint, type DistributionPointName, type ReasonMask } from "./certificate.js";
@@ -60,6 +60,7 @@ export interface Crl {
   readonly signatureAlgorithm: AlgorithmId;
   readonly tbsSignatureAlgorithm: AlgorithmId;
   readonly signature: Uint8Array;
+  readonly signatureUnusedBits: number;
   readonly version: number;
   readonly issuer: DistinguishedName;
   readonly thisUpdate: Date;
@@ -126,6 +127,7 @@ function parseCrlUncached(input: Uint8Array, what: string): Crl {
   // Our own copy: the model (and the cache) must not change if the caller reuses its buffer.
   const der = input.slice();
   checkOuterSequence(der, "MALFORMED_CRL", what);
+  const { signatureUnusedBits } = checkSignedStructure(der, "MALFORMED_CRL", what);
   let asn: CertificateList & { tbsCertListRaw?: ArrayBuffer };
   try {
     asn = AsnConvert.parse(der, CertificateList) as CertificateList & { tbsCertListRaw?: ArrayBuffer };
@@ -233,6 +235,7 @@ function parseCrlUncached(input: Uint8Array, what: string): Crl {
       signatureAlgorithm: algorithmId(asn.signatureAlgorithm),
       tbsSignatureAlgorithm: algorithmId(tbs.signature),
       signature: new Uint8Array(asn.signature),
+      signatureUnusedBits,
       version: (tbs.version ?? 0) + 1,
       issuer: dnFromAsn(tbs.issuer),
       thisUpdate,

@@ -69,6 +69,42 @@ export function checkOuterSequence(der: Uint8Array, code: MalformedCode, what: s
     throw new MalformedError(code, `${what}: DER length says ${off + len} bytes but ${der.length} were given (truncated or trailing data)`);
 }
 
+/** Deepest nesting accepted inside a signed object (real certificates nest about 10 deep). */
+const MAX_NESTING = 64;
+
+/**
+ * DER rules the schema parser lets through, checked on a signed object
+ * (Certificate, CertificateList: SEQUENCE { SEQUENCE, AlgorithmIdentifier, BIT STRING }):
+ * exact universal tags for the three parts and definite lengths everywhere (X.690 10.1), so one certificate has one encoding.
+ */
+export function checkSignedStructure(der: Uint8Array, code: MalformedCode, what: string): { signatureUnusedBits: number } {
+  let p: ReturnType<typeof asn1js.fromBER>;
+  try {
+    p = asn1js.fromBER(der);
+  } catch (e) {
+    throw new MalformedError(code, `${what}: not valid DER (${(e as Error).message})`);
+  }
+  if (p.offset !== der.length) throw new MalformedError(code, `${what}: not valid DER`);
+  const top = p.result;
+  const parts = (top as asn1js.Sequence).valueBlock?.value as asn1js.BaseBlock[] | undefined;
+  const universal = (b: asn1js.BaseBlock | undefined, tag: number) => b?.idBlock.tagClass === 1 && b.idBlock.tagNumber === tag;
+  if (!universal(top, 16) || !parts || parts.length !== 3 || !universal(parts[0], 16) || !universal(parts[1], 16) || !universal(parts[2], 3))
+    throw new MalformedError(code, `${what}: not SEQUENCE { SEQUENCE, AlgorithmIdentifier, BIT STRING } (X.690 DER)`);
+  const walk = (b: asn1js.BaseBlock | undefined, depth: number): void => {
+    if (depth > MAX_NESTING) throw new MalformedError(code, `${what}: nested deeper than ${MAX_NESTING}`);
+    // asn1js leaves odd shapes (a "constructed" primitive type) half-built: that is not DER.
+    if (!b?.lenBlock || !b.idBlock) throw new MalformedError(code, `${what}: not valid DER (malformed element)`);
+    if (b.lenBlock.isIndefiniteForm) throw new MalformedError(code, `${what}: indefinite length inside (X.690 10.1: DER uses definite lengths)`);
+    if (!b.idBlock.isConstructed) return;
+    const kids = (b as asn1js.Constructed).valueBlock?.value;
+    if (!Array.isArray(kids)) throw new MalformedError(code, `${what}: not valid DER (malformed constructed element)`);
+    for (const k of kids) walk(k, depth + 1);
+  };
+  walk(top, 0);
+  // Unused bits are valid DER but no signature scheme here produces them: the verifier refuses them.
+  return { signatureUnusedBits: (parts[2] as asn1js.BitString).valueBlock.unusedBits };
+}
+
 /** Decodes a DER INTEGER (as found inside an extension value) to a bigint. */
 export function derIntegerToBigInt(der: ArrayBuffer | Uint8Array, code: MalformedCode, what: string): bigint {
   const buf = der instanceof Uint8Array ? der : new Uint8Array(der);

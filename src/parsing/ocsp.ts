@@ -49,6 +49,7 @@ export interface OcspResponseModel {
   readonly tbs?: Uint8Array;
   readonly signatureAlgorithm?: AlgorithmId;
   readonly signature?: Uint8Array;
+  readonly signatureUnusedBits?: number;
   readonly responderName?: DistinguishedName;
   /** SHA-1 of the responder's public key (ResponderID byKey), hex. */
   readonly responderKeyHash?: string;
@@ -64,13 +65,17 @@ function sequenceChildren(b: asn1js.BaseBlock): asn1js.BaseBlock[] {
   return ((b as asn1js.Constructed).valueBlock?.value ?? []) as asn1js.BaseBlock[];
 }
 
-/** The DER of the certificates in BasicOCSPResponse [0] EXPLICIT SEQUENCE OF Certificate. */
-function embeddedCertificates(basicDer: Uint8Array): Uint8Array[] {
-  const p = asn1js.fromBER(basicDer);
-  const tagged = sequenceChildren(p.result).find((e) => e.idBlock.tagClass === 3 && e.idBlock.tagNumber === 0);
-  if (!tagged) return [];
-  const list = sequenceChildren(tagged)[0];
-  return list ? sequenceChildren(list).slice(0, 50).map((c) => new Uint8Array(c.valueBeforeDecodeView)) : [];
+/**
+ * From BasicOCSPResponse: the DER of the certificates in [0] EXPLICIT SEQUENCE OF
+ * Certificate (at most 50), and the signature BIT STRING's unused-bits count.
+ */
+function basicRawParts(basicDer: Uint8Array): { certs: Uint8Array[]; signatureUnusedBits: number } {
+  const parts = sequenceChildren(asn1js.fromBER(basicDer).result);
+  const signatureUnusedBits = (parts[2] as asn1js.BitString | undefined)?.valueBlock?.unusedBits ?? 0;
+  const tagged = parts.find((e) => e.idBlock.tagClass === 3 && e.idBlock.tagNumber === 0);
+  const list = tagged ? sequenceChildren(tagged)[0] : undefined;
+  const certs = list ? sequenceChildren(list).slice(0, 50).map((c) => new Uint8Array(c.valueBeforeDecodeView)) : [];
+  return { certs, signatureUnusedBits };
 }
 
 /** Parses an OCSPResponse. Throws MalformedError (never anything else). */
@@ -86,6 +91,7 @@ export function parseOcspResponse(input: Uint8Array, what = "OCSP response"): Oc
     const basic = AsnConvert.parse(basicDer, BasicOCSPResponse);
     if (!basic.tbsResponseDataRaw) throw new Error("no raw tbsResponseData");
     const rd = basic.tbsResponseData;
+    const raw = basicRawParts(basicDer);
     let nonce: string | undefined;
     const unknown: string[] = [];
     for (const e of rd.responseExtensions ?? []) {
@@ -113,12 +119,13 @@ export function parseOcspResponse(input: Uint8Array, what = "OCSP response"): Oc
       tbs: new Uint8Array(basic.tbsResponseDataRaw),
       signatureAlgorithm: algorithmId(basic.signatureAlgorithm),
       signature: new Uint8Array(basic.signature),
+      signatureUnusedBits: raw.signatureUnusedBits,
       responderName: rd.responderID.byName ? dnFromAsn(rd.responderID.byName) : undefined,
       responderKeyHash: rd.responderID.byKey ? bytesToHex(rd.responderID.byKey.buffer) : undefined,
       producedAt: rd.producedAt,
       responses: Object.freeze(responses),
       nonce,
-      certs: Object.freeze(embeddedCertificates(basicDer).map((d, i) => parseCertificate(d, `${what} certs[${i}]`))),
+      certs: Object.freeze(raw.certs.map((d, i) => parseCertificate(d, `${what} certs[${i}]`))),
       unknownCriticalExtensions: Object.freeze(unknown),
     });
   } catch (e) {

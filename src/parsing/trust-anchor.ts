@@ -138,8 +138,17 @@ function implicitRaw(el: asn1js.BaseBlock, tag: number): Uint8Array {
   return der;
 }
 
-/** One trust anchor input: certificate (DER/PEM), TrustAnchorInfo or TrustAnchorChoice DER, or name + key. */
+/** One trust anchor input: certificate (DER/PEM), TrustAnchorInfo or TrustAnchorChoice DER, or name + key. Throws MalformedError only. */
 export function parseTrustAnchors(input: Uint8Array | string | NameAndKey, what: string): ParsedAnchor[] {
+  try {
+    return parseTrustAnchorsUnguarded(input, what);
+  } catch (e) {
+    if (e instanceof MalformedError) throw e;
+    throw new MalformedError("MALFORMED_INPUT", `${what}: not a certificate or TrustAnchorInfo: ${(e as Error).message}`);
+  }
+}
+
+function parseTrustAnchorsUnguarded(input: Uint8Array | string | NameAndKey, what: string): ParsedAnchor[] {
   if (typeof input === "object" && !(input instanceof Uint8Array)) return [fromNameAndKey(input, what)];
   const ders = inputToDers(input, ["CERTIFICATE", "TRUSTED CERTIFICATE", "TRUST ANCHOR"], "MALFORMED_CERTIFICATE", what);
   return ders.map((der, i) => {

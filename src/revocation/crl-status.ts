@@ -2,7 +2,7 @@
 // (5.2.4), issuingDistributionPoint scopes (5.2.5), reason coverage, indirect CRLs
 // (5.3.3) and CRL signers validated by a path of their own (6.3.3 (f)).
 import type { Certificate, DistributionPoint, DistributionPointName } from "../parsing/certificate.js";
-import { ALL_REASONS, KU } from "../parsing/certificate.js";
+import { ALL_REASONS, KU, sameAlgorithm } from "../parsing/certificate.js";
 import type { Crl, CrlEntry } from "../parsing/crl.js";
 import { REASON_NAMES } from "../parsing/crl.js";
 import { dnFromRdns, type DistinguishedName, type GeneralName, type Rdn } from "../parsing/name.js";
@@ -101,8 +101,8 @@ function inScope(crl: Crl, cert: Certificate, dp: DistributionPoint): string | u
     if (!dpIssuers.some((n) => n.key === crl.issuer.key)) return "its issuer is not the distribution point's cRLIssuer";
     if (!idp?.indirectCRL) return "the distribution point names a cRLIssuer but the CRL is not indirect";
   } else if (crl.issuer.key !== cert.issuer.key) {
-    // An indirect CRL may still list the certificate under a certificateIssuer entry (5.3.3).
-    if (!idp?.indirectCRL) return "its issuer is not the certificate's issuer";
+    // Without a cRLIssuer in the distribution point, only the certificate issuer's own CRLs apply.
+    return "its issuer is not the certificate's issuer";
   }
   if (!idp) return undefined;
   // (b)(2)(i) distribution point names.
@@ -153,6 +153,11 @@ export function crlStatus(subject: StatusSubject, ctx: CrlContext): StatusAnswer
         rejected.push(`${describe(crl)}: unrecognised critical extension ${[...crl.unknownCriticalExtensions, ...(unknownEntryExt?.unknownCriticalExtensions ?? [])].join(", ")} (RFC 5280 5.2)`);
         continue;
       }
+      // RFC 5280 5.1.1.2: signatureAlgorithm must equal tbsCertList.signature.
+      if (!sameAlgorithm(crl.signatureAlgorithm, crl.tbsSignatureAlgorithm)) {
+        rejected.push(`${describe(crl)}: signatureAlgorithm differs from tbsCertList.signature (RFC 5280 5.1.1.2)`);
+        continue;
+      }
       // (a)(1) the CRL must be current.
       if (!fresh(crl, time)) {
         rejected.push(`${describe(crl)}: not current at ${time.toISOString()} (nextUpdate ${crl.nextUpdate?.toISOString() ?? "absent"}) (RFC 5280 6.3.3 (a))`);
@@ -198,7 +203,7 @@ function crlSigner(crl: Crl, subject: StatusSubject, ctx: CrlContext): CrlSigner
   const { cert, issuerKey, issuerCert } = subject;
   // The certificate's own issuer signed it: its path is the prefix already validated.
   if (crl.issuer.key === cert.issuer.key) {
-    const r = ctx.verifier.verify(crl.tbs, crl.signatureAlgorithm, crl.signature, issuerKey);
+    const r = ctx.verifier.verify(crl, issuerKey);
     if (r.ok) {
       if (issuerCert?.keyUsage !== undefined && !(issuerCert.keyUsage & (1 << KU.cRLSign)))
         return "its issuer's certificate does not assert cRLSign (RFC 5280 6.3.3 (f))";
@@ -220,7 +225,7 @@ function pickDelta(base: Crl, deltas: readonly Crl[], signer: CrlSigner, ctx: Cr
     if (base.crlNumber === undefined || d.deltaBase! > base.crlNumber) continue;
     if (d.crlNumber !== undefined && d.crlNumber <= base.crlNumber) continue;
     if (base.authorityKeyId?.keyId && d.authorityKeyId?.keyId && base.authorityKeyId.keyId !== d.authorityKeyId.keyId) continue;
-    if (!ctx.verifier.verify(d.tbs, d.signatureAlgorithm, d.signature, signer.key).ok) continue;
+    if (!ctx.verifier.verify(d, signer.key).ok) continue;
     if (!fresh(d, ctx.time)) {
       sawStale = true;
       continue;

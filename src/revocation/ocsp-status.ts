@@ -31,14 +31,14 @@ function reasonName(r: number | undefined): string {
 /** RFC 6960 4.2.2.2: who may sign an answer about a certificate issued by `issuerKey`. */
 function authorisedSigner(resp: OcspResponseModel, subject: StatusSubject, ctx: OcspContext): { ok: true; by: string } | { ok: false; why: string } {
   const { verifier, time } = ctx;
-  const sig = { tbs: resp.tbs!, alg: resp.signatureAlgorithm!, sig: resp.signature! };
+  const signed = { tbs: resp.tbs!, signatureAlgorithm: resp.signatureAlgorithm!, signature: resp.signature!, signatureUnusedBits: resp.signatureUnusedBits };
   // 1. The CA that issued the certificate.
-  if (verifier.verify(sig.tbs, sig.alg, sig.sig, subject.issuerKey).ok) return { ok: true, by: `the issuing CA ${subject.cert.issuer.text}` };
+  if (verifier.verify(signed, subject.issuerKey).ok) return { ok: true, by: `the issuing CA ${subject.cert.issuer.text}` };
   // 2. A responder certificate issued by that CA for OCSP signing.
   const reasons: string[] = [];
   for (const r of resp.certs) {
     if (r.issuer.key !== subject.cert.issuer.key) continue;
-    if (!verifier.verify(r.tbs, r.signatureAlgorithm, r.signature, subject.issuerKey).ok) {
+    if (!verifier.verify(r, subject.issuerKey).ok) {
       reasons.push(`${r.subject.text} is not signed by the issuing CA`);
       continue;
     }
@@ -54,7 +54,7 @@ function authorisedSigner(resp: OcspResponseModel, subject: StatusSubject, ctx: 
       reasons.push(`${r.subject.text} keyUsage lacks digitalSignature`);
       continue;
     }
-    if (!verifier.verify(sig.tbs, sig.alg, sig.sig, r.publicKey).ok) {
+    if (!verifier.verify(signed, r.publicKey).ok) {
       reasons.push(`the response is not signed by ${r.subject.text}`);
       continue;
     }

@@ -1,7 +1,7 @@
 // The RFC 5280 6.1 path validation state machine, over one complete candidate path.
 // Revocation (6.1.3 (a)(3)) is the revocation layer's job and runs after this.
 import type { Certificate, AlgorithmId, NameConstraints } from "../parsing/certificate.js";
-import { KU, certLabel } from "../parsing/certificate.js";
+import { KU, certLabel, sameAlgorithm } from "../parsing/certificate.js";
 import { OID } from "../parsing/oids.js";
 import { effectiveKey, type SignatureVerifier, type VerificationKey } from "../crypto/verifier.js";
 import type { TrustAnchor } from "../stores/trust-anchors.js";
@@ -56,13 +56,6 @@ export interface ValidationOutcome {
   readonly issuerKeys: readonly VerificationKey[];
   /** Each certificate's own working key, target-first. */
   readonly subjectKeys: readonly VerificationKey[];
-}
-
-function sameAlgorithm(a: AlgorithmId, b: AlgorithmId): boolean {
-  if (a.oid !== b.oid) return false;
-  const pa = a.params ? Buffer.from(a.params).toString("hex") : "";
-  const pb = b.params ? Buffer.from(b.params).toString("hex") : "";
-  return pa === pb;
 }
 
 interface StateConstraints {
@@ -161,7 +154,7 @@ export function validatePath(input: ValidationInput): ValidationOutcome {
       return fail(i, "ALGORITHM_MISMATCH", "RFC 5280 4.1.1.2", "signatureAlgorithm differs from tbsCertificate.signature");
     // RFC 5280 6.1.3 (a)(1): the signature verifies with the working public key.
     issuerKeys[n - 1 - i] = workingKey;
-    const sig = verifier.verify(c.tbs, c.signatureAlgorithm, c.signature, workingKey);
+    const sig = verifier.verify(c, workingKey);
     if (!sig.ok) return fail(i, sig.code, "RFC 5280 6.1.3 (a)(1)", sig.message);
     // RFC 5280 6.1.3 (a)(2): the validation time is within the validity period.
     if (time < c.notBefore) return fail(i, "NOT_YET_VALID", "RFC 5280 6.1.3 (a)(2)", `not valid before ${c.notBefore.toISOString()}`);
