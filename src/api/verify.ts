@@ -20,7 +20,7 @@ import { OnlineRetriever, caIssuersUrls, caRepositoryUrls, crlUrls, ocspUrls, ty
 import { buildOcspRequest, parseOcspResponse, type OcspResponseModel } from "../parsing/ocsp.js";
 import { ocspStatus, type OcspContext } from "../revocation/ocsp-status.js";
 import type { StatusAnswer, StatusSubject } from "../revocation/crl-status.js";
-import type { CandidateReport, CertificateStatus, Input, VerifyError, VerifyOptions, VerifyResult } from "./types.js";
+import type { CandidateReport, CertificateStatus, VerifyError, VerifyOptions, VerifyResult } from "./types.js";
 
 /** How deep CRL-signer paths may nest (a CRL signer whose CRL has its own signer, ...). */
 const MAX_CRL_SIGNER_DEPTH = 3;

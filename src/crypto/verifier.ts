@@ -78,7 +78,7 @@ const HASHES: Record<string, string> = {
 };
 
 /** Key sizes outside these bounds are refused before any arithmetic (hostile-input budget). */
-export const KEY_LIMITS = { rsaMinBits: 1024, rsaMaxBits: 8192, dsaMaxBits: 3072 * 8 + 4096 } as const;
+export const KEY_LIMITS = { rsaMinBits: 1024, rsaMaxBits: 8192 } as const;
 
 /** RFC 3279 2.3.2: a DSA key whose parameters are absent inherits them from its issuer. */
 export function needsInheritedParams(pk: SubjectPublicKey | VerificationKey): boolean {

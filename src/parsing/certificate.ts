@@ -22,8 +22,11 @@ import {
   AuthorityInfoAccessSyntax,
   SubjectInfoAccessSyntax,
   DistributionPoint as AsnDistributionPoint,
+  DistributionPointName as AsnDistributionPointName,
+  SubjectPublicKeyInfo,
   GeneralName as AsnGeneralName,
 } from "@peculiar/asn1-x509";
+import { RSAPublicKey } from "@peculiar/asn1-rsa";
 import { OID } from "./oids.js";
 import { MalformedError, type MalformedCode } from "./errors.js";
 import { bytesToBigInt, bytesToHex, checkOuterSequence, checkSignedStructure, inputToDers } from "./der.js";
@@ -174,7 +177,7 @@ export function algorithmId(a: { algorithm: string; parameters?: ArrayBuffer | n
 }
 
 /** Converts peculiar's BitString (KeyUsage, ReasonFlags) to a mask where bit i is ASN.1 bit i. */
-function bitStringMask(bs: { value: ArrayBuffer; unusedBits: number }): number {
+export function bitStringMask(bs: { value: ArrayBuffer; unusedBits: number }): number {
   const bytes = new Uint8Array(bs.value);
   let mask = 0;
   for (let i = 0; i < bytes.length && i < 4; i++) {
@@ -185,57 +188,58 @@ function bitStringMask(bs: { value: ArrayBuffer; unusedBits: number }): number {
   return mask;
 }
 
-function keySize(algOid: string, spkiKey: Uint8Array, params?: Uint8Array): number {
+/** Key size in bits where it means something (RSA modulus, EC point, EdDSA), else 0. */
+function keySize(algOid: string, keyBytes: Uint8Array): number {
   try {
     if (algOid === OID.rsaEncryption || algOid === OID.rsassaPss) {
-      // RSAPublicKey ::= SEQUENCE { modulus INTEGER, ... }: read the modulus length.
-      let off = 0;
-      const readLen = (): number => {
-        let len = spkiKey[off++]!;
-        if (len & 0x80) {
-          const n = len & 0x7f;
-          len = 0;
-          for (let i = 0; i < n; i++) len = len * 256 + spkiKey[off++]!;
-        }
-        return len;
-      };
-      off++; // SEQUENCE
-      readLen();
-      off++; // INTEGER
-      let len = readLen();
-      while (len > 0 && spkiKey[off] === 0) {
-        off++;
-        len--;
-      }
-      return len * 8;
+      const mod = new Uint8Array(AsnConvert.parse(keyBytes, RSAPublicKey).modulus);
+      let i = 0;
+      while (i < mod.length && mod[i] === 0) i++;
+      return (mod.length - i) * 8;
     }
-    if (algOid === OID.ecPublicKey) return ((spkiKey.length - 1) / 2) * 8;
+    if (algOid === OID.ecPublicKey) return ((keyBytes.length - 1) / 2) * 8;
     if (algOid === OID.ed25519) return 256;
     if (algOid === OID.ed448) return 456;
-    if (algOid === OID.dsa && params) return params.length * 8; // rough: dominated by p
   } catch {
-    /* size is advisory */
+    /* size is advisory: a key that does not parse fails when node:crypto loads it */
   }
   return 0;
+}
+
+/** The model of a SubjectPublicKeyInfo (certificates and trust anchors alike). */
+export function subjectPublicKey(spki: SubjectPublicKeyInfo): SubjectPublicKey {
+  const algorithm = algorithmId(spki.algorithm);
+  const keyBytes = new Uint8Array(spki.subjectPublicKey);
+  return Object.freeze({ algorithm, spki: new Uint8Array(AsnConvert.serialize(spki)), keyBytes, bits: keySize(algorithm.oid, keyBytes) });
 }
 
 function generalNames(list: Iterable<AsnGeneralName>): GeneralName[] {
   return [...list].map(generalNameFromAsn);
 }
 
-function distributionPoints(list: Iterable<AsnDistributionPoint>): DistributionPoint[] {
-  return [...list].map((dp) => {
-    let name: DistributionPointName | undefined;
-    if (dp.distributionPoint?.fullName) name = { fullName: generalNames(dp.distributionPoint.fullName) };
-    else if (dp.distributionPoint?.nameRelativeToCRLIssuer) {
-      const rdn = dnFromAsn([dp.distributionPoint.nameRelativeToCRLIssuer] as never).rdns[0] ?? [];
-      name = { relativeName: rdn };
-    }
-    return Object.freeze({
-      name,
+/** DistributionPointName (RFC 5280 4.2.1.13), shared by CRL DPs, freshestCRL and IDP. */
+export function distributionPointName(n: AsnDistributionPointName | undefined): DistributionPointName | undefined {
+  if (n?.fullName) return { fullName: generalNames(n.fullName) };
+  if (n?.nameRelativeToCRLIssuer) return { relativeName: dnFromAsn([n.nameRelativeToCRLIssuer] as never).rdns[0] ?? [] };
+  return undefined;
+}
+
+export function distributionPoints(list: Iterable<AsnDistributionPoint>): DistributionPoint[] {
+  return [...list].map((dp) =>
+    Object.freeze({
+      name: distributionPointName(dp.distributionPoint),
       reasons: dp.reasons ? bitStringMask(dp.reasons) : undefined,
       crlIssuer: dp.cRLIssuer ? generalNames(dp.cRLIssuer) : undefined,
-    });
+    }),
+  );
+}
+
+/** AuthorityKeyIdentifier (RFC 5280 4.2.1.1, 5.2.1). */
+export function authorityKeyId(aki: AsnAki): AuthorityKeyId {
+  return Object.freeze({
+    keyId: aki.keyIdentifier ? bytesToHex(aki.keyIdentifier.buffer) : undefined,
+    issuer: aki.authorityCertIssuer ? generalNames(aki.authorityCertIssuer) : undefined,
+    serial: aki.authorityCertSerialNumber ? bytesToBigInt(aki.authorityCertSerialNumber).toString(16) : undefined,
   });
 }
 
@@ -329,15 +333,9 @@ function decodeExtensions(exts: readonly AsnExtension[], out: Mutable<Certificat
         case OID.subjectKeyIdentifier:
           out.subjectKeyId = bytesToHex(AsnConvert.parse(v, SubjectKeyIdentifier).buffer);
           break;
-        case OID.authorityKeyIdentifier: {
-          const aki = AsnConvert.parse(v, AsnAki);
-          out.authorityKeyId = Object.freeze({
-            keyId: aki.keyIdentifier ? bytesToHex(aki.keyIdentifier.buffer) : undefined,
-            issuer: aki.authorityCertIssuer ? generalNames(aki.authorityCertIssuer) : undefined,
-            serial: aki.authorityCertSerialNumber ? bytesToBigInt(aki.authorityCertSerialNumber).toString(16) : undefined,
-          });
+        case OID.authorityKeyIdentifier:
+          out.authorityKeyId = authorityKeyId(AsnConvert.parse(v, AsnAki));
           break;
-        }
         case OID.crlDistributionPoints:
           out.crlDistributionPoints = Object.freeze(distributionPoints(AsnConvert.parse(v, CRLDistributionPoints)));
           break;
@@ -388,9 +386,6 @@ function parseCertificateUncached(input: Uint8Array, what: string): Certificate 
   }
   try {
     const tbs = asn.tbsCertificate;
-    const spkiDer = new Uint8Array(AsnConvert.serialize(tbs.subjectPublicKeyInfo));
-    const spkiAlg = algorithmId(tbs.subjectPublicKeyInfo.algorithm);
-    const keyBytes = new Uint8Array(tbs.subjectPublicKeyInfo.subjectPublicKey);
     const issuer = dnFromAsn(tbs.issuer);
     const subject = dnFromAsn(tbs.subject);
     if (!asn.tbsCertificateRaw) throw new Error("no raw TBS");
@@ -408,7 +403,7 @@ function parseCertificateUncached(input: Uint8Array, what: string): Certificate 
       subject,
       notBefore: (tbs.validity.notBefore.utcTime ?? tbs.validity.notBefore.generalTime)!,
       notAfter: (tbs.validity.notAfter.utcTime ?? tbs.validity.notAfter.generalTime)!,
-      publicKey: Object.freeze({ algorithm: spkiAlg, spki: spkiDer, keyBytes, bits: keySize(spkiAlg.oid, keyBytes, spkiAlg.params) }),
+      publicKey: subjectPublicKey(tbs.subjectPublicKeyInfo),
       extensions: [],
       ocspNoCheck: false,
       unknownCriticalExtensions: [],

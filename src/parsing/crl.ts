@@ -13,10 +13,21 @@ import {
 } from "@peculiar/asn1-x509";
 import { OID } from "./oids.js";
 import { MalformedError } from "./errors.js";
-import { bytesToBigInt, bytesToHex, checkOuterSequence, checkSignedStructure, derIntegerToBigInt, inputToDers } from "./der.js";
+import { bytesToBigInt, checkOuterSequence, checkSignedStructure, derIntegerToBigInt, inputToDers } from "./der.js";
 import { ParseCache } from "./cache.js";
 import { dnFromAsn, generalNameFromAsn, type DistinguishedName, type GeneralName } from "./name.js";
-import { algorithmId, type AlgorithmId, type AuthorityKeyId, type DistributionPoint, type DistributionPointName, type ReasonMask } from "./certificate.js";
+import {
+  algorithmId,
+  authorityKeyId,
+  bitStringMask,
+  distributionPointName,
+  distributionPoints,
+  type AlgorithmId,
+  type AuthorityKeyId,
+  type DistributionPoint,
+  type DistributionPointName,
+  type ReasonMask,
+} from "./certificate.js";
 
 /** RFC 5280 5.3.1 CRLReason values. */
 export const REASON_NAMES = [
@@ -77,20 +88,6 @@ export interface Crl {
   /** Entries by serial, for lookup. */
   readonly bySerial: ReadonlyMap<string, readonly CrlEntry[]>;
   readonly what: string;
-}
-
-function bitStringMask(bs: { value: ArrayBuffer }): number {
-  const bytes = new Uint8Array(bs.value);
-  let mask = 0;
-  for (let i = 0; i < bytes.length && i < 4; i++) for (let b = 0; b < 8; b++) if (bytes[i]! & (0x80 >> b)) mask |= 1 << (i * 8 + b);
-  return mask;
-}
-
-function dpName(n: { fullName?: Iterable<Parameters<typeof generalNameFromAsn>[0]>; nameRelativeToCRLIssuer?: unknown } | undefined): DistributionPointName | undefined {
-  if (!n) return undefined;
-  if (n.fullName) return { fullName: [...n.fullName].map(generalNameFromAsn) };
-  if (n.nameRelativeToCRLIssuer) return { relativeName: dnFromAsn([n.nameRelativeToCRLIssuer] as never).rdns[0] ?? [] };
-  return undefined;
 }
 
 const KNOWN_CRL_EXTENSIONS = new Set<string>([
@@ -157,7 +154,7 @@ function parseCrlUncached(input: Uint8Array, what: string): Crl {
         case OID.issuingDistributionPoint: {
           const p = AsnConvert.parse(v, IssuingDistributionPoint);
           idp = Object.freeze({
-            name: dpName(p.distributionPoint),
+            name: distributionPointName(p.distributionPoint),
             onlyUserCerts: !!p.onlyContainsUserCerts,
             onlyCACerts: !!p.onlyContainsCACerts,
             onlySomeReasons: p.onlySomeReasons ? bitStringMask(p.onlySomeReasons) : undefined,
@@ -166,21 +163,11 @@ function parseCrlUncached(input: Uint8Array, what: string): Crl {
           });
           break;
         }
-        case OID.authorityKeyIdentifier: {
-          const a = AsnConvert.parse(v, AsnAki);
-          aki = {
-            keyId: a.keyIdentifier ? bytesToHex(a.keyIdentifier.buffer) : undefined,
-            issuer: a.authorityCertIssuer ? a.authorityCertIssuer.map(generalNameFromAsn) : undefined,
-            serial: a.authorityCertSerialNumber ? bytesToBigInt(a.authorityCertSerialNumber).toString(16) : undefined,
-          };
+        case OID.authorityKeyIdentifier:
+          aki = authorityKeyId(AsnConvert.parse(v, AsnAki));
           break;
-        }
         case OID.freshestCRL:
-          freshest = [...AsnConvert.parse(v, FreshestCRL)].map((dp) => ({
-            name: dpName(dp.distributionPoint),
-            reasons: dp.reasons ? bitStringMask(dp.reasons) : undefined,
-            crlIssuer: dp.cRLIssuer ? dp.cRLIssuer.map(generalNameFromAsn) : undefined,
-          }));
+          freshest = distributionPoints(AsnConvert.parse(v, FreshestCRL));
           break;
         default:
           if (ext.critical && !KNOWN_CRL_EXTENSIONS.has(ext.extnID)) unknown.push(ext.extnID);

@@ -6,7 +6,7 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import { CertificatePolicies, NameConstraints as AsnNameConstraints, Name as AsnName, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { MalformedError } from "./errors.js";
 import { bytesToBigInt, bytesToHex, checkOuterSequence, inputToDers } from "./der.js";
-import { algorithmId, parseCertificate, type Certificate, type NameConstraints, type SubjectPublicKey } from "./certificate.js";
+import { parseCertificate, subjectPublicKey, type Certificate, type NameConstraints, type SubjectPublicKey } from "./certificate.js";
 import { dnFromAsn, dnFromDer, dnFromString, generalNameFromAsn, type DistinguishedName } from "./name.js";
 
 /** Constraints an anchor carries into validation (RFC 5937 2, RFC 5914 2.3). */
@@ -40,29 +40,10 @@ export interface NameAndKey {
 
 export function publicKeyFromSpki(spki: Uint8Array, what: string): SubjectPublicKey {
   try {
-    const s = AsnConvert.parse(spki, SubjectPublicKeyInfo);
-    const keyBytes = new Uint8Array(s.subjectPublicKey);
-    // Re-use the certificate parser's key-size logic by way of a normalised SPKI.
-    return { algorithm: algorithmId(s.algorithm), spki: new Uint8Array(AsnConvert.serialize(s)), keyBytes, bits: keyBits(s.algorithm.algorithm, keyBytes) };
+    return subjectPublicKey(AsnConvert.parse(spki, SubjectPublicKeyInfo));
   } catch (e) {
     throw new MalformedError("MALFORMED_INPUT", `${what}: not a SubjectPublicKeyInfo: ${(e as Error).message}`);
   }
-}
-
-function keyBits(oid: string, key: Uint8Array): number {
-  if (oid === "1.2.840.113549.1.1.1" || oid === "1.2.840.113549.1.1.10") {
-    const p = asn1js.fromBER(key);
-    const mod = (p.result as asn1js.Sequence).valueBlock?.value?.[0] as asn1js.Integer | undefined;
-    const hex = mod?.valueBlock.valueHexView;
-    if (!hex) return 0;
-    let i = 0;
-    while (i < hex.length && hex[i] === 0) i++;
-    return (hex.length - i) * 8;
-  }
-  if (oid === "1.2.840.10045.2.1") return ((key.length - 1) / 2) * 8;
-  if (oid === "1.3.101.112") return 256;
-  if (oid === "1.3.101.113") return 456;
-  return 0;
 }
 
 /** Reads an IMPLICIT-tagged constructed field as its base SEQUENCE type. */

@@ -1,6 +1,6 @@
 // The RFC 5280 6.1 path validation state machine, over one complete candidate path.
 // Revocation (6.1.3 (a)(3)) is the revocation layer's job and runs after this.
-import type { Certificate, AlgorithmId, NameConstraints } from "../parsing/certificate.js";
+import type { Certificate, NameConstraints } from "../parsing/certificate.js";
 import { KU, certLabel, sameAlgorithm } from "../parsing/certificate.js";
 import { OID } from "../parsing/oids.js";
 import { effectiveKey, type SignatureVerifier, type VerificationKey } from "../crypto/verifier.js";
