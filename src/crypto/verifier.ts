@@ -6,7 +6,7 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { RsaSaPssParams } from "@peculiar/asn1-rsa";
 import { OID } from "../parsing/oids.js";
-import type { AlgorithmId, SubjectPublicKey } from "../parsing/certificate.js";
+import type { AlgorithmId, SignedFields, SubjectPublicKey } from "../parsing/certificate.js";
 
 /** A public key as it is used to verify: DSA keys carry their inherited parameters here. */
 export interface VerificationKey {
@@ -20,14 +20,7 @@ export type SignatureOutcome =
   | { readonly ok: false; readonly code: "INVALID_SIGNATURE" | "UNSUPPORTED_ALGORITHM" | "WEAK_KEY"; readonly message: string };
 
 /** Anything signed: a certificate, a CRL, an OCSP response. */
-export interface SignedObject {
-  /** The signed bytes (tbsCertificate, tbsCertList, tbsResponseData), exactly as received. */
-  readonly tbs: Uint8Array;
-  readonly signatureAlgorithm: AlgorithmId;
-  readonly signature: Uint8Array;
-  /** The signature BIT STRING's unused-bits count; every supported scheme needs 0. */
-  readonly signatureUnusedBits?: number;
-}
+export type SignedObject = SignedFields;
 
 /** The one interface the rest of the library verifies signatures through. */
 export interface SignatureVerifier {

@@ -120,16 +120,26 @@ export const KU = {
   decipherOnly: 8,
 } as const;
 
-export interface Certificate {
-  readonly der: Uint8Array;
-  readonly sha256: string;
+/** What every signed object (certificate, CRL, OCSP response) carries for its signature. */
+export interface SignedFields {
+  /** The signed bytes (tbsCertificate, tbsCertList, tbsResponseData), exactly as received. */
   readonly tbs: Uint8Array;
   readonly signatureAlgorithm: AlgorithmId;
-  /** The inner tbsCertificate.signature, which RFC 5280 4.1.1.2 requires to equal the outer one. */
-  readonly tbsSignatureAlgorithm: AlgorithmId;
   readonly signature: Uint8Array;
-  readonly signatureUnusedBits: number;
+  /** The signature BIT STRING's unused-bits count; every supported scheme needs 0. */
+  readonly signatureUnusedBits?: number;
+}
+
+/** A DER object as received, with its SHA-256 (hex) and the inner signature algorithm field. */
+export interface SignedDocument extends SignedFields {
+  readonly der: Uint8Array;
+  readonly sha256: string;
+  /** The algorithm inside the signed part, which RFC 5280 4.1.1.2 / 5.1.1.2 require to equal the outer one. */
+  readonly tbsSignatureAlgorithm: AlgorithmId;
   readonly version: number;
+}
+
+export interface Certificate extends SignedDocument {
   /** Serial number as lowercase hex of its value (sign kept as a leading '-'). */
   readonly serial: string;
   readonly issuer: DistinguishedName;

@@ -22,11 +22,11 @@ import {
   bitStringMask,
   distributionPointName,
   distributionPoints,
-  type AlgorithmId,
   type AuthorityKeyId,
   type DistributionPoint,
   type DistributionPointName,
   type ReasonMask,
+  type SignedDocument,
 } from "./certificate.js";
 
 /** RFC 5280 5.3.1 CRLReason values. */
@@ -64,15 +64,7 @@ export interface IssuingDistributionPointInfo {
   readonly onlyAttributeCerts: boolean;
 }
 
-export interface Crl {
-  readonly der: Uint8Array;
-  readonly sha256: string;
-  readonly tbs: Uint8Array;
-  readonly signatureAlgorithm: AlgorithmId;
-  readonly tbsSignatureAlgorithm: AlgorithmId;
-  readonly signature: Uint8Array;
-  readonly signatureUnusedBits: number;
-  readonly version: number;
+export interface Crl extends SignedDocument {
   readonly issuer: DistinguishedName;
   readonly thisUpdate: Date;
   readonly nextUpdate?: Date;
