@@ -258,9 +258,9 @@ function candidateReport(t: Tried): CandidateReport {
   return { path: [...t.cand.certs.map((c) => c.subject.text), t.cand.anchor.subject.text], error: t.failure };
 }
 
-/** The failure that got furthest: the one nearest the target, then the shorter path. */
-function bestFailure(tried: readonly Tried[]): Tried | undefined {
-  return [...tried].sort((a, b) => a.failure.certIndex - b.failure.certIndex || a.cand.certs.length - b.cand.certs.length)[0];
+/** Failures best first: the one that got furthest (nearest the target), then the shorter path, then the order tried. */
+function rankFailures(tried: readonly Tried[]): Tried[] {
+  return [...tried].sort((a, b) => a.failure.certIndex - b.failure.certIndex || a.cand.certs.length - b.cand.certs.length);
 }
 
 function invalid(error: VerifyError, extra: Partial<VerifyResult> = {}): VerifyResult {
@@ -349,14 +349,15 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
 const MAX_FETCH_ROUNDS = 6;
 
 /**
- * The URLs a failed search points at: AIA caIssuers of every certificate it stood on
- * (and, in the first round, SIA caRepository of the anchors), and CRL distribution
+ * The URLs a failed search points at: AIA caIssuers of every certificate it stood on or
+ * cut for lack of a known issuer (and, in the first round, SIA caRepository of the anchors), and CRL distribution
  * points of the certificates whose status was undetermined, and of the certificates
  * of the CRL issuers involved.
  */
 function wantedUrls(r: SearchResult, call: Call, anchors: TrustAnchorStore, round: number) {
   const certs: string[] = [];
   for (const c of r.builder.visited) certs.push(...caIssuersUrls(c));
+  for (const c of r.builder.cutUnreachable) certs.push(...caIssuersUrls(c));
   if (round === 0) for (const a of anchors.all) if (a.cert) certs.push(...caRepositoryUrls(a.cert));
   const crls: string[] = [];
   const ocsp: OcspOutgoing[] = [];
@@ -403,8 +404,9 @@ function shapeResult(
     };
   }
   const tried = r?.tried ?? [];
-  const best = bestFailure(tried);
-  const candidates = [...(best ? [best] : []), ...tried.filter((t) => t !== best)].map(candidateReport);
+  const ranked = rankFailures(tried);
+  const best = ranked[0];
+  const candidates = ranked.map(candidateReport);
   const extra = { candidates, spent, fetched };
   if (budgetError) {
     return invalid(

@@ -53,6 +53,8 @@ export class PathBuilder {
   readonly deadEnds: DeadEnd[] = [];
   /** Every certificate the search stood on (whose issuers it looked for): where AIA retrieval starts. */
   readonly visited = new Set<Certificate>();
+  /** Issuer candidates cut because no anchor is reachable from their issuer's name yet: their AIA may bring the missing link. */
+  readonly cutUnreachable = new Set<Certificate>();
   /** Names from which some chain of certificates (by name alone) reaches an anchor. */
   private readonly reachable: Set<string> | undefined;
 
@@ -127,7 +129,10 @@ export class PathBuilder {
       for (const c of src.findBySubject(child.issuer)) {
         if (seen.has(c.sha256) || onPath.has(nodeIdentity(c))) continue;
         // RFC 4158 5.1: a certificate whose issuer name leads to no anchor is a dead end.
-        if (this.reachable && !this.reachable.has(c.issuer.key)) continue;
+        if (this.reachable && !this.reachable.has(c.issuer.key)) {
+          this.cutUnreachable.add(c);
+          continue;
+        }
         seen.add(c.sha256);
         let s = 0;
         // RFC 4158 3.5.12: authority/subject key identifier match.

@@ -7,7 +7,7 @@ import { OID } from "../parsing/oids.js";
 import { parseCertificateBundle } from "../parsing/bundle.js";
 import { parseCrl, type Crl } from "../parsing/crl.js";
 import { parseOcspResponse, type OcspResponseModel } from "../parsing/ocsp.js";
-import { DEFAULT_FETCH_POLICY, FetchError, httpRequest, sharedFetchCache, type FetchCache, type FetchPolicy } from "./http.js";
+import { DEFAULT_FETCH_POLICY, FetchError, checkUrl, httpRequest, sharedFetchCache, type FetchCache, type FetchPolicy } from "./http.js";
 
 export interface FetchAttempt {
   readonly url: string;
@@ -20,8 +20,9 @@ const BUNDLE_TTL_MS = 60 * 60 * 1000;
 /** Requests in flight at once. */
 const CONCURRENCY = 4;
 
+/** Every URI among the names; the fetcher refuses (and logs) the schemes it does not fetch. */
 function uris(names: readonly { kind: string; value?: string }[] | undefined): string[] {
-  return (names ?? []).flatMap((n) => (n.kind === "uniformResourceIdentifier" && n.value && /^https?:\/\//i.test(n.value) ? [n.value] : []));
+  return (names ?? []).flatMap((n) => (n.kind === "uniformResourceIdentifier" && n.value ? [n.value] : []));
 }
 
 /** AIA caIssuers URLs of a certificate (RFC 5280 4.2.2.1). */
@@ -127,6 +128,8 @@ export class OnlineRetriever {
           continue;
         }
         try {
+          // The policy applies to cached answers too: a later call's allow-list still holds.
+          checkUrl(url, this.policy);
           const cached = this.cache.get(url);
           const body = cached ?? (await httpRequest(url, { ...this.policy, timeoutMs: Math.min(this.policy.timeoutMs, left) }));
           const v = parse(body, url);

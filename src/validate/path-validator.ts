@@ -118,6 +118,21 @@ export function validatePath(input: ValidationInput): ValidationOutcome {
   let workingKey: VerificationKey = anchor.publicKey;
   let workingIssuer = anchor.subject;
   let initialPolicySet = input.policy.initialPolicySet;
+  // Where the policy graph became empty and why, and what made explicit policy required or
+  // mapping inhibited, so a POLICY error names the certificate that caused it.
+  let emptied: { i: number; why: string } | undefined;
+  let explicitRequiredBy = input.policy.explicitPolicy ? "the initial-explicit-policy input" : "the anchor's constraints";
+  let mappingInhibitedBy = input.policy.policyMappingInhibit ? "the initial-policy-mapping-inhibit input" : "the anchor's constraints";
+  const policyFailure = (at: number, rule: string): ValidationOutcome => {
+    const checked = `certificate #${n - 1 - at}`;
+    if (!emptied) return fail(at, "POLICY", rule, `explicit policy is required (${explicitRequiredBy}) and no acceptable policy remains`);
+    return fail(
+      emptied.i,
+      "POLICY",
+      rule,
+      `explicit policy is required (${explicitRequiredBy}) and the policy graph became empty at this certificate: ${emptied.why}; detected at ${checked}`,
+    );
+  };
 
   // RFC 5937 3: the anchor certificate's own checks, when the caller asks for them.
   const ac = anchor.cert;
@@ -171,10 +186,12 @@ export function validatePath(input: ValidationInput): ValidationOutcome {
     }
 
     // RFC 5280 6.1.3 (d), (e): certificate policies into the policy graph (RFC 9618).
+    const wasNull = graph.isNull();
     graph.processPolicies(c.policies, inhibitAnyPolicy > 0 || (!last && c.selfIssued));
+    if (!wasNull && graph.isNull())
+      emptied = { i, why: c.policies ? "none of its certificatePolicies is acceptable here (RFC 5280 6.1.3 (d))" : "it has no certificatePolicies extension (RFC 5280 6.1.3 (e))" };
     // RFC 5280 6.1.3 (f): explicit_policy > 0 or a non-empty graph.
-    if (explicitPolicy === 0 && graph.isNull())
-      return fail(i, "POLICY", "RFC 5280 6.1.3 (f)", "explicit policy is required and no acceptable policy remains");
+    if (explicitPolicy === 0 && graph.isNull()) return policyFailure(i, "RFC 5280 6.1.3 (f)");
 
     // The working key for the next certificate (RFC 5280 6.1.4 (d)-(f)); DSA
     // parameters are inherited from the working key when absent (RFC 3279 2.3.2).
@@ -189,22 +206,32 @@ export function validatePath(input: ValidationInput): ValidationOutcome {
       if (m.issuerDomainPolicy === OID.anyPolicy || m.subjectDomainPolicy === OID.anyPolicy)
         return fail(i, "POLICY_MAPPING", "RFC 5280 6.1.4 (a)", "policyMappings maps to or from anyPolicy");
     // (b) policy mappings.
+    const nullBefore = graph.isNull();
     graph.processMappings(c.policyMappings, policyMapping > 0);
+    if (!nullBefore && graph.isNull())
+      emptied = { i, why: `its policy mappings were deleted because policy mapping is inhibited by ${mappingInhibitedBy} (RFC 5280 6.1.4 (b)(2))` };
     // (c)-(f) working issuer name and key.
     workingIssuer = c.subject;
     workingKey = key;
     // (g) name constraints.
     if (c.nameConstraints) nc = applyNameConstraints(nc, c.nameConstraints);
     // (h) counters decrease for certificates that are not self-issued.
+    const label = `certificate #${n - 1 - i} (${certLabel(c)})`;
     if (!c.selfIssued) {
-      if (explicitPolicy > 0) explicitPolicy--;
-      if (policyMapping > 0) policyMapping--;
+      if (explicitPolicy > 0 && --explicitPolicy === 0) explicitRequiredBy = `the requireExplicitPolicy count running out at ${label}`;
+      if (policyMapping > 0 && --policyMapping === 0) mappingInhibitedBy = `the inhibitPolicyMapping count running out at ${label}`;
       if (inhibitAnyPolicy > 0) inhibitAnyPolicy--;
     }
     // (i) policyConstraints.
     const pc = c.policyConstraints;
-    if (pc?.requireExplicitPolicy !== undefined && pc.requireExplicitPolicy < explicitPolicy) explicitPolicy = pc.requireExplicitPolicy;
-    if (pc?.inhibitPolicyMapping !== undefined && pc.inhibitPolicyMapping < policyMapping) policyMapping = pc.inhibitPolicyMapping;
+    if (pc?.requireExplicitPolicy !== undefined && pc.requireExplicitPolicy < explicitPolicy) {
+      explicitPolicy = pc.requireExplicitPolicy;
+      explicitRequiredBy = `requireExplicitPolicy ${pc.requireExplicitPolicy} in ${label}`;
+    }
+    if (pc?.inhibitPolicyMapping !== undefined && pc.inhibitPolicyMapping < policyMapping) {
+      policyMapping = pc.inhibitPolicyMapping;
+      mappingInhibitedBy = `inhibitPolicyMapping ${pc.inhibitPolicyMapping} in ${label}`;
+    }
     // (j) inhibitAnyPolicy.
     if (c.inhibitAnyPolicy !== undefined && c.inhibitAnyPolicy < inhibitAnyPolicy) inhibitAnyPolicy = c.inhibitAnyPolicy;
     // (k) a CA certificate: basicConstraints present with cA TRUE. Version 1 and 2
@@ -242,8 +269,10 @@ export function validatePath(input: ValidationInput): ValidationOutcome {
     if (missing.length) return fail(n - 1, "EXTENDED_KEY_USAGE", "RFC 5280 4.2.1.12", `extKeyUsage lacks ${missing.join(", ")}`);
   }
   // (g) the intersection with the user-initial-policy-set.
+  const nullBeforeFinish = graph.isNull();
   const policies = graph.finish(initialPolicySet);
-  if (explicitPolicy === 0 && graph.isNull())
-    return fail(n - 1, "POLICY", "RFC 5280 6.1.5 (g)", "explicit policy is required and the user-constrained policy set is empty");
+  if (!nullBeforeFinish && graph.isNull())
+    emptied = { i: n - 1, why: `no valid policy is in the user-initial-policy-set {${initialPolicySet.join(", ")}} (RFC 5280 6.1.5 (g))` };
+  if (explicitPolicy === 0 && graph.isNull()) return policyFailure(n - 1, "RFC 5280 6.1.5 (g)");
   return { ok: true, policies, issuerKeys, subjectKeys };
 }

@@ -49,7 +49,10 @@ describe("certificate policies", () => {
     it("fails POLICY: requireExplicitPolicy 1 counts the target; the check happens at wrap-up (6.1.5 (g))", async () => {
       const ca1 = p.ca("CN=Pol Explicit1 CA", root, { extensions: { policyConstraints: { requireExplicitPolicy: 1 } } });
       const r = await go(p.ee("CN=Pol EE 6", ca1), [ca1]);
-      expectError(r, "POLICY", 0, "CN=Pol EE 6", "RFC 5280 6.1.5 (g)");
+      // Detected at wrap-up; attributed to the CA whose missing policies emptied the graph.
+      expectError(r, "POLICY", 1, "CN=Pol Explicit1 CA", "RFC 5280 6.1.5 (g)");
+      expect(r.error?.message).toContain("it has no certificatePolicies extension");
+      expect(r.error?.message).toContain("requireExplicitPolicy 1 in certificate #1");
     });
     it("passes: requireExplicitPolicy 2 on a two-certificate path never takes effect", async () => {
       const ca2 = p.ca("CN=Pol Explicit2 CA", root, { extensions: { policyConstraints: { requireExplicitPolicy: 2 } } });
@@ -119,12 +122,16 @@ describe("certificate policies", () => {
     it("fails POLICY: inhibitPolicyMapping 0 above the mapping CA deletes the mapped policy", async () => {
       const { ee, cas } = build(true);
       const r = await go(ee, cas);
-      expectError(r, "POLICY", 0, "CN=Pol Map EE inhibit", "RFC 5280 6.1.3 (f)");
+      // Attributed to the CA whose mappings were deleted, naming what inhibited mapping.
+      expectError(r, "POLICY", 1, "CN=Pol Map CA 2 inhibit", "RFC 5280 6.1.3 (f)");
+      expect(r.error?.message).toContain("RFC 5280 6.1.4 (b)(2)");
+      expect(r.error?.message).toContain("inhibitPolicyMapping 0 in certificate #2");
     });
     it("fails POLICY: initial-policy-mapping-inhibit set by the caller", async () => {
       const { ee, cas } = build(false);
       const r = await go(ee, cas, { policyMappingInhibit: true });
-      expectError(r, "POLICY", 0, "CN=Pol Map EE", "RFC 5280 6.1.3 (f)");
+      expectError(r, "POLICY", 1, "CN=Pol Map CA 2", "RFC 5280 6.1.3 (f)");
+      expect(r.error?.message).toContain("the initial-policy-mapping-inhibit input");
     });
   });
 
