@@ -1,2 +1,3 @@
 export { verify } from "./api/verify.js";
 export * from "./api/types.js";
+export * from "./cose/index.js";

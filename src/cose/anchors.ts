@@ -1,0 +1,176 @@
+// Trust anchor stores per role (RFC 9397 4 and 5: a TEE trusts TAMs and Trusted Component
+// Signers; a TAM trusts TEEs / TEEP Agents; a Relying Party trusts Verifiers), each loaded
+// from PEM files, DER certificates, RFC 5914 TrustAnchorInfo / TrustAnchorChoice, or a
+// bare SubjectPublicKeyInfo. Certificates and TrustAnchorInfos are path-validation
+// anchors; an SPKI is a raw-key anchor (a signer trusted directly, identified by kid or
+// tried in turn), and also a path anchor when given a subject name.
+import { readFileSync } from "node:fs";
+import * as asn1js from "asn1js";
+import type { Input, NameAndKey } from "../api/types.js";
+import { looksLikePem } from "../parsing/der.js";
+import { parseTrustAnchors, publicKeyFromSpki } from "../parsing/trust-anchor.js";
+import { coseKeyThumbprint } from "./thumbprint.js";
+import { toHex } from "./cbor.js";
+
+export interface RawKeyAnchor {
+  /** DER SubjectPublicKeyInfo. */
+  readonly spki: Uint8Array;
+  /** The kid a message names this key with; the RFC 9679 thumbprint always matches too. */
+  readonly kid?: Uint8Array;
+  /** RFC 9679 SHA-256 thumbprint. */
+  readonly thumbprint: Uint8Array;
+  readonly label: string;
+}
+
+export interface SpkiAnchorOptions {
+  /** Also a path-validation anchor with this name ("C=US, O=Example, CN=Root" or DER Name). */
+  subject?: string | Uint8Array;
+  kid?: Uint8Array;
+  label?: string;
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+
+function pemText(input: Uint8Array | string): string | undefined {
+  if (typeof input === "string") return input;
+  return looksLikePem(input) ? Buffer.from(input).toString("latin1") : undefined;
+}
+
+/** A bare SubjectPublicKeyInfo: SEQUENCE { SEQUENCE algorithm, BIT STRING }. */
+function isSpki(der: Uint8Array): boolean {
+  const p = asn1js.fromBER(der);
+  if (p.offset !== der.length || !(p.result instanceof asn1js.Sequence)) return false;
+  const v = p.result.valueBlock.value;
+  return v.length === 2 && v[0] instanceof asn1js.Sequence && v[1] instanceof asn1js.BitString;
+}
+
+/** The trust anchors of one role. */
+export class CoseTrustAnchorStore {
+  private readonly anchors: (Input | NameAndKey)[] = [];
+  private readonly raw: RawKeyAnchor[] = [];
+
+  constructor(readonly name = "trust anchors") {}
+
+  /** Path-validation anchors, as `verify` takes them. */
+  get trustAnchors(): readonly (Input | NameAndKey)[] {
+    return this.anchors;
+  }
+
+  /** Raw public keys trusted directly. */
+  get rawKeys(): readonly RawKeyAnchor[] {
+    return this.raw;
+  }
+
+  get size(): number {
+    return this.anchors.length + this.raw.length;
+  }
+
+  /** One or more certificates (DER, or PEM with CERTIFICATE blocks). */
+  addCertificate(input: Input, label = `${this.name}[${this.size}]`): this {
+    parseTrustAnchors(input, label); // throws MalformedError on bad input
+    this.anchors.push(input);
+    return this;
+  }
+
+  /** An RFC 5914 TrustAnchorInfo or TrustAnchorChoice (DER, or PEM "TRUST ANCHOR"). */
+  addTrustAnchorInfo(input: Input, label = `${this.name}[${this.size}]`): this {
+    return this.addCertificate(input, label);
+  }
+
+  /** A `{ subject, publicKey }` path anchor (RFC 5280 6.1.1 (d)). */
+  addNameAndKey(a: NameAndKey, label = `${this.name}[${this.size}]`): this {
+    parseTrustAnchors(a, label);
+    this.anchors.push(a);
+    return this;
+  }
+
+  /** A raw public key (DER SPKI or PEM "PUBLIC KEY"); with `subject`, also a path anchor. */
+  addSpki(input: Input, opts: SpkiAnchorOptions = {}): this {
+    const label = opts.label ?? `${this.name}[${this.size}]`;
+    const text = pemText(input);
+    const ders = text !== undefined ? [...text.matchAll(PEM_BLOCK)].filter((m) => m[1] === "PUBLIC KEY").map((m) => new Uint8Array(Buffer.from(m[2]!.replace(/\s/g, ""), "base64"))) : [input as Uint8Array];
+    if (ders.length === 0) throw new TypeError(`${label}: no PEM block labelled PUBLIC KEY`);
+    for (const spki of ders) {
+      publicKeyFromSpki(spki, label); // throws MalformedError on a bad key
+      this.raw.push(Object.freeze({ spki, kid: opts.kid, thumbprint: coseKeyThumbprint(spki), label }));
+      if (opts.subject !== undefined) this.addNameAndKey({ subject: opts.subject, publicKey: spki }, label);
+    }
+    return this;
+  }
+
+  /**
+   * Anything a trust anchor file may hold: PEM (CERTIFICATE, TRUSTED CERTIFICATE, TRUST
+   * ANCHOR and PUBLIC KEY blocks, in any mix) or one DER object (certificate,
+   * TrustAnchorInfo, TrustAnchorChoice or SubjectPublicKeyInfo).
+   */
+  add(input: Input, label = `${this.name}[${this.size}]`): this {
+    const text = pemText(input);
+    if (text === undefined) {
+      const der = input as Uint8Array;
+      return isSpki(der) ? this.addSpki(der, { label }) : this.addCertificate(der, label);
+    }
+    let n = 0;
+    for (const m of text.matchAll(PEM_BLOCK)) {
+      const block = m[0];
+      const l = `${label}#${n++}`;
+      if (m[1] === "PUBLIC KEY") this.addSpki(block, { label: l });
+      else if (["CERTIFICATE", "TRUSTED CERTIFICATE", "X509 CERTIFICATE"].includes(m[1]!)) this.addCertificate(block, l);
+      else if (m[1] === "TRUST ANCHOR") this.addTrustAnchorInfo(block, l);
+    }
+    if (n === 0) throw new TypeError(`${label}: no PEM block`);
+    return this;
+  }
+
+  /** Reads trust anchor files (PEM or DER) into the store. */
+  addFiles(...paths: string[]): this {
+    for (const p of paths) this.add(new Uint8Array(readFileSync(p)), p);
+    return this;
+  }
+
+  static fromFiles(name: string, ...paths: string[]): CoseTrustAnchorStore {
+    return new CoseTrustAnchorStore(name).addFiles(...paths);
+  }
+
+  /** Raw keys a message may be signed with: those whose kid or thumbprint equals `kid`, or all when no kid. */
+  rawKeysFor(kid?: Uint8Array): readonly RawKeyAnchor[] {
+    if (!kid) return this.raw;
+    const hex = toHex(kid);
+    return this.raw.filter((r) => (r.kid && toHex(r.kid) === hex) || toHex(r.thumbprint) === hex);
+  }
+}
+
+/** TEEP roles that hold trust anchors (RFC 9397 4, 5; RFC 9334 for Verifiers). */
+export type TeepRole = "tam" | "agent" | "trustedComponentSigner" | "verifier";
+
+export const TEEP_ROLES: readonly TeepRole[] = ["tam", "agent", "trustedComponentSigner", "verifier"];
+
+const ROLE_NAMES: Record<TeepRole, string> = {
+  tam: "TAM signers",
+  agent: "TEE / TEEP Agent signers",
+  trustedComponentSigner: "Trusted Component Signers",
+  verifier: "Verifier keys",
+};
+
+/** One store per role: a message is only ever checked against the store of the role it claims. */
+export class TeepTrustAnchors {
+  /** Anchors for TAM-signed TEEP messages (held by a TEEP Agent). */
+  readonly tam = new CoseTrustAnchorStore(ROLE_NAMES.tam);
+  /** Anchors for TEE / TEEP Agent-signed messages and Evidence (held by a TAM). */
+  readonly agent = new CoseTrustAnchorStore(ROLE_NAMES.agent);
+  /** Anchors for SUIT manifests of Trusted Components (held by a TEE). */
+  readonly trustedComponentSigner = new CoseTrustAnchorStore(ROLE_NAMES.trustedComponentSigner);
+  /** Keys of Verifiers whose Attestation Results are accepted. */
+  readonly verifier = new CoseTrustAnchorStore(ROLE_NAMES.verifier);
+
+  for(role: TeepRole): CoseTrustAnchorStore {
+    if (!TEEP_ROLES.includes(role)) throw new TypeError(`unknown TEEP role ${String(role)}`);
+    return this[role];
+  }
+
+  /** Loads each role's files (PEM or DER: certificates, TrustAnchorInfo, SPKI). */
+  static fromFiles(files: Partial<Record<TeepRole, string[]>>): TeepTrustAnchors {
+    const t = new TeepTrustAnchors();
+    for (const role of TEEP_ROLES) t[role].addFiles(...(files[role] ?? []));
+    return t;
+  }
+}
