@@ -1,3 +1,10 @@
 export { verify } from "./api/verify.js";
 export * from "./api/types.js";
 export * from "./cose/index.js";
+// Issuer sources and trust anchor inputs, for `issuerSources` and library users.
+export { MemoryIssuerSource, type IssuerSource } from "./stores/issuer-source.js";
+export { DirectoryIssuerSource, type DirectoryLoadReport } from "./stores/directory.js";
+export { DEFAULT_LIMITS, type BudgetLimits } from "./build/budget.js";
+export { DEFAULT_FETCH_POLICY, sharedFetchCache } from "./stores/http.js";
+export { parseCertificate, parseCertificates, type Certificate } from "./parsing/certificate.js";
+export { parseCrl, parseCrls, type Crl } from "./parsing/crl.js";

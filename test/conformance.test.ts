@@ -174,8 +174,8 @@ describe("certpath conformance (command)", () => {
     throw new Error("unused");
   };
 
-  it("registers PKITS in both modes", () => {
-    expect(conformanceSuites().map((s) => s.name)).toEqual(["pkits", "pkits-shuffled"]);
+  it("registers PKITS in both modes and the multi-domain suite", () => {
+    expect(conformanceSuites().map((s) => s.name)).toEqual(["pkits", "pkits-shuffled", "multidomain"]);
   });
 
   it("runs every suite, prints tables and a final total; exit 0 when all pass", async () => {

@@ -320,7 +320,9 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   try {
     for (let round = 0; ; round++) {
       r = call.search(target, anchors, s.policy, s.extendedKeyUsage, 0);
-      if (r.found || !online || round >= MAX_FETCH_ROUNDS) break;
+      // Done unless fetching may still help: no path yet, or (soft mode) a path whose status is unknown.
+      const unknownStatus = r.found?.statuses.some((st) => st.status === "unknown");
+      if (!online || round >= MAX_FETCH_ROUNDS || (r.found && !unknownStatus)) break;
       // Nothing validated with what is at hand: fetch what the search points at, then search again.
       const deadline = Date.now() + Math.max(0, budget.limits.timeoutMs - budget.elapsedMs());
       const wanted = wantedUrls(r, call, anchors, round);
@@ -351,7 +353,7 @@ const MAX_FETCH_ROUNDS = 6;
 /**
  * The URLs a failed search points at: AIA caIssuers of every certificate it stood on or
  * cut for lack of a known issuer (and, in the first round, SIA caRepository of the anchors), and CRL distribution
- * points of the certificates whose status was undetermined, and of the certificates
+ * points and OCSP responders of the certificates whose status was undetermined, and of the certificates
  * of the CRL issuers involved.
  */
 function wantedUrls(r: SearchResult, call: Call, anchors: TrustAnchorStore, round: number) {
@@ -362,12 +364,14 @@ function wantedUrls(r: SearchResult, call: Call, anchors: TrustAnchorStore, roun
   const crls: string[] = [];
   const ocsp: OcspOutgoing[] = [];
   const prefer = call.s.revocationPreference;
-  for (const t of r.tried) {
-    if (t.failure.code !== "REVOCATION_UNKNOWN") continue;
-    const path = t.cand.certs;
+  // Paths whose revocation status was undetermined: failed ones (hard mode) and a found one (soft mode).
+  const undetermined = r.tried.filter((t) => t.failure.code === "REVOCATION_UNKNOWN").map((t) => t.cand);
+  if (r.found?.statuses.some((st) => st.status === "unknown")) undetermined.push(r.found.cand);
+  for (const cand of undetermined) {
+    const path = cand.certs;
     for (let k = 0; k < path.length; k++) {
       const c = path[k]!;
-      const issuerSpki = (path[k + 1]?.publicKey ?? t.cand.anchor.publicKey).spki;
+      const issuerSpki = (path[k + 1]?.publicKey ?? cand.anchor.publicKey).spki;
       // Both sources are fetched when both are named: the preference decides which answer counts first.
       crls.push(...crlUrls(c));
       if (prefer !== "crl-only")

@@ -1,41 +1,126 @@
-// `certpath conformance [--suite NAME ...] [--json FILE]`: runs the conformance suites
-// (src/conformance/suites.ts) through the library's `verify`, prints a per-section table
-// per suite and a final `N passed, M failed` line. Exit 0 when every case passes, else 1.
+// `certpath conformance [--suite NAME ...] [--impl LIST] [--report DIR] [--cases DIR] [--json FILE]`:
+// runs the conformance suites (src/conformance/suites.ts) through the library's `verify`,
+// then the other implementations under test (OpenSSL's `openssl verify`, pkijs) on the same
+// cases exported as files, and writes the interoperability matrix (case x implementation)
+// as DIR/index.html and DIR/results.json. Prints a table per suite (passed/cases per
+// implementation and section, then the cases that do not pass), where the report is, and
+// last `N passed, M failed` over certpath's results only. Exit 0 when certpath passes every
+// case, else 1; other implementations' failures are reported, never counted.
 
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { conformanceSuites } from "../conformance/suites.js";
-import { formatTable, summarize, type ConformanceSuite, type SuiteReport } from "../conformance/suite.js";
+import type { ConformanceSuite } from "../conformance/suite.js";
+import type { Implementation } from "../conformance/interop/types.js";
+import type { Exporter } from "../conformance/interop/export-cases.js";
+import { runInteropSession } from "../conformance/interop/session.js";
+import { formatInteropSummary, formatInteropTables } from "../conformance/report/terminal.js";
+import { DEFAULT_REPORT_DIR, writeReport } from "../conformance/report/write.js";
 import { formatOptions, parseArgs, UsageError, type OptionSpec } from "./args.js";
 import { EXIT, type CliDeps } from "./common.js";
 
+export const IMPLEMENTATION_NAMES = ["certpath", "openssl", "pkijs"] as const;
+
 export const CONFORMANCE_OPTIONS: readonly OptionSpec[] = [
   { name: "suite", kind: "list", valueName: "NAME", help: "run only this suite (repeatable); default: all" },
-  { name: "json", kind: "value", valueName: "FILE", help: "also write every case's result as JSON to FILE" },
+  {
+    name: "impl",
+    kind: "list",
+    valueName: "LIST",
+    help: `implementations, comma-separated or repeated (${IMPLEMENTATION_NAMES.join(",")}); default: all available. certpath always runs`,
+  },
+  { name: "report", kind: "value", valueName: "DIR", help: `write index.html and results.json to DIR (default ${DEFAULT_REPORT_DIR})` },
+  { name: "cases", kind: "value", valueName: "DIR", help: "read the cases from an existing export (certpath testsuite export DIR) instead of exporting to DIR/cases of the report" },
+  { name: "openssl", kind: "value", valueName: "BIN", help: "the openssl executable (default: $CERTPATH_OPENSSL or openssl on PATH)" },
+  { name: "json", kind: "value", valueName: "FILE", help: "also write certpath's per-suite results as JSON to FILE" },
   { name: "help", kind: "flag", short: "h", help: "show this help" },
 ];
 
 export function conformanceHelp(suites: readonly ConformanceSuite[]): string {
-  return `Usage: certpath conformance [--suite NAME ...] [--json FILE]
+  return `Usage: certpath conformance [--suite NAME ...] [--impl LIST] [--report DIR] [--cases DIR] [--json FILE]
 
-Runs the conformance suites through the library's verify and prints, per suite, a
-table by section and the failing cases, then "N passed, M failed" over all suites.
-Exit status: 0 when every case passes, 1 otherwise, 2 usage error.
+Runs the conformance suites through the library's verify, then the other implementations
+under test (openssl verify, pkijs) on the same cases exported as files, and writes the
+interoperability matrix (case x implementation: expected, got, pass, and why not) as
+DIR/index.html and DIR/results.json. Prints per suite a table by section (passed/cases per
+implementation) and the cases that do not pass, then "N passed, M failed" over certpath's
+results only: the other implementations' failures are reported, not counted.
+Exit status: 0 when certpath passes every case, 1 otherwise, 2 usage error.
 
 Suites:
 ${suites.map((s) => `  ${s.name.padEnd(16)} ${s.description}`).join("\n")}
+
+Implementations:
+  certpath         this library (always run)
+  openssl          openssl verify (OpenSSL 3), two processes at a time
+  pkijs            pkijs CertificateChainValidationEngine over Node's WebCrypto
 
 Options:
 ${formatOptions(CONFORMANCE_OPTIONS)}
 `;
 }
 
+/** What the command needs besides the library: the other implementations and the exporter. */
+export interface ConformanceEnv {
+  /** The implementations other than certpath, by name, for the names asked for. */
+  implementations(names: readonly string[], opts: { openssl?: string }): Promise<Implementation[]>;
+  /** certpath through the exported files (the cross-check); undefined to skip. */
+  certpathDriver(deps: CliDeps, version: string): Promise<Implementation | undefined>;
+  exporter: Exporter;
+  /** Creates the report directory. */
+  mkdir(dir: string): void;
+  certpathVersion(): string;
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
+    return pkg.version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+/** The real thing: drivers loaded on demand (pkijs is only imported when it runs). */
+export function defaultConformanceEnv(): ConformanceEnv {
+  return {
+    async implementations(names, opts) {
+      const out: Implementation[] = [];
+      for (const n of names) {
+        if (n === "openssl") {
+          const { opensslImplementation } = await import("../conformance/interop/openssl.js");
+          out.push(opensslImplementation(opts.openssl ? { bin: opts.openssl } : {}));
+        } else if (n === "pkijs") {
+          const { pkijsImplementation } = await import("../conformance/interop/pkijs.js");
+          out.push(pkijsImplementation());
+        }
+      }
+      return out;
+    },
+    async certpathDriver(deps, version) {
+      const { certpathImplementation } = await import("../conformance/interop/certpath.js");
+      return certpathImplementation(deps.verify, version);
+    },
+    exporter: async (dir, suites) => (await import("../conformance/interop/export-cases.js")).defaultExporter(dir, suites),
+    // node:fs directly: CliIo has no mkdir.
+    mkdir: (dir) => void mkdirSync(dir, { recursive: true }),
+    certpathVersion: () => `certpath ${packageVersion()}`,
+  };
+}
+
 export async function conformanceCommand(
   argv: readonly string[],
   deps: CliDeps,
   suites: readonly ConformanceSuite[] = conformanceSuites(),
+  env: ConformanceEnv = defaultConformanceEnv(),
 ): Promise<number> {
   const { io } = deps;
   let selected: readonly ConformanceSuite[] = suites;
   let jsonFile: string | undefined;
+  let reportDir = DEFAULT_REPORT_DIR;
+  let casesDir: string | undefined;
+  let opensslBin: string | undefined;
+  let implNames: string[] = [...IMPLEMENTATION_NAMES];
   try {
     const parsed = parseArgs(argv, CONFORMANCE_OPTIONS);
     if (parsed.flags.has("help")) {
@@ -50,7 +135,17 @@ export async function conformanceCommand(
       }
       selected = suites.filter((s) => names.includes(s.name));
     }
+    const impls = parsed.lists.get("impl");
+    if (impls) {
+      implNames = impls.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+      for (const n of implNames) {
+        if (!(IMPLEMENTATION_NAMES as readonly string[]).includes(n)) throw new UsageError(`unknown implementation "${n}" (known: ${IMPLEMENTATION_NAMES.join(", ")})`);
+      }
+    }
     jsonFile = parsed.values.get("json");
+    reportDir = parsed.values.get("report") ?? reportDir;
+    casesDir = parsed.values.get("cases");
+    opensslBin = parsed.values.get("openssl");
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`certpath conformance: ${e.message}\nTry 'certpath conformance --help'.\n`);
@@ -59,47 +154,45 @@ export async function conformanceCommand(
     throw e;
   }
 
-  const reports: SuiteReport[] = [];
-  for (const suite of selected) {
-    let report: SuiteReport;
-    try {
-      report = await suite.run(deps.verify);
-    } catch (e) {
-      // A suite that cannot run (missing vectors, ...) counts as one failed case.
-      const message = String((e as Error)?.message ?? e);
-      io.stderr(`certpath conformance: suite ${suite.name} could not run: ${message}\n`);
-      report = summarize(suite.name, suite.description, [
-        {
-          suite: suite.name,
-          id: "-",
-          title: "suite could not run",
-          section: "(suite error)",
-          passed: false,
-          expected: { valid: true, policies: [] },
-          got: { valid: "threw", policies: [], error: { code: "THREW", message } },
-          ms: 0,
-        },
-      ], 0);
-    }
-    reports.push(report);
-    io.stdout(`\n== ${report.name}: ${report.description} (${(report.elapsedMs / 1000).toFixed(1)} s)\n`);
-    io.stdout(formatTable(report.results));
-  }
+  const version = env.certpathVersion();
+  const others = await env.implementations(
+    implNames.filter((n) => n !== "certpath"),
+    opensslBin ? { openssl: opensslBin } : {},
+  );
+  const { report, suiteReports } = await runInteropSession({
+    suites: selected,
+    verify: deps.verify,
+    implementations: others,
+    ...(implNames.includes("certpath") ? { certpathDriver: await env.certpathDriver(deps, version) } : {}),
+    ...(casesDir ? { casesDir } : {}),
+    exportDir: join(reportDir, "cases"),
+    exporter: env.exporter,
+    certpathVersion: version,
+    log: (line) => io.stderr(`${line}\n`),
+    onSuite: (r) => io.stderr(`${r.name}: ${r.passed} passed, ${r.failed} failed (${(r.elapsedMs / 1000).toFixed(1)} s)\n`),
+  });
 
-  const passed = reports.reduce((n, r) => n + r.passed, 0);
-  const failed = reports.reduce((n, r) => n + r.failed, 0);
-  if (reports.length > 1) {
-    io.stdout(`\nsummary:\n`);
-    const w = Math.max(...reports.map((r) => r.name.length));
-    for (const r of reports) io.stdout(`  ${r.name.padEnd(w)}  ${r.passed} passed, ${r.failed} failed\n`);
+  io.stdout(formatInteropTables(report));
+
+  const { passed, failed } = report.certpath;
+  if (report.suites.length > 1 || report.suites.some((s) => s.implementations.length > 1)) {
+    io.stdout(`\nsummary (passed/cases per implementation):\n`);
+    io.stdout(formatInteropSummary(report));
   }
+  for (const w of report.warnings) io.stdout(`warning: ${w}\n`);
   if (jsonFile) {
     try {
-      io.writeFile(jsonFile, JSON.stringify({ passed, failed, suites: reports }, null, 2) + "\n");
+      io.writeFile(jsonFile, JSON.stringify({ passed, failed, suites: suiteReports }, null, 2) + "\n");
     } catch (e) {
       io.stderr(`certpath conformance: cannot write ${jsonFile}: ${String((e as Error)?.message ?? e)}\n`);
       return EXIT.USAGE;
     }
+  }
+  try {
+    const written = writeReport(report, reportDir, (p, t) => io.writeFile(p, t), env.mkdir);
+    io.stdout(`\nreport: ${written.html}\n        ${written.json}\n`);
+  } catch (e) {
+    io.stderr(`certpath conformance: cannot write the report to ${reportDir}: ${String((e as Error)?.message ?? e)}\n`);
   }
   io.stdout(`${passed} passed, ${failed} failed\n`);
   return failed === 0 ? EXIT.VALID : EXIT.INVALID;

@@ -4,12 +4,14 @@ import { readFileSync } from "node:fs";
 import { conformanceCommand } from "./conformance-command.js";
 import { EXIT, type CliDeps } from "./common.js";
 import { verifyCommand, VERIFY_USAGE } from "./verify-command.js";
+import { testsuiteCommand } from "./testsuite-command.js";
 
 export const MAIN_HELP = `certpath - X.509 certification path building and RFC 5280 validation
 
 Commands:
   certpath verify TARGET --anchor FILE ...   validate one certificate (see 'certpath verify --help')
   certpath conformance [--json FILE]         run the conformance suites (see 'certpath conformance --help')
+  certpath testsuite export DIR              write every conformance case as plain files (see 'certpath testsuite --help')
   certpath --version                         print the version
 
 ${VERIFY_USAGE}
@@ -31,6 +33,8 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
       return verifyCommand(rest, deps);
     case "conformance":
       return conformanceCommand(rest, deps);
+    case "testsuite":
+      return testsuiteCommand(rest, deps);
     case "--help":
     case "-h":
     case "help":
@@ -44,7 +48,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
       deps.io.stderr(`certpath: missing command\n${MAIN_HELP}`);
       return EXIT.USAGE;
     default:
-      deps.io.stderr(`certpath: unknown command "${command}" (expected verify or conformance; try 'certpath --help')\n`);
+      deps.io.stderr(`certpath: unknown command "${command}" (expected verify, conformance or testsuite; try 'certpath --help')\n`);
       return EXIT.USAGE;
   }
 }

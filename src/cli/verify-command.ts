@@ -1,7 +1,9 @@
 // `certpath verify`: files and flags in, one `verify` call, a report out (contract.md, "CLI").
 
 import { createHash } from "node:crypto";
-import type { Input, VerifyOptions, VerifyResult, RevocationOptions, PolicyOptions, Limits } from "../api/types.js";
+import type { Input, VerifyOptions, VerifyResult, RevocationOptions, PolicyOptions, Limits, FetchOptions, CertificateStatus } from "../api/types.js";
+import { DirectoryIssuerSource } from "../stores/directory.js";
+import type { IssuerSource } from "../stores/issuer-source.js";
 import { formatOptions, isOid, parseArgs, parseIsoTime, parsePositiveInt, UsageError, type OptionSpec, type ParsedArgs } from "./args.js";
 import { EXIT, type CliDeps } from "./common.js";
 import { FileError, readInputs, readOcspInputs, type ReadFile } from "./inputs.js";
@@ -9,10 +11,17 @@ import { FileError, readInputs, readOcspInputs, type ReadFile } from "./inputs.j
 export const VERIFY_OPTIONS: readonly OptionSpec[] = [
   { name: "anchor", kind: "list", valueName: "FILE", help: "trust anchor certificate(s), DER or PEM (required, repeatable)" },
   { name: "untrusted", kind: "list", valueName: "FILE", help: "untrusted intermediate certificate(s), any order" },
+  { name: "untrusted-dir", kind: "list", valueName: "DIR", help: "a directory of certificate files (.cer .crt .der .pem .p7c .p7b) searched for issuers (repeatable)" },
   { name: "crl", kind: "list", valueName: "FILE", help: "CRL(s), DER or PEM" },
   { name: "ocsp-response", kind: "list", valueName: "FILE", help: "DER OCSP response(s) " },
   { name: "revocation", kind: "value", choices: ["none", "soft", "hard"], help: "revocation checking mode (library default: none)" },
-  { name: "fetch", kind: "flag", help: "fetch CRLs / OCSP online " },
+  { name: "revocation-preference", kind: "value", choices: ["ocsp-first", "crl-first", "ocsp-only", "crl-only"], help: "which source answers first; -only skips the other (default ocsp-first)" },
+  { name: "fetch", kind: "flag", help: "fetch missing issuers, CRLs and OCSP answers online (AIA, SIA, CRL distribution points)" },
+  { name: "fetch-timeout-ms", kind: "value", valueName: "N", help: "with --fetch: timeout of each request, ms (default 5000)" },
+  { name: "fetch-max-bytes", kind: "value", valueName: "N", help: "with --fetch: largest response accepted, bytes (default 4194304)" },
+  { name: "allow-host", kind: "list", valueName: "HOST", help: "with --fetch: contact only these hosts (host or host:port; repeatable)" },
+  { name: "ocsp-method", kind: "value", choices: ["auto", "get", "post"], help: "with --fetch: how OCSP requests are sent (default auto: GET when short)" },
+  { name: "no-ocsp-nonce", kind: "flag", help: "with --fetch: send OCSP requests without a nonce" },
   { name: "at", kind: "value", valueName: "ISO8601", help: "validation time, e.g. 2011-04-15T00:00:00Z (default: now; no zone = UTC)" },
   { name: "policy", kind: "list", valueName: "OID", help: "initial policy set (repeatable or comma-separated; default anyPolicy)" },
   { name: "explicit-policy", kind: "flag", help: "initial-explicit-policy" },
@@ -23,8 +32,9 @@ export const VERIFY_OPTIONS: readonly OptionSpec[] = [
   { name: "max-depth", kind: "value", valueName: "N", help: "limit: most certificates in a path, anchor excluded" },
   { name: "max-signature-checks", kind: "value", valueName: "N", help: "limit: most signature verifications" },
   { name: "max-candidate-paths", kind: "value", valueName: "N", help: "limit: most candidate paths validated" },
+  { name: "max-steps", kind: "value", valueName: "N", help: "limit: most issuer edges the search walks" },
   { name: "timeout-ms", kind: "value", valueName: "N", help: "limit: wall-clock milliseconds" },
-  { name: "json", kind: "flag", help: 'print one JSON object {"valid","path":[{"subject","sha256"}],"policies","error"}' },
+  { name: "json", kind: "flag", help: 'print one JSON object {"valid","path":[{"subject","sha256"}],"policies","error"} (plus "revocation", "warnings", "fetched" when reported)' },
   { name: "help", kind: "flag", short: "h", help: "show this help" },
 ];
 
@@ -33,7 +43,10 @@ export const VERIFY_USAGE = `Usage: certpath verify TARGET --anchor FILE [--anch
   [--revocation none|soft|hard] [--fetch]
   [--at ISO8601] [--policy OID ...] [--explicit-policy]
   [--inhibit-mapping] [--inhibit-any] [--eku OID ...]
-  [--enforce-anchor-constraints] [--json]`;
+  [--enforce-anchor-constraints] [--json]
+  [--untrusted-dir DIR ...] [--revocation-preference P] [--max-steps N]
+  [--fetch-timeout-ms N] [--fetch-max-bytes N] [--allow-host HOST ...]
+  [--ocsp-method auto|get|post] [--no-ocsp-nonce]`;
 
 export function verifyHelp(): string {
   return `${VERIFY_USAGE}
@@ -79,6 +92,14 @@ function oidList(parsed: ParsedArgs, name: string, names: Record<string, string>
   return out;
 }
 
+/** Opens a directory of certificates as an issuer source (throws when it cannot be read). */
+export type OpenDir = (dir: string) => IssuerSource & { report?: DirectoryIssuerSource["report"] };
+
+const openDirectory: OpenDir = (dir) => new DirectoryIssuerSource(dir);
+
+/** The FetchOptions flags (meaningful with --fetch only). */
+const FETCH_FLAGS = ["fetch-timeout-ms", "fetch-max-bytes", "allow-host", "ocsp-method", "no-ocsp-nonce"] as const;
+
 export interface BuiltOptions {
   options: VerifyOptions;
   /** Remarks for stderr (never on stdout, so --json output stays one object). */
@@ -86,7 +107,7 @@ export interface BuiltOptions {
 }
 
 /** Maps parsed arguments to the library's VerifyOptions, reading the named files. */
-export function buildVerifyOptions(parsed: ParsedArgs, readFile: ReadFile): BuiltOptions {
+export function buildVerifyOptions(parsed: ParsedArgs, readFile: ReadFile, openDir: OpenDir = openDirectory): BuiltOptions {
   const notes: string[] = [];
   if (parsed.positionals.length === 0) throw new UsageError("missing TARGET certificate file");
   if (parsed.positionals.length > 1) throw new UsageError(`expected one TARGET, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`);
@@ -102,18 +123,41 @@ export function buildVerifyOptions(parsed: ParsedArgs, readFile: ReadFile): Buil
     ["max-depth", "maxDepth"],
     ["max-signature-checks", "maxSignatureChecks"],
     ["max-candidate-paths", "maxCandidatePaths"],
+    ["max-steps", "maxSteps"],
     ["timeout-ms", "timeoutMs"],
   ] as const;
   for (const [flag, key] of limitFlags) {
     const v = parsed.values.get(flag);
     if (v !== undefined) limits[key] = parsePositiveInt(flag, v);
   }
+  const fetchPolicy: FetchOptions = {};
+  const fetchTimeout = parsed.values.get("fetch-timeout-ms");
+  if (fetchTimeout !== undefined) fetchPolicy.timeoutMs = parsePositiveInt("fetch-timeout-ms", fetchTimeout);
+  const fetchMaxBytes = parsed.values.get("fetch-max-bytes");
+  if (fetchMaxBytes !== undefined) fetchPolicy.maxBytes = parsePositiveInt("fetch-max-bytes", fetchMaxBytes);
+  const allowHosts = parsed.lists.get("allow-host");
+  if (allowHosts) fetchPolicy.allowHosts = allowHosts;
+  const ocspMethod = parsed.values.get("ocsp-method");
+  if (ocspMethod) fetchPolicy.ocspMethod = ocspMethod as FetchOptions["ocspMethod"];
+  if (parsed.flags.has("no-ocsp-nonce")) fetchPolicy.ocspNonce = false;
 
   const targetInputs = readInputs(parsed.positionals[0]!, "certificate", readFile);
   const trustAnchors = anchorFiles.flatMap((f) => readInputs(f, "certificate", readFile));
   const untrusted = (parsed.lists.get("untrusted") ?? []).flatMap((f) => readInputs(f, "certificate", readFile));
   const crls = (parsed.lists.get("crl") ?? []).flatMap((f) => readInputs(f, "crl", readFile));
   const ocspResponses = (parsed.lists.get("ocsp-response") ?? []).flatMap((f) => readOcspInputs(f, readFile));
+  const issuerSources = (parsed.lists.get("untrusted-dir") ?? []).map((dir) => {
+    let source: ReturnType<OpenDir>;
+    try {
+      source = openDir(dir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException)?.code;
+      const why = code === "ENOENT" ? "no such directory" : code === "ENOTDIR" ? "not a directory" : code === "EACCES" ? "permission denied" : String((e as Error)?.message ?? e);
+      throw new FileError(`cannot read directory ${dir}: ${why}`);
+    }
+    for (const s of source.report?.skipped ?? []) notes.push(`--untrusted-dir: skipped ${s.file}: ${s.reason}`);
+    return source;
+  });
 
   const target = targetInputs[0]!;
   const intermediates: Input[] = [...targetInputs.slice(1), ...untrusted];
@@ -136,10 +180,20 @@ export function buildVerifyOptions(parsed: ParsedArgs, readFile: ReadFile): Buil
   const mode = parsed.values.get("revocation");
   if (mode) revocation.mode = mode as RevocationOptions["mode"];
   if (parsed.flags.has("fetch")) revocation.fetch = true;
+  const preference = parsed.values.get("revocation-preference");
+  if (preference) revocation.preference = preference as RevocationOptions["preference"];
   if (Object.keys(revocation).length > 0) options.revocation = revocation;
-  if (!mode && (crls.length > 0 || ocspResponses.length > 0 || parsed.flags.has("fetch"))) {
+  if (!mode && (crls.length > 0 || ocspResponses.length > 0 || parsed.flags.has("fetch") || preference)) {
     notes.push("revocation data given without --revocation soft|hard: the library default (none) does not check revocation");
   }
+  if (Object.keys(fetchPolicy).length > 0) {
+    options.fetchPolicy = fetchPolicy;
+    if (!parsed.flags.has("fetch")) {
+      const given = FETCH_FLAGS.filter((f) => parsed.values.has(f) || parsed.lists.has(f) || parsed.flags.has(f)).map((f) => `--${f}`);
+      notes.push(`${given.join(", ")} without --fetch: nothing is fetched, so ${given.length > 1 ? "they have" : "it has"} no effect`);
+    }
+  }
+  if (issuerSources.length > 0) options.issuerSources = issuerSources;
 
   if (eku) options.extendedKeyUsage = eku;
   if (parsed.flags.has("enforce-anchor-constraints")) options.enforceAnchorConstraints = true;
@@ -147,11 +201,35 @@ export function buildVerifyOptions(parsed: ParsedArgs, readFile: ReadFile): Buil
   return { options, notes };
 }
 
+/** A CertificateStatus with its time as an ISO 8601 string. */
+export interface JsonCertificateStatus {
+  certIndex: number;
+  status: CertificateStatus["status"];
+  source?: string;
+  revocationTime?: string;
+  reason?: string;
+}
+
 export interface JsonReport {
   valid: boolean;
   path: { subject: string; sha256: string }[];
   policies: string[];
   error: { code: string; message: string; certIndex?: number } | null;
+  // Added after the contract's four fields, each only when the library reports it:
+  /** The revocation status of each path certificate (with --revocation soft|hard). */
+  revocation?: JsonCertificateStatus[];
+  /** Non-fatal observations, when there are some. */
+  warnings?: string[];
+  /** With --fetch: each URL fetched or failed, and why. */
+  fetched?: string[];
+}
+
+function jsonStatus(s: CertificateStatus): JsonCertificateStatus {
+  const out: JsonCertificateStatus = { certIndex: s.certIndex, status: s.status };
+  if (s.source !== undefined) out.source = s.source;
+  if (s.revocationTime !== undefined) out.revocationTime = new Date(s.revocationTime).toISOString();
+  if (s.reason !== undefined) out.reason = s.reason;
+  return out;
 }
 
 export function sha256Hex(der: Uint8Array): string {
@@ -166,12 +244,16 @@ export function toJsonReport(r: VerifyResult): JsonReport {
     error = { code: e?.code ?? "UNKNOWN", message: e?.message ?? "invalid (no error given)" };
     if (e?.certIndex !== undefined) error.certIndex = e.certIndex;
   }
-  return {
+  const report: JsonReport = {
     valid: r.valid === true,
     path: (r.path ?? []).map((p) => ({ subject: p.subject, sha256: sha256Hex(p.der) })),
     policies: [...(r.policies ?? [])],
     error,
   };
+  if (r.revocation) report.revocation = r.revocation.map(jsonStatus);
+  if (r.warnings && r.warnings.length > 0) report.warnings = [...r.warnings];
+  if (r.fetched) report.fetched = [...r.fetched];
+  return report;
 }
 
 /** The human-readable report. */
@@ -219,6 +301,10 @@ export function formatReport(r: VerifyResult): string {
   if (r.warnings && r.warnings.length > 0) {
     lines.push("warnings:");
     for (const w of r.warnings) lines.push(`  - ${w}`);
+  }
+  if (r.fetched && r.fetched.length > 0) {
+    lines.push("fetched:");
+    for (const f of r.fetched) lines.push(`  - ${f}`);
   }
   if (r.spent) {
     const s = r.spent;

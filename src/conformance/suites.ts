@@ -4,7 +4,8 @@
 
 import type { ConformanceSuite } from "./suite.js";
 import { pkitsSuite } from "./pkits.js";
+import { multidomainSuite } from "./multidomain/suite.js";
 
 export function conformanceSuites(): ConformanceSuite[] {
-  return [pkitsSuite("given"), pkitsSuite("shuffled")];
+  return [pkitsSuite("given"), pkitsSuite("shuffled"), multidomainSuite()];
 }

@@ -1,0 +1,63 @@
+// `certpath testsuite export DIR [--suite NAME ...]`: writes every conformance case
+// (NIST PKITS, the multi-domain suite) as plain files per testsuite/FORMAT.md, so other
+// validators can be run against them. Exit 0 on success, 2 on a usage error, 1 when the
+// files cannot be written.
+
+import { EXPORTABLE_SUITES, exportCases, type ExportableSuite } from "../conformance/export.js";
+import { formatOptions, parseArgs, UsageError, type OptionSpec } from "./args.js";
+import { EXIT, type CliDeps } from "./common.js";
+
+export const TESTSUITE_OPTIONS: readonly OptionSpec[] = [
+  { name: "suite", kind: "list", valueName: "NAME", choices: EXPORTABLE_SUITES, help: "export only this suite (repeatable); default: all" },
+  { name: "help", kind: "flag", short: "h", help: "show this help" },
+];
+
+export const TESTSUITE_USAGE = `Usage: certpath testsuite export DIR [--suite NAME ...]
+
+Writes every case of the conformance suites (${EXPORTABLE_SUITES.join(", ")}) under DIR as
+plain files: DIR/manifest.json and one folder per case with target, intermediates,
+anchors, CRLs and OCSP responses as DER (and PEM), and the case's manifest entry
+(case.json). The layout is described in testsuite/FORMAT.md. DIR must be empty, absent,
+or a previous export (whose suite folders are replaced).
+
+Options:
+${formatOptions(TESTSUITE_OPTIONS)}
+`;
+
+export async function testsuiteCommand(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const { io } = deps;
+  let dir: string;
+  let suites: ExportableSuite[] | undefined;
+  try {
+    const parsed = parseArgs(argv, TESTSUITE_OPTIONS);
+    if (parsed.flags.has("help")) {
+      io.stdout(TESTSUITE_USAGE);
+      return EXIT.VALID;
+    }
+    const [action, target, ...extra] = parsed.positionals;
+    if (action === undefined) throw new UsageError("missing action (expected: export DIR)");
+    if (action !== "export") throw new UsageError(`unknown action "${action}" (expected: export DIR)`);
+    if (target === undefined) throw new UsageError("export: missing DIR");
+    if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
+    dir = target;
+    const names = parsed.lists.get("suite");
+    if (names) suites = [...new Set(names)] as ExportableSuite[];
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`certpath testsuite: ${e.message}\nTry 'certpath testsuite --help'.\n`);
+      return EXIT.USAGE;
+    }
+    throw e;
+  }
+  try {
+    const t0 = performance.now();
+    const summary = exportCases(dir, suites ? { suites } : {});
+    const parts = Object.entries(summary.counts).map(([s, n]) => `${s}: ${n}`);
+    const total = Object.values(summary.counts).reduce((a, b) => a + b, 0);
+    io.stdout(`exported ${total} cases (${parts.join(", ")}) to ${dir} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    return EXIT.VALID;
+  } catch (e) {
+    io.stderr(`certpath testsuite: cannot export to ${dir}: ${String((e as Error)?.message ?? e)}\n`);
+    return EXIT.INVALID;
+  }
+}
