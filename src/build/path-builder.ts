@@ -51,6 +51,7 @@ export function nodeIdentity(c: Certificate): string {
 
 export class PathBuilder {
   readonly deadEnds: DeadEnd[] = [];
+  private readonly deadEndSeen = new Set<string>();
   /** Every certificate the search stood on (whose issuers it looked for): where AIA retrieval starts. */
   readonly visited = new Set<Certificate>();
   /** Issuer candidates cut because no anchor is reachable from their issuer's name yet: their AIA may bring the missing link. */
@@ -62,29 +63,41 @@ export class PathBuilder {
     this.reachable = reachableNames(o.anchors, o.sources);
   }
 
-  /** Complete candidate paths, best first. Throws BudgetExceededError / SignatureBudgetError. */
+  /**
+   * Complete candidate paths, shortest first and, within a length, best ranked first:
+   * iterative deepening, so the answer does not depend on the order of the bag and a
+   * short path is never hidden behind a long detour. Re-walking the shallow levels is
+   * cheap: every signature outcome is cached. Throws BudgetExceededError / SignatureBudgetError.
+   */
   *paths(): Generator<CandidatePath> {
-    const path = [this.o.target];
-    yield* this.extend(path, new Set([nodeIdentity(this.o.target)]));
+    for (let limit = 1; limit <= this.o.budget.limits.maxDepth; limit++) {
+      this.frontierOpen = false;
+      yield* this.extend([this.o.target], new Set([nodeIdentity(this.o.target)]), limit);
+      // No branch could go deeper than this limit: longer paths do not exist.
+      if (!this.frontierOpen) return;
+    }
+    this.o.budget.depthCut = true;
   }
 
-  private *extend(path: Certificate[], onPath: Set<string>): Generator<CandidatePath> {
+  /** Some branch at the current depth limit still had issuers to try. */
+  private frontierOpen = false;
+
+  private *extend(path: Certificate[], onPath: Set<string>, limit: number): Generator<CandidatePath> {
     const { budget, anchors } = this.o;
     budget.checkTime();
     budget.noteDepth(path.length);
     const child = path[path.length - 1]!;
     this.visited.add(child);
 
-    // An anchor that names the child's issuer ends a candidate path.
-    for (const anchor of this.rankAnchors(child, anchors.findBySubject(child.issuer))) {
-      if (!this.signatureFits(path, child, anchor.publicKey, anchor.label)) continue;
-      budget.takeCandidate();
-      yield { certs: [...path], anchor };
-      budget.checkTime();
-    }
-
-    if (path.length >= budget.limits.maxDepth) {
-      budget.depthCut = true;
+    if (path.length === limit) {
+      // An anchor that names the child's issuer ends a candidate path of this length.
+      for (const anchor of this.rankAnchors(child, anchors.findBySubject(child.issuer))) {
+        if (!this.signatureFits(path, child, anchor.publicKey, anchor.label)) continue;
+        budget.takeCandidate();
+        yield { certs: [...path], anchor };
+        budget.checkTime();
+      }
+      if (!this.frontierOpen && this.rankIssuers(child, onPath).length) this.frontierOpen = true;
       return;
     }
     for (const issuer of this.rankIssuers(child, onPath)) {
@@ -93,7 +106,7 @@ export class PathBuilder {
       const id = nodeIdentity(issuer);
       path.push(issuer);
       onPath.add(id);
-      yield* this.extend(path, onPath);
+      yield* this.extend(path, onPath, limit);
       onPath.delete(id);
       path.pop();
     }
@@ -108,7 +121,12 @@ export class PathBuilder {
     if (needsInheritedParams(key)) return true;
     const r: SignatureOutcome = this.o.budget.verifier.verify(child, key);
     if (r.ok) return true;
-    this.deadEnds.push({ certs: [...path], issuerLabel: label, code: r.code, message: r.message });
+    // Each deepening pass meets the same dead ends again: record each once.
+    const key2 = `${child.sha256}|${label}|${path.length}`;
+    if (!this.deadEndSeen.has(key2)) {
+      this.deadEndSeen.add(key2);
+      this.deadEnds.push({ certs: [...path], issuerLabel: label, code: r.code, message: r.message });
+    }
     return false;
   }
 

@@ -1,6 +1,21 @@
-// A minimal DER encoder (X.690) for the test-PKI generator: every byte of a generated
-// certificate or CRL is written here, so tests control each field exactly (including
-// deliberately odd ones) without depending on a high-level library's choices.
+// Raw DER building blocks for tests that fabricate deliberately odd input (an unknown
+// algorithm's AlgorithmIdentifier, an extension value of the wrong type, a CRL that is
+// not one). The generator itself does not use this module: it builds @peculiar/asn1-x509
+// objects (./pki.ts, ./names.ts, ./keys.ts).
+//
+// Why it still exists: it is part of src/generate's public API (test/** and
+// src/conformance/multidomain/generate.ts import it), and some values here
+// are by design not well-formed instances of any schema (a TLV with arbitrary content,
+// an [n] IMPLICIT re-tagging of arbitrary bytes), which the schema-driven
+// @peculiar/asn1-schema cannot express. Even so no TLV is encoded by hand: identifier
+// and length octets come from asn1js (the BER/DER codec under @peculiar/asn1-schema),
+// universal types from its classes, times and named bits from @peculiar/asn1-*.
+import * as asn1js from "asn1js";
+import { BitString } from "@peculiar/asn1-schema";
+import { Time } from "@peculiar/asn1-x509";
+import { asnTime, octetText, oidText, tlvHeader, toDer, wellFormed, wholeSeconds } from "./asn.js";
+
+export { isPrintable, toPem } from "./asn.js";
 
 /** Concatenates byte strings. */
 export function concat(...parts: readonly Uint8Array[]): Uint8Array {
@@ -13,107 +28,74 @@ export function concat(...parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-function lengthOctets(n: number): Uint8Array {
-  if (n < 0x80) return Uint8Array.of(n);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-  return Uint8Array.of(0x80 | bytes.length, ...bytes);
-}
+const encode = (block: { toBER(sizeOnly?: boolean): ArrayBuffer }) => new Uint8Array(block.toBER(false));
 
-/** One TLV with a single-octet tag (all this generator needs). */
+/**
+ * One TLV with a single-octet tag and the given content octets. The identifier octet
+ * is `tag` itself (class, constructed bit, number 0-30); asn1js writes it and the
+ * definite, minimal length octets.
+ */
 export function tlv(tag: number, ...content: readonly Uint8Array[]): Uint8Array {
-  const body = concat(...content);
-  return concat(Uint8Array.of(tag), lengthOctets(body.length), body);
+  if (!Number.isInteger(tag) || tag < 0 || tag > 0xff || (tag & 0x1f) === 0x1f) throw new RangeError(`tlv: ${tag} is not a single-octet tag`);
+  const block = new asn1js.Primitive({ idBlock: { tagClass: (tag >> 6) + 1, tagNumber: tag & 0x1f }, valueHex: concat(...content) });
+  block.idBlock.isConstructed = (tag & 0x20) !== 0; // Primitive's constructor clears it
+  return encode(block);
 }
 
 export const seq = (...c: readonly Uint8Array[]) => tlv(0x30, ...c);
 
 /** SET OF: DER sorts the encodings of the elements (X.690 11.6). */
 export function setOf(...c: readonly Uint8Array[]): Uint8Array {
-  const sorted = [...c].sort((a, b) => {
-    for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-    return a.length - b.length;
-  });
-  return tlv(0x31, ...sorted);
+  return tlv(0x31, ...[...c].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
 }
 
-export const bool = (b: boolean) => tlv(0x01, Uint8Array.of(b ? 0xff : 0x00));
-export const nullValue = () => Uint8Array.of(0x05, 0x00);
-export const octets = (b: Uint8Array) => tlv(0x04, b);
-export const utf8 = (s: string) => tlv(0x0c, new TextEncoder().encode(s));
-export const printable = (s: string) => tlv(0x13, new TextEncoder().encode(s));
-export const ia5 = (s: string) => tlv(0x16, new TextEncoder().encode(s));
-
-/** PrintableString's character set (X.680 41.4). */
-export function isPrintable(s: string): boolean {
-  return /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(s);
-}
+export const bool = (b: boolean) => encode(new asn1js.Boolean({ value: b }));
+export const nullValue = () => encode(new asn1js.Null());
+export const octets = (b: Uint8Array) => encode(new asn1js.OctetString({ valueHex: b }));
+export const utf8 = (s: string) => encode(new asn1js.Utf8String({ value: wellFormed(s) }));
+/** PrintableString / IA5String; characters outside their sets are written as UTF-8, on purpose (see octetText). */
+export const printable = (s: string) => encode(new asn1js.PrintableString({ value: octetText(s) }));
+export const ia5 = (s: string) => encode(new asn1js.IA5String({ value: octetText(s) }));
 
 /** Two's complement, minimal INTEGER content octets. */
 export function integerContent(v: bigint): Uint8Array {
-  if (v === 0n) return Uint8Array.of(0);
-  const bytes: number[] = [];
-  let x = v;
-  // Emit bytes until the remaining value is pure sign extension of the top emitted byte.
-  for (;;) {
-    bytes.unshift(Number(x & 0xffn));
-    x >>= 8n;
-    const top = bytes[0]!;
-    if ((x === 0n && !(top & 0x80)) || (x === -1n && top & 0x80)) break;
-  }
-  return Uint8Array.from(bytes);
+  return asn1js.Integer.fromBigInt(v).valueBlock.valueHexView.slice();
 }
 
-export const integer = (v: bigint | number) => tlv(0x02, integerContent(BigInt(v)));
+export const integer = (v: bigint | number) => encode(asn1js.Integer.fromBigInt(BigInt(v)));
 
 /** An INTEGER from unsigned big-endian magnitude bytes (e.g. an RSA modulus). */
 export function unsignedInteger(magnitude: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < magnitude.length - 1 && magnitude[i] === 0) i++;
-  const m = magnitude.subarray(i);
-  return tlv(0x02, m[0]! & 0x80 ? concat(Uint8Array.of(0), m) : m);
+  // No magnitude octets at all: an INTEGER with empty content, as this helper always wrote.
+  if (magnitude.length === 0) return encode(new asn1js.Integer({ valueHex: new Uint8Array(0) }));
+  return encode(asn1js.Integer.fromBigInt(BigInt("0x" + Buffer.from(magnitude).toString("hex"))));
 }
 
-export function oid(dotted: string): Uint8Array {
-  const arcs = dotted.split(".").map((a) => BigInt(a));
-  if (arcs.length < 2) throw new Error(`bad OID ${dotted}`);
-  const out: number[] = [];
-  const push = (v: bigint) => {
-    const chunk: number[] = [Number(v & 0x7fn)];
-    for (let x = v >> 7n; x > 0n; x >>= 7n) chunk.unshift(Number(x & 0x7fn) | 0x80);
-    out.push(...chunk);
-  };
-  push(arcs[0]! * 40n + arcs[1]!);
-  for (const a of arcs.slice(2)) push(a);
-  return tlv(0x06, Uint8Array.from(out));
-}
+export const oid = (dotted: string) => encode(new asn1js.ObjectIdentifier({ value: oidText(dotted) }));
 
 /** BIT STRING with whole octets. */
-export const bitString = (bytes: Uint8Array, unusedBits = 0) => tlv(0x03, Uint8Array.of(unusedBits), bytes);
+export function bitString(bytes: Uint8Array, unusedBits = 0): Uint8Array {
+  // asn1js drops the unused-bits count of an empty BIT STRING and rejects counts above 7;
+  // tests fabricate exactly such invalid ones, so those get the content octets as given.
+  if (bytes.length === 0 ? unusedBits !== 0 : unusedBits < 0 || unusedBits > 7) return tlv(0x03, Uint8Array.of(unusedBits), bytes);
+  return encode(new asn1js.BitString({ valueHex: bytes, unusedBits }));
+}
 
 /** A NamedBitList BIT STRING (KeyUsage, ReasonFlags): DER drops trailing zero bits (X.690 11.2.2). */
 export function namedBits(bits: readonly number[]): Uint8Array {
   if (bits.length === 0) return bitString(new Uint8Array(0));
-  const hi = Math.max(...bits);
-  const bytes = new Uint8Array(Math.floor(hi / 8) + 1);
-  for (const b of bits) bytes[b >> 3]! |= 0x80 >> (b & 7);
-  return bitString(bytes, 7 - (hi & 7));
+  if (bits.some((b) => !Number.isInteger(b) || b < 0 || b > 52)) throw new RangeError("namedBits: bit numbers 0-52");
+  const named = new BitString([...new Set(bits)].reduce((flags, b) => flags + 2 ** b, 0));
+  return toDer(named);
 }
-
-const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
 /** RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050; seconds, Zulu. */
 export function time(d: Date): Uint8Array {
-  if (isNaN(d.getTime())) throw new Error("invalid date");
-  const y = d.getUTCFullYear();
-  const rest = `${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}Z`;
-  if (y >= 1950 && y < 2050) return tlv(0x17, new TextEncoder().encode(pad(y % 100) + rest));
-  return generalizedTime(d);
+  return toDer(asnTime(d));
 }
 
 export function generalizedTime(d: Date): Uint8Array {
-  const s = `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}Z`;
-  return tlv(0x18, new TextEncoder().encode(s));
+  return toDer(new Time({ generalTime: wholeSeconds(d) }));
 }
 
 /** [n] EXPLICIT: a constructed context tag around a complete encoding. */
@@ -124,24 +106,12 @@ export const explicit = (n: number, inner: Uint8Array) => tlv(0xa0 | n, inner);
  * keeping its constructed bit (so SEQUENCEs stay constructed, strings primitive).
  */
 export function implicit(n: number, inner: Uint8Array): Uint8Array {
-  const out = inner.slice();
-  out[0] = (inner[0]! & 0x20) | 0x80 | n;
-  return out;
+  const h = tlvHeader(inner);
+  return tlv((h.isConstructed ? 0x20 : 0) | 0x80 | n, inner.subarray(h.headerLength, h.headerLength + h.length));
 }
 
 /** The content octets of a TLV (its value without tag and length). */
 export function contentOf(der: Uint8Array): Uint8Array {
-  let off = 1;
-  let len = der[off++]!;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + der[off++]!;
-  }
-  return der.subarray(off, off + len);
-}
-
-export function toPem(der: Uint8Array, label: string): string {
-  const b64 = Buffer.from(der).toString("base64");
-  return `-----BEGIN ${label}-----\n${b64.replace(/(.{64})/g, "$1\n").replace(/\n$/, "")}\n-----END ${label}-----\n`;
+  const h = tlvHeader(der);
+  return der.subarray(h.headerLength, h.headerLength + h.length);
 }

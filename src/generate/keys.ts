@@ -1,4 +1,6 @@
-// Keys and signatures for the test-PKI generator, on node:crypto (synchronous).
+// Keys and signatures for the test-PKI generator, on node:crypto (synchronous); key
+// structures (PKCS#8, SubjectPublicKeyInfo, AlgorithmIdentifier) are @peculiar/asn1-*
+// objects.
 //
 // Determinism: Ed25519 and Ed448 keys are derived from a seed string and their
 // signatures are deterministic, so the same PKI description gives byte-identical
@@ -6,7 +8,11 @@
 // hash of it) but ECDSA signatures are randomised. RSA keys are random; they are
 // cached per (algorithm, seed) in-process so a suite generates each one once.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, constants, type KeyObject } from "node:crypto";
-import { bitString, concat, contentOf, explicit, integer, nullValue, oid, seq, tlv, unsignedInteger } from "./der.js";
+import { AsnConvert, AsnProp, AsnPropTypes, OctetString } from "@peculiar/asn1-schema";
+import { AlgorithmIdentifier, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
+import { RSAPublicKey, RsaSaPssParams } from "@peculiar/asn1-rsa";
+import { ECParameters, ECPrivateKey } from "@peculiar/asn1-ecc";
+import { integerOctets, tlvHeader, toDer } from "./asn.js";
 
 /** Key algorithms. `rsaN` is an RSA key of N bits (e.g. rsa2048); `rsa-pss` a 2048-bit id-RSASSA-PSS key. */
 export type KeyAlg = "ed25519" | "ed448" | "p256" | "p384" | "p521" | "rsa-pss" | `rsa${number}`;
@@ -77,6 +83,24 @@ const CURVES = {
   },
 } as const;
 
+/**
+ * PrivateKeyInfo (RFC 5208 5, the version-0 OneAsymmetricKey of RFC 5958), the PKCS#8
+ * form node:crypto imports. No installed @peculiar package this project depends on
+ * defines it, so it is declared here as an asn1-schema SEQUENCE (decorators applied as
+ * plain calls, which needs no decorator syntax support from the TypeScript toolchain).
+ */
+class PrivateKeyInfo {
+  version = 0;
+  privateKeyAlgorithm = new AlgorithmIdentifier();
+  privateKey = new OctetString();
+  constructor(params: Partial<PrivateKeyInfo> = {}) {
+    Object.assign(this, params);
+  }
+}
+AsnProp({ type: AsnPropTypes.Integer })(PrivateKeyInfo.prototype, "version");
+AsnProp({ type: AlgorithmIdentifier })(PrivateKeyInfo.prototype, "privateKeyAlgorithm");
+AsnProp({ type: OctetString })(PrivateKeyInfo.prototype, "privateKey");
+
 const cache = new Map<string, KeyPair>();
 
 function digest(alg: string, s: string): Buffer {
@@ -88,8 +112,8 @@ function fromPrivate(alg: KeyAlg, privateKey: KeyObject): KeyPair {
   return Object.freeze({ alg, spki, privateKey });
 }
 
-function pkcs8(algId: Uint8Array, privateKeyOctets: Uint8Array): KeyObject {
-  const der = seq(integer(0), algId, tlv(0x04, privateKeyOctets));
+function pkcs8(privateKeyAlgorithm: AlgorithmIdentifier, privateKey: Uint8Array): KeyObject {
+  const der = toDer(new PrivateKeyInfo({ privateKeyAlgorithm, privateKey: new OctetString(privateKey) }));
   return createPrivateKey({ key: Buffer.from(der), format: "der", type: "pkcs8" });
 }
 
@@ -102,19 +126,20 @@ function bigToBytes(v: bigint, len: number): Uint8Array {
 function makeKey(alg: KeyAlg, seed: string | undefined): KeyPair {
   const s = seed ?? Math.random().toString(36) + Date.now();
   switch (alg) {
-    case "ed25519": // RFC 8410 7: the private key is 32 octets; sha256(seed) serves.
-      return fromPrivate(alg, pkcs8(seq(oid(ALG_OIDS.ed25519)), tlv(0x04, digest("sha256", s))));
+    case "ed25519": // RFC 8410 7: the private key is a CurvePrivateKey (OCTET STRING) of 32 octets; sha256(seed) serves.
+      return fromPrivate(alg, pkcs8(new AlgorithmIdentifier({ algorithm: ALG_OIDS.ed25519 }), toDer(new OctetString(digest("sha256", s)))));
     case "ed448":
-      return fromPrivate(alg, pkcs8(seq(oid(ALG_OIDS.ed448)), tlv(0x04, digest("sha512", s).subarray(0, 57))));
+      return fromPrivate(alg, pkcs8(new AlgorithmIdentifier({ algorithm: ALG_OIDS.ed448 }), toDer(new OctetString(digest("sha512", s).subarray(0, 57)))));
     case "p256":
     case "p384":
     case "p521": {
       // The private scalar d = 1 + (H(seed) mod (n - 1)); OpenSSL derives the public point.
       const c = CURVES[alg];
-      const h = concat(digest("sha512", s + "#1"), digest("sha512", s + "#2"));
-      const d = 1n + (BigInt("0x" + Buffer.from(h).toString("hex")) % (c.order - 1n));
-      const ecPrivateKey = seq(integer(1), tlv(0x04, bigToBytes(d, c.bytes)));
-      return fromPrivate(alg, pkcs8(seq(oid(ALG_OIDS.ecPublicKey), oid(c.oid)), ecPrivateKey));
+      const h = Buffer.concat([digest("sha512", s + "#1"), digest("sha512", s + "#2")]);
+      const d = 1n + (BigInt("0x" + h.toString("hex")) % (c.order - 1n));
+      const ecPrivateKey = new ECPrivateKey({ version: 1, privateKey: new OctetString(bigToBytes(d, c.bytes)) });
+      const algorithm = new AlgorithmIdentifier({ algorithm: ALG_OIDS.ecPublicKey, parameters: AsnConvert.serialize(new ECParameters({ namedCurve: c.oid })) });
+      return fromPrivate(alg, pkcs8(algorithm, toDer(ecPrivateKey)));
     }
     case "rsa-pss": {
       const { privateKey } = generateKeyPairSync("rsa-pss", { modulusLength: 2048, hashAlgorithm: "sha256", mgf1HashAlgorithm: "sha256" });
@@ -161,8 +186,12 @@ export function fabricateRsaPublicKey(bits: number, seed = "fabricated"): KeyPai
   const topBits = bits - (len - 1) * 8; // bits used in the first octet
   mod[0] = (mod[0]! & ((1 << topBits) - 1)) | (1 << (topBits - 1));
   mod[len - 1]! |= 1;
-  const rsaPublicKey = seq(unsignedInteger(mod), integer(65537));
-  return publicKeyFromSpki(seq(seq(oid(ALG_OIDS.rsaEncryption), nullValue()), bitString(rsaPublicKey)), `rsa${bits}`);
+  const rsaPublicKey = new RSAPublicKey({ modulus: integerOctets(BigInt("0x" + Buffer.from(mod).toString("hex"))), publicExponent: integerOctets(65537) });
+  const spki = new SubjectPublicKeyInfo({
+    algorithm: new AlgorithmIdentifier({ algorithm: ALG_OIDS.rsaEncryption, parameters: null }),
+    subjectPublicKey: AsnConvert.serialize(rsaPublicKey),
+  });
+  return publicKeyFromSpki(toDer(spki), `rsa${bits}`);
 }
 
 /** The elements of a SEQUENCE's content, as complete TLVs. */
@@ -170,45 +199,65 @@ export function tlvs(content: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [];
   let off = 0;
   while (off < content.length) {
-    const start = off++;
-    let len = content[off++]!;
-    if (len & 0x80) {
-      const n = len & 0x7f;
-      len = 0;
-      for (let i = 0; i < n; i++) len = len * 256 + content[off++]!;
-    }
-    off += len;
-    out.push(content.subarray(start, off));
+    const { headerLength, length } = tlvHeader(content.subarray(off));
+    out.push(content.subarray(off, off + headerLength + length));
+    off += headerLength + length;
   }
   return out;
 }
 
+/** The elements of the SEQUENCE `der` (for fabricated SPKIs that are not SubjectPublicKeyInfos). */
+function elements(der: Uint8Array): Uint8Array[] {
+  const h = tlvHeader(der);
+  return tlvs(der.subarray(h.headerLength, h.headerLength + h.length));
+}
+
+/** Memoizes `f` over SPKI contents (every certificate a key signs asks again). */
+function perSpki<T>(f: (spki: Uint8Array) => T): (spki: Uint8Array) => T {
+  const memo = new Map<string, T>();
+  return (spki) => {
+    const k = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength).toString("hex");
+    if (!memo.has(k)) {
+      if (memo.size >= 10_000) memo.clear();
+      memo.set(k, f(spki));
+    }
+    return memo.get(k)!;
+  };
+}
+
+const spkiKeyIdentifier = perSpki((spki): string => {
+  let bits: Uint8Array;
+  try {
+    bits = new Uint8Array(AsnConvert.parse(spki, SubjectPublicKeyInfo).subjectPublicKey);
+  } catch {
+    // A fabricated "SPKI" that is not one: the second element's contents after the first octet, as ever.
+    const second = elements(spki)[1]!;
+    const h = tlvHeader(second);
+    bits = second.subarray(h.headerLength + 1, h.headerLength + h.length);
+  }
+  return createHash("sha1").update(bits).digest("hex");
+});
+
 /** RFC 5280 4.2.1.2 method (1): SHA-1 of the subjectPublicKey BIT STRING value (unused-bits octet excluded). */
 export function keyIdentifier(spki: Uint8Array): Uint8Array {
-  const [, bits] = tlvs(contentOf(spki));
-  return new Uint8Array(createHash("sha1").update(contentOf(bits!).subarray(1)).digest());
+  return new Uint8Array(Buffer.from(spkiKeyIdentifier(spki), "hex"));
 }
 
-/** The AlgorithmIdentifier of the SPKI (to tell rsaEncryption from id-RSASSA-PSS, curves, ...). */
-function spkiAlgorithmOid(spki: Uint8Array): string {
-  const [algId] = tlvs(contentOf(spki));
-  const o = tlvs(contentOf(algId!))[0]!;
-  const c = contentOf(o);
-  const arcs: number[] = [];
-  let v = 0;
-  for (const b of c) {
-    v = v * 128 + (b & 0x7f);
-    if (!(b & 0x80)) {
-      if (arcs.length === 0) arcs.push(v < 80 ? Math.floor(v / 40) : 2, v < 80 ? v % 40 : v - 80);
-      else arcs.push(v);
-      v = 0;
+/** The OID of the SPKI's AlgorithmIdentifier (tells rsaEncryption from id-RSASSA-PSS, EdDSA, ...). */
+const spkiAlgorithm = perSpki((spki): string | undefined => {
+  try {
+    return AsnConvert.parse(spki, SubjectPublicKeyInfo).algorithm.algorithm;
+  } catch {
+    try {
+      return AsnConvert.parse(elements(spki)[0]!, AlgorithmIdentifier).algorithm;
+    } catch {
+      return undefined;
     }
   }
-  return arcs.join(".");
-}
+});
 
 function keyKind(key: KeyPair): "ed25519" | "ed448" | "ecdsa" | "rsa" | "pss" {
-  const o = spkiAlgorithmOid(key.spki);
+  const o = spkiAlgorithm(key.spki);
   if (o === ALG_OIDS.ed25519) return "ed25519";
   if (o === ALG_OIDS.ed448) return "ed448";
   if (o === ALG_OIDS.ecPublicKey) return "ecdsa";
@@ -222,10 +271,17 @@ function defaultHash(key: KeyPair): HashName {
   return "sha256";
 }
 
+/** RFC 4055 3.1 RSASSA-PSS AlgorithmIdentifier, MGF1 over the same hash, as a library object (DER: DEFAULT values omitted). */
+function pssAlgorithm(hash: HashName, saltLength: number): AlgorithmIdentifier {
+  const hashAlgorithm = new AlgorithmIdentifier({ algorithm: HASH_OIDS[hash], parameters: null });
+  const maskGenAlgorithm = new AlgorithmIdentifier({ algorithm: ALG_OIDS.mgf1, parameters: AsnConvert.serialize(hashAlgorithm) });
+  const params = new RsaSaPssParams({ hashAlgorithm, maskGenAlgorithm, saltLength });
+  return new AlgorithmIdentifier({ algorithm: ALG_OIDS.rsassaPss, parameters: AsnConvert.serialize(params) });
+}
+
 /** RFC 4055 3.1 RSASSA-PSS-params with MGF1 over the same hash. */
 export function pssAlgorithmId(hash: HashName, saltLength: number): Uint8Array {
-  const hashId = seq(oid(HASH_OIDS[hash]), nullValue());
-  return seq(oid(ALG_OIDS.rsassaPss), seq(explicit(0, hashId), explicit(1, seq(oid(ALG_OIDS.mgf1), hashId)), explicit(2, integer(saltLength))));
+  return toDer(pssAlgorithm(hash, saltLength));
 }
 
 export interface Signer {
@@ -234,10 +290,30 @@ export interface Signer {
   sign(data: Uint8Array): Uint8Array;
 }
 
+/** The signature AlgorithmIdentifier `key` signs with under `spec`, as a library object. */
+export function signatureAlgorithm(key: KeyPair, spec: SignatureSpec = {}): AlgorithmIdentifier {
+  return algorithmFor(keyKind(key), spec.hash ?? defaultHash(key), spec);
+}
+
+function algorithmFor(kind: ReturnType<typeof keyKind>, hash: HashName, spec: SignatureSpec): AlgorithmIdentifier {
+  switch (kind) {
+    case "ed25519":
+    case "ed448": // RFC 8410 3: parameters absent
+      return new AlgorithmIdentifier({ algorithm: ALG_OIDS[kind] });
+    case "ecdsa": // RFC 5758 3.2: parameters absent
+      return new AlgorithmIdentifier({ algorithm: ECDSA_SIG_OIDS[hash] });
+    case "rsa":
+    case "pss":
+      if (kind === "rsa" && !spec.pss) return new AlgorithmIdentifier({ algorithm: RSA_SIG_OIDS[hash], parameters: null }); // RFC 4055 5: NULL
+      return pssAlgorithm(hash, spec.saltLength ?? HASH_LEN[hash]);
+  }
+}
+
 /** The signature algorithm `key` signs with under `spec`, and a function that signs. */
 export function signer(key: KeyPair, spec: SignatureSpec = {}): Signer {
   const kind = keyKind(key);
   const hash = spec.hash ?? defaultHash(key);
+  const algorithmId = toDer(algorithmFor(kind, hash, spec));
   const need = () => {
     if (!key.privateKey) throw new Error("this key has no private part: give signatureValue explicitly");
     return key.privateKey;
@@ -245,21 +321,14 @@ export function signer(key: KeyPair, spec: SignatureSpec = {}): Signer {
   switch (kind) {
     case "ed25519":
     case "ed448":
-      return { algorithmId: seq(oid(ALG_OIDS[kind])), sign: (d) => new Uint8Array(sign(null, d, need())) };
+      return { algorithmId, sign: (d) => new Uint8Array(sign(null, d, need())) };
     case "ecdsa":
-      return { algorithmId: seq(oid(ECDSA_SIG_OIDS[hash])), sign: (d) => new Uint8Array(sign(hash, d, { key: need(), dsaEncoding: "der" })) };
+      return { algorithmId, sign: (d) => new Uint8Array(sign(hash, d, { key: need(), dsaEncoding: "der" })) };
     case "rsa":
     case "pss": {
-      if (kind === "rsa" && !spec.pss)
-        return {
-          algorithmId: seq(oid(RSA_SIG_OIDS[hash]), nullValue()),
-          sign: (d) => new Uint8Array(sign(hash, d, { key: need(), padding: constants.RSA_PKCS1_PADDING })),
-        };
+      if (kind === "rsa" && !spec.pss) return { algorithmId, sign: (d) => new Uint8Array(sign(hash, d, { key: need(), padding: constants.RSA_PKCS1_PADDING })) };
       const saltLength = spec.saltLength ?? HASH_LEN[hash];
-      return {
-        algorithmId: pssAlgorithmId(hash, saltLength),
-        sign: (d) => new Uint8Array(sign(hash, d, { key: need(), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength })),
-      };
+      return { algorithmId, sign: (d) => new Uint8Array(sign(hash, d, { key: need(), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength })) };
     }
   }
 }

@@ -1,4 +1,5 @@
-// Distinguished names and general names for the test-PKI generator.
+// Distinguished names and general names for the test-PKI generator, built as
+// @peculiar/asn1-x509 Name / GeneralName objects.
 //
 // A DN is written as an RFC 4514 string, least significant RDN first, as people
 // usually write it: "CN=Sub CA,O=Dom1,C=US" encodes C=US first in the DER. Use "+"
@@ -11,7 +12,9 @@
 // "dn:CN=x,O=y", "rid:1.2.3", "other:1.2.3:<hex DER of the value>". Without a prefix,
 // "://" means a URI, "@" an email address, "=" a DN, anything else a DNS name.
 import { isIPv4, isIPv6 } from "node:net";
-import { contentOf, explicit, ia5, isPrintable, oid, printable, seq, setOf, tlv, utf8 } from "./der.js";
+import { AsnAnyConverter, AsnOctetStringConverter } from "@peculiar/asn1-schema";
+import { AsnIpConverter, AttributeTypeAndValue, AttributeValue, GeneralName, Name, OtherName, RelativeDistinguishedName } from "@peculiar/asn1-x509";
+import { embed, isPrintable, octetText, oidText, sameBytes, toArrayBuffer, toDer, wellFormed } from "./asn.js";
 
 export type StringEncoding = "printable" | "utf8";
 export type NameInput = string | readonly (readonly [string, string])[] | Uint8Array;
@@ -41,16 +44,28 @@ const PRINTABLE_ONLY = new Set(["2.5.4.6", "2.5.4.5", "2.5.4.46"]);
 const IA5_ONLY = new Set(["0.9.2342.19200300.100.1.25", "1.2.840.113549.1.9.1"]);
 
 function attributeOid(type: string): string {
-  if (/^\d+(\.\d+)+$/.test(type)) return type;
+  if (/^\d+(\.\d+)+$/.test(type)) return oidText(type);
   const o = ATTRIBUTE_OIDS[type.toUpperCase()];
   if (!o) throw new Error(`unknown attribute type ${type}`);
   return o;
 }
 
-function attribute(type: string, value: string, enc: StringEncoding): Uint8Array {
+/** AttributeTypeAndValue with the string type its attribute requires, else PrintableString when `enc` asks and the value allows, else UTF8String. */
+function attribute(type: string, value: string, enc: StringEncoding): AttributeTypeAndValue {
   const o = attributeOid(type);
-  const v = IA5_ONLY.has(o) ? ia5(value) : PRINTABLE_ONLY.has(o) || (enc === "printable" && isPrintable(value)) ? printable(value) : utf8(value);
-  return seq(oid(o), v);
+  const v = IA5_ONLY.has(o)
+    ? new AttributeValue({ ia5String: octetText(value) })
+    : PRINTABLE_ONLY.has(o) || (enc === "printable" && isPrintable(value))
+      ? new AttributeValue({ printableString: octetText(value) })
+      : new AttributeValue({ utf8String: wellFormed(value) });
+  return new AttributeTypeAndValue({ type: o, value: v });
+}
+
+/** A RelativeDistinguishedName: DER orders a SET OF by the encodings of its elements (X.690 11.6); the library writes them as given. */
+function rdnOf(attributes: readonly AttributeTypeAndValue[]): RelativeDistinguishedName {
+  const keyed = attributes.map((a) => ({ a, der: Buffer.from(toDer(a)) }));
+  keyed.sort((x, y) => Buffer.compare(x.der, y.der));
+  return new RelativeDistinguishedName(keyed.map((k) => k.a));
 }
 
 /** Splits on `sep` where it is not escaped by a backslash. */
@@ -86,10 +101,10 @@ function unescape(v: string): string {
   return new TextDecoder().decode(Uint8Array.from(bytes));
 }
 
-/** One RDN, e.g. "OU=CRL1" or "CN=a+UID=b", as its SET encoding. */
-export function encodeRdn(rdn: string, enc: StringEncoding = "printable"): Uint8Array {
-  return setOf(
-    ...splitUnescaped(rdn, "+").map((av) => {
+/** One RDN, e.g. "OU=CRL1" or "CN=a+UID=b", as a library object. */
+export function rdnAsn(rdn: string, enc: StringEncoding = "printable"): RelativeDistinguishedName {
+  return rdnOf(
+    splitUnescaped(rdn, "+").map((av) => {
       const eq = av.indexOf("=");
       if (eq < 0) throw new Error(`bad attribute "${av}" (expected TYPE=value)`);
       return attribute(av.slice(0, eq).trim(), unescape(av.slice(eq + 1).trim()), enc);
@@ -97,16 +112,27 @@ export function encodeRdn(rdn: string, enc: StringEncoding = "printable"): Uint8
   );
 }
 
+/** One RDN, e.g. "OU=CRL1" or "CN=a+UID=b", as its SET encoding. */
+export function encodeRdn(rdn: string, enc: StringEncoding = "printable"): Uint8Array {
+  return toDer(rdnAsn(rdn, enc));
+}
+
+/** The Name for `name` as a library object (a DER Name is embedded exactly as given). */
+export function nameAsn(name: NameInput, enc: StringEncoding = "printable"): Name {
+  if (name instanceof Uint8Array) return embed(Name, name);
+  if (typeof name !== "string") return new Name(name.map(([t, v]) => rdnOf([attribute(t, v, enc)])));
+  if (name.trim() === "") return new Name();
+  return new Name(
+    splitUnescaped(name, ",")
+      .reverse()
+      .map((rdn) => rdnAsn(rdn, enc)),
+  );
+}
+
 /** The DER Name for `name`. */
 export function encodeName(name: NameInput, enc: StringEncoding = "printable"): Uint8Array {
   if (name instanceof Uint8Array) return name;
-  if (typeof name !== "string") return seq(...name.map(([t, v]) => setOf(attribute(t, v, enc))));
-  if (name.trim() === "") return seq();
-  return seq(
-    ...splitUnescaped(name, ",")
-      .reverse()
-      .map((rdn) => encodeRdn(rdn, enc)),
-  );
+  return toDer(nameAsn(name, enc));
 }
 
 /** A readable label for a name input (for seeds and messages). */
@@ -160,33 +186,56 @@ export function ipOctets(s: string): Uint8Array {
   return out;
 }
 
-/** A GeneralName (RFC 5280 4.2.1.6), DER. */
-export function encodeGeneralName(gn: GeneralNameInput, enc: StringEncoding = "printable"): Uint8Array {
+/**
+ * The library's text for iPAddress octets: GeneralName.iPAddress is a string that its
+ * converter turns into the OCTET STRING ("10.0.0.0/8" -> address and mask). Octets from
+ * ipOctets (an address, or a masked address with a prefix mask) always map back exactly.
+ */
+function ipText(octets: Uint8Array): string {
+  const text = AsnIpConverter.fromASN(AsnOctetStringConverter.toASN(toArrayBuffer(octets)));
+  const back = new Uint8Array(AsnOctetStringConverter.fromASN(AsnIpConverter.toASN(text) as Parameters<typeof AsnOctetStringConverter.fromASN>[0]));
+  if (!sameBytes(back, octets)) throw new Error(`iPAddress ${Buffer.from(octets).toString("hex")} has no exact text form`);
+  return text;
+}
+
+/** A GeneralName (RFC 5280 4.2.1.6) as a library object. */
+export function generalNameAsn(gn: GeneralNameInput, enc: StringEncoding = "printable"): GeneralName {
   const m = /^(dns|email|rfc822|uri|ip|dn|rid|other):([\s\S]*)$/i.exec(gn);
   let kind: string;
   let v: string;
   if (m) [kind, v] = [m[1]!.toLowerCase(), m[2]!];
   else [kind, v] = [gn.includes("://") ? "uri" : gn.includes("@") ? "email" : gn.includes("=") ? "dn" : "dns", gn];
-  const text = (tag: number) => tlv(tag, new TextEncoder().encode(v));
   switch (kind) {
     case "email":
     case "rfc822":
-      return text(0x81);
+      return new GeneralName({ rfc822Name: octetText(v) });
     case "dns":
-      return text(0x82);
+      return new GeneralName({ dNSName: octetText(v) });
     case "uri":
-      return text(0x86);
+      return new GeneralName({ uniformResourceIdentifier: octetText(v) });
     case "ip":
-      return tlv(0x87, ipOctets(v));
+      return new GeneralName({ iPAddress: ipText(ipOctets(v)) });
     case "dn":
-      return explicit(4, encodeName(v, enc)); // Name is a CHOICE: [4] is explicit
+      return new GeneralName({ directoryName: nameAsn(v, enc) });
     case "rid":
-      return tlv(0x88, contentOf(oid(v)));
+      return new GeneralName({ registeredID: oidText(v) });
     case "other": {
       const i = v.indexOf(":");
-      return tlv(0xa0, oid(v.slice(0, i)), explicit(0, Buffer.from(v.slice(i + 1), "hex")));
+      const value = new Uint8Array(Buffer.from(v.slice(i + 1), "hex"));
+      // The value is an ANY: the library decodes it to embed it, so it must be one whole TLV.
+      try {
+        if (!sameBytes(new Uint8Array(AsnAnyConverter.toASN(toArrayBuffer(value)).toBER(false)), value)) throw new Error("trailing or non-minimal octets");
+      } catch (e) {
+        throw new Error(`bad general name ${gn}: the otherName value is not one DER TLV (${(e as Error).message})`);
+      }
+      return new GeneralName({ otherName: new OtherName({ typeId: oidText(v.slice(0, i)), value: toArrayBuffer(value) }) });
     }
     default:
       throw new Error(`bad general name ${gn}`);
   }
+}
+
+/** A GeneralName (RFC 5280 4.2.1.6), DER. */
+export function encodeGeneralName(gn: GeneralNameInput, enc: StringEncoding = "printable"): Uint8Array {
+  return toDer(generalNameAsn(gn, enc));
 }

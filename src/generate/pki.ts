@@ -1,5 +1,6 @@
-// A generator of test PKIs: certificates and CRLs described declaratively and
-// written byte by byte (./der.ts), signed with node:crypto (./keys.ts).
+// A generator of test PKIs: certificates and CRLs described declaratively, built as
+// @peculiar/asn1-x509 objects (Certificate, CertificateList and everything inside),
+// serialized with @peculiar/asn1-schema and signed with node:crypto (./keys.ts).
 //
 // Two levels:
 //  - `issueCertificate(spec)` / `issueCrl(spec)`: every field explicit, for odd cases;
@@ -15,31 +16,61 @@
 //
 // With Ed25519 keys (the default) the output is byte-identical from run to run.
 import { createHash } from "node:crypto";
+import { AsnIntegerBigIntConverter, AsnNullConverter, BitString, OctetString } from "@peculiar/asn1-schema";
 import {
-  bool,
-  concat,
-  explicit,
-  generalizedTime,
-  implicit,
-  integer,
-  integerContent,
-  namedBits,
-  bitString,
-  octets,
-  oid,
-  seq,
-  time,
-  tlv,
-  toPem,
-  ia5,
-  utf8,
-} from "./der.js";
-import { generateKey, keyIdentifier, signer, type KeyAlg, type KeyPair, type SignatureSpec } from "./keys.js";
-import { encodeGeneralName, encodeName, encodeRdn, nameLabel, type GeneralNameInput, type NameInput, type StringEncoding } from "./names.js";
+  AccessDescription,
+  AlgorithmIdentifier,
+  AuthorityInfoAccessSyntax,
+  AuthorityKeyIdentifier,
+  BaseCRLNumber,
+  BasicConstraints,
+  Certificate,
+  CertificateIssuer,
+  CertificateList,
+  CertificatePolicies,
+  CRLDistributionPoints,
+  CRLNumber,
+  CRLReason,
+  DisplayText,
+  DistributionPoint,
+  DistributionPointName,
+  ExtendedKeyUsage,
+  Extension,
+  Extensions,
+  FreshestCRL,
+  GeneralSubtree,
+  GeneralSubtrees,
+  InhibitAnyPolicy,
+  InvalidityDate,
+  IssueAlternativeName,
+  IssuingDistributionPoint,
+  KeyIdentifier,
+  KeyUsage,
+  Name,
+  NameConstraints,
+  PolicyConstraints,
+  PolicyInformation,
+  PolicyMapping,
+  PolicyMappings,
+  PolicyQualifierInfo,
+  Qualifier,
+  Reason,
+  RevokedCertificate,
+  SubjectAlternativeName,
+  SubjectKeyIdentifier,
+  SubjectPublicKeyInfo,
+  TBSCertificate,
+  TBSCertList,
+  UserNotice,
+  Validity,
+} from "@peculiar/asn1-x509";
+import { asnTime, embed, encodeOnce, integerOctets, octetText, oidText, toArrayBuffer, toDer, toPem, wellFormed, wholeSeconds } from "./asn.js";
+import { generateKey, keyIdentifier, signatureAlgorithm, signer, type KeyAlg, type KeyPair, type SignatureSpec } from "./keys.js";
+import { encodeName, generalNameAsn, nameAsn, nameLabel, rdnAsn, type GeneralNameInput, type NameInput, type StringEncoding } from "./names.js";
 
 export * from "./keys.js";
 export * from "./names.js";
-export { toPem } from "./der.js";
+export { toPem };
 
 // ---------------------------------------------------------------------------
 // Vocabulary
@@ -270,42 +301,50 @@ export interface IssuedCrl {
 }
 
 // ---------------------------------------------------------------------------
-// Encoders
+// Encoders: spec -> @peculiar/asn1-x509 objects
 
-function extension(o: string, critical: boolean, value: Uint8Array): Uint8Array {
-  return seq(oid(o), ...(critical ? [bool(true)] : []), octets(value));
+/** An Extension; `value` is a library object (serialized into extnValue) or raw extnValue contents. */
+function extension(o: string, critical: boolean, value: object | Uint8Array): Extension {
+  // critical is BOOLEAN DEFAULT FALSE: the library omits it when false (X.690 11.5).
+  return new Extension({ extnID: oidText(o), critical, extnValue: new OctetString(value instanceof Uint8Array ? value : toDer(value)) });
 }
 
 const hex = (h: string) => new Uint8Array(Buffer.from(h.replace(/[:\s]/g, ""), "hex"));
-const policyOid = (p: string) => (p === "anyPolicy" ? ANY_POLICY : p);
+const policyOid = (p: string) => oidText(p === "anyPolicy" ? ANY_POLICY : p);
 
-function generalNames(list: readonly GeneralNameInput[], enc?: StringEncoding): Uint8Array[] {
-  return list.map((g) => encodeGeneralName(g, enc));
+function generalNames(list: readonly GeneralNameInput[], enc?: StringEncoding) {
+  return list.map((g) => generalNameAsn(g, enc));
 }
 
-/** DistributionPointName (RFC 5280 4.2.1.13) as the content of a [0] EXPLICIT wrapper. */
-function dpName(fullName: GeneralNameInput[] | undefined, relativeName: string | undefined, enc?: StringEncoding): Uint8Array | undefined {
-  if (fullName) return tlv(0xa0, ...generalNames(fullName, enc));
-  if (relativeName) return implicit(1, encodeRdn(relativeName, enc));
+/**
+ * A NamedBitList BIT STRING (KeyUsage, ReasonFlags): the library's number form drops
+ * trailing zero bits (X.690 11.2.2); no bit at all is the empty BIT STRING.
+ */
+function namedBits<T extends BitString>(type: new (value?: number | Uint8Array) => T, bits: readonly number[]): T {
+  if (bits.length === 0) return new type(new Uint8Array(0));
+  return new type(bits.reduce((flags, b) => flags | (1 << b), 0));
+}
+
+/** DistributionPointName (RFC 5280 4.2.1.13): fullName, else nameRelativeToCRLIssuer, else none. */
+function dpName(fullName: GeneralNameInput[] | undefined, relativeName: string | undefined, enc?: StringEncoding): DistributionPointName | undefined {
+  if (fullName) return new DistributionPointName({ fullName: generalNames(fullName, enc) });
+  if (relativeName) return new DistributionPointName({ nameRelativeToCRLIssuer: rdnAsn(relativeName, enc) });
   return undefined;
 }
 
-function reasonFlags(list: readonly ReasonFlagName[]): Uint8Array {
-  return namedBits(list.map((r) => REASON_FLAG_BITS[r]!));
+function reasonFlags(list: readonly ReasonFlagName[]): Reason {
+  return namedBits(Reason, list.map((r) => REASON_FLAG_BITS[r]!));
 }
 
-function distributionPoints(list: readonly DistributionPointInput[], enc?: StringEncoding): Uint8Array {
-  return seq(
-    ...list.map((dp) => {
-      const d = typeof dp === "string" ? { fullName: [dp] } : dp;
-      const name = dpName(d.fullName, d.relativeName, enc);
-      return seq(
-        ...(name ? [explicit(0, name)] : []),
-        ...(d.reasons ? [implicit(1, reasonFlags(d.reasons))] : []),
-        ...(d.crlIssuer ? [tlv(0xa2, ...generalNames(d.crlIssuer, enc))] : []),
-      );
-    }),
-  );
+function distributionPoints(list: readonly DistributionPointInput[], enc?: StringEncoding): DistributionPoint[] {
+  return list.map((dp) => {
+    const d = typeof dp === "string" ? { fullName: [dp] } : dp;
+    return new DistributionPoint({
+      distributionPoint: dpName(d.fullName, d.relativeName, enc),
+      reasons: d.reasons ? reasonFlags(d.reasons) : undefined,
+      cRLIssuer: d.crlIssuer ? generalNames(d.crlIssuer, enc) : undefined,
+    });
+  });
 }
 
 function keyId(spec: KeyIdSpec | undefined, key: KeyPair): Uint8Array | undefined {
@@ -314,113 +353,151 @@ function keyId(spec: KeyIdSpec | undefined, key: KeyPair): Uint8Array | undefine
   return hex(spec);
 }
 
-function authorityKeyIdentifier(spec: ExtensionsSpec["authorityKeyIdentifier"], issuerKey: KeyPair, enc?: StringEncoding): Uint8Array | undefined {
+function authorityKeyIdentifier(spec: ExtensionsSpec["authorityKeyIdentifier"], issuerKey: KeyPair, enc?: StringEncoding): AuthorityKeyIdentifier | undefined {
   const o = typeof spec === "object" ? spec : { keyId: spec };
   const id = keyId(o.keyId, issuerKey);
-  const parts = [
-    ...(id ? [tlv(0x80, id)] : []),
-    ...(typeof spec === "object" && spec.issuer ? [tlv(0xa1, ...generalNames(spec.issuer, enc))] : []),
-    ...(typeof spec === "object" && spec.serial !== undefined ? [tlv(0x82, integerContent(BigInt(spec.serial)))] : []),
-  ];
-  return parts.length ? seq(...parts) : undefined;
+  const issuer = typeof spec === "object" && spec.issuer ? generalNames(spec.issuer, enc) : undefined;
+  const serial = typeof spec === "object" && spec.serial !== undefined ? integerOctets(spec.serial) : undefined;
+  if (!id && !issuer && !serial) return undefined;
+  return new AuthorityKeyIdentifier({ keyIdentifier: id && new KeyIdentifier(id), authorityCertIssuer: issuer, authorityCertSerialNumber: serial });
 }
 
-function policyInformation(p: PolicyInput): Uint8Array {
-  if (typeof p === "string") return seq(oid(policyOid(p)));
+const CPS_QUALIFIER = "1.3.6.1.5.5.7.2.1";
+const USER_NOTICE_QUALIFIER = "1.3.6.1.5.5.7.2.2";
+
+function policyInformation(p: PolicyInput): PolicyInformation {
+  if (typeof p === "string") return new PolicyInformation({ policyIdentifier: policyOid(p) });
   const q = [
-    ...(p.cps ? [seq(oid("1.3.6.1.5.5.7.2.1"), ia5(p.cps))] : []),
-    ...(p.userNotice ? [seq(oid("1.3.6.1.5.5.7.2.2"), seq(utf8(p.userNotice)))] : []),
+    ...(p.cps ? [new PolicyQualifierInfo({ policyQualifierId: CPS_QUALIFIER, qualifier: toArrayBuffer(toDer(new Qualifier({ cPSuri: octetText(p.cps) }))) })] : []),
+    ...(p.userNotice
+      ? [
+          new PolicyQualifierInfo({
+            policyQualifierId: USER_NOTICE_QUALIFIER,
+            qualifier: toArrayBuffer(toDer(new Qualifier({ userNotice: new UserNotice({ explicitText: new DisplayText({ utf8String: wellFormed(p.userNotice) }) }) }))),
+          }),
+        ]
+      : []),
   ];
-  return seq(oid(policyOid(p.oid)), ...(q.length ? [seq(...q)] : []));
+  return new PolicyInformation({ policyIdentifier: policyOid(p.oid), policyQualifiers: q.length ? q : undefined });
 }
+
+const accessLocation = (u: string) => generalNameAsn(u.includes(":") && !u.includes("://") ? u : `uri:${u}`);
 
 /** The certificate extensions of `spec`, in a fixed order, custom ones last. */
-function certificateExtensions(x: ExtensionsSpec, subjectKey: KeyPair, issuerKey: KeyPair, enc?: StringEncoding): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  const add = (name: keyof NonNullable<ExtensionsSpec["critical"]>, dflt: boolean, value: Uint8Array | undefined) => {
+function certificateExtensions(x: ExtensionsSpec, subjectKey: KeyPair, issuerKey: KeyPair, enc?: StringEncoding): Extension[] {
+  const out: Extension[] = [];
+  const add = (name: keyof NonNullable<ExtensionsSpec["critical"]>, dflt: boolean, value: object | undefined) => {
     if (value) out.push(extension(EXT_OIDS[name as keyof typeof EXT_OIDS], x.critical?.[name] ?? dflt, value));
   };
   const ski = keyId(x.subjectKeyIdentifier, subjectKey);
-  add("subjectKeyIdentifier", false, ski && octets(ski));
+  add("subjectKeyIdentifier", false, ski && new SubjectKeyIdentifier(ski));
   add("authorityKeyIdentifier", false, authorityKeyIdentifier(x.authorityKeyIdentifier, issuerKey, enc));
   if (x.basicConstraints) {
     const bc = x.basicConstraints;
-    const value = seq(...(bc.cA ? [bool(true)] : []), ...(bc.pathLen !== undefined ? [integer(bc.pathLen)] : []));
+    // cA is BOOLEAN DEFAULT FALSE (omitted unless true), pathLenConstraint optional.
+    const value = new BasicConstraints({ cA: !!bc.cA, pathLenConstraint: bc.pathLen });
     add("basicConstraints", bc.critical ?? x.critical?.basicConstraints ?? bc.cA, value);
   }
-  add("keyUsage", true, x.keyUsage && namedBits(x.keyUsage.map((k) => KEY_USAGE_BITS[k])));
-  add("extKeyUsage", false, x.extKeyUsage && seq(...x.extKeyUsage.map((e) => oid(EKU_OIDS[e] ?? e))));
-  add("subjectAltName", false, x.subjectAltName && seq(...generalNames(x.subjectAltName, enc)));
-  add("issuerAltName", false, x.issuerAltName && seq(...generalNames(x.issuerAltName, enc)));
-  add("certificatePolicies", false, x.certificatePolicies && seq(...x.certificatePolicies.map(policyInformation)));
-  add("policyMappings", true, x.policyMappings && seq(...x.policyMappings.map(([i, s]) => seq(oid(policyOid(i)), oid(policyOid(s))))));
+  add("keyUsage", true, x.keyUsage && namedBits(KeyUsage, x.keyUsage.map((k) => KEY_USAGE_BITS[k])));
+  add("extKeyUsage", false, x.extKeyUsage && new ExtendedKeyUsage(x.extKeyUsage.map((e) => oidText(EKU_OIDS[e] ?? e))));
+  add("subjectAltName", false, x.subjectAltName && new SubjectAlternativeName(generalNames(x.subjectAltName, enc)));
+  add("issuerAltName", false, x.issuerAltName && new IssueAlternativeName(generalNames(x.issuerAltName, enc)));
+  add("certificatePolicies", false, x.certificatePolicies && new CertificatePolicies(x.certificatePolicies.map(policyInformation)));
+  add(
+    "policyMappings",
+    true,
+    x.policyMappings &&
+      new PolicyMappings(x.policyMappings.map(([i, s]) => Object.assign(new PolicyMapping(), { issuerDomainPolicy: policyOid(i), subjectDomainPolicy: policyOid(s) }))),
+  );
   const pc = x.policyConstraints;
   add(
     "policyConstraints",
     true,
     pc &&
-      seq(
-        ...(pc.requireExplicitPolicy !== undefined ? [tlv(0x80, integerContent(BigInt(pc.requireExplicitPolicy)))] : []),
-        ...(pc.inhibitPolicyMapping !== undefined ? [tlv(0x81, integerContent(BigInt(pc.inhibitPolicyMapping)))] : []),
-      ),
+      new PolicyConstraints({
+        requireExplicitPolicy: pc.requireExplicitPolicy !== undefined ? integerOctets(pc.requireExplicitPolicy) : undefined,
+        inhibitPolicyMapping: pc.inhibitPolicyMapping !== undefined ? integerOctets(pc.inhibitPolicyMapping) : undefined,
+      }),
   );
-  add("inhibitAnyPolicy", true, x.inhibitAnyPolicy !== undefined ? integer(x.inhibitAnyPolicy) : undefined);
+  add("inhibitAnyPolicy", true, x.inhibitAnyPolicy !== undefined ? new InhibitAnyPolicy(integerOctets(x.inhibitAnyPolicy)) : undefined);
   const nc = x.nameConstraints;
-  const subtrees = (tag: number, l?: GeneralNameInput[]) => (l ? [tlv(tag, ...l.map((g) => seq(encodeGeneralName(g, enc))))] : []);
-  add("nameConstraints", true, nc && seq(...subtrees(0xa0, nc.permitted), ...subtrees(0xa1, nc.excluded)));
-  add("crlDistributionPoints", false, x.crlDistributionPoints && distributionPoints(x.crlDistributionPoints, enc));
-  add("freshestCrl", false, x.freshestCrl && distributionPoints(x.freshestCrl, enc));
+  const subtrees = (l?: GeneralNameInput[]) => l && new GeneralSubtrees(l.map((g) => new GeneralSubtree({ base: generalNameAsn(g, enc) })));
+  add("nameConstraints", true, nc && new NameConstraints({ permittedSubtrees: subtrees(nc.permitted), excludedSubtrees: subtrees(nc.excluded) }));
+  add("crlDistributionPoints", false, x.crlDistributionPoints && new CRLDistributionPoints(distributionPoints(x.crlDistributionPoints, enc)));
+  add("freshestCrl", false, x.freshestCrl && new FreshestCRL(distributionPoints(x.freshestCrl, enc)));
   const aia = x.authorityInfoAccess;
   add(
     "authorityInfoAccess",
     false,
     aia &&
-      seq(
-        ...(aia.ocsp ?? []).map((u) => seq(oid("1.3.6.1.5.5.7.48.1"), encodeGeneralName(u.includes(":") && !u.includes("://") ? u : `uri:${u}`))),
-        ...(aia.caIssuers ?? []).map((u) => seq(oid("1.3.6.1.5.5.7.48.2"), encodeGeneralName(u.includes(":") && !u.includes("://") ? u : `uri:${u}`))),
-      ),
+      new AuthorityInfoAccessSyntax([
+        ...(aia.ocsp ?? []).map((u) => new AccessDescription({ accessMethod: "1.3.6.1.5.5.7.48.1", accessLocation: accessLocation(u) })),
+        ...(aia.caIssuers ?? []).map((u) => new AccessDescription({ accessMethod: "1.3.6.1.5.5.7.48.2", accessLocation: accessLocation(u) })),
+      ]),
   );
-  add("ocspNoCheck", false, x.ocspNoCheck ? Uint8Array.of(0x05, 0x00) : undefined);
+  // RFC 6960 4.2.2.2.1: id-pkix-ocsp-nocheck's value is NULL.
+  add("ocspNoCheck", false, x.ocspNoCheck ? new Uint8Array(AsnNullConverter.toASN(null).toBER(false)) : undefined);
   for (const c of x.custom ?? []) out.push(extension(c.oid, c.critical ?? false, c.valueDer));
   return out;
 }
 
-/** Signs `tbs` and assembles SEQUENCE { tbs, algorithm, BIT STRING signature } (certificates and CRLs alike). */
-function signed(tbs: Uint8Array, issuerKey: KeyPair, sig: SignatureSpec | undefined, raw: RawOverrides, outerDefault: Uint8Array): Uint8Array {
-  const signature = raw.signatureValue ?? signer(issuerKey, sig).sign(tbs);
-  return seq(tbs, raw.outerAlgorithm ?? outerDefault, bitString(signature));
+/** The issuer Name: the issuer's own DER subject when known (so chaining is byte-exact), else built from its name. */
+function issuerName(issuer: IssuerRef, enc?: StringEncoding): { asn: Name; der: Uint8Array } {
+  if (issuer.nameDer) return { asn: embed(Name, issuer.nameDer), der: issuer.nameDer };
+  const asn = nameAsn(issuer.name, enc); // a DER name is embedded as given
+  return { asn, der: issuer.name instanceof Uint8Array ? issuer.name : toDer(asn) };
 }
 
-function issuerNameDer(issuer: IssuerRef, enc?: StringEncoding): Uint8Array {
-  return issuer.nameDer ?? encodeName(issuer.name, enc);
+/** The TBS AlgorithmIdentifier: the raw override, or the one the issuer key signs with. */
+function algorithms(issuerKey: KeyPair, sig: SignatureSpec | undefined, raw: RawOverrides) {
+  const natural = signatureAlgorithm(issuerKey, sig);
+  return {
+    natural,
+    tbs: raw.tbsAlgorithm ? embed(AlgorithmIdentifier, raw.tbsAlgorithm) : natural,
+    outer: raw.outerAlgorithm ? embed(AlgorithmIdentifier, raw.outerAlgorithm) : natural,
+    tbsDer: raw.tbsAlgorithm ?? toDer(natural),
+  };
+}
+
+/** The signature over the DER TBS: signed by the issuer key, or the raw override. */
+function signature(tbs: Uint8Array, issuerKey: KeyPair, sig: SignatureSpec | undefined, raw: RawOverrides): ArrayBuffer {
+  return toArrayBuffer(raw.signatureValue ?? signer(issuerKey, sig).sign(tbs));
 }
 
 /** Issues one certificate exactly as specified. */
 export function issueCertificate(spec: CertificateSpec): IssuedCertificate {
   const enc = spec.stringEncoding;
-  const subjectDer = encodeName(spec.subject, enc);
-  const issuerDer = issuerNameDer(spec.issuer, enc);
-  const natural = signer(spec.issuer.key, spec.signature).algorithmId;
+  const subject = nameAsn(spec.subject, enc);
+  const subjectDer = spec.subject instanceof Uint8Array ? spec.subject : toDer(subject);
+  const issuer = issuerName(spec.issuer, enc);
+  const alg = algorithms(spec.issuer.key, spec.signature, spec);
   const version = spec.version ?? 3;
   const exts = version === 1 ? [] : certificateExtensions(spec.extensions ?? {}, spec.subjectKey, spec.issuer.key, enc);
-  const validity = seq(time(spec.notBefore), time(spec.notAfter));
+  const validity = new Validity();
+  validity.notBefore = asnTime(spec.notBefore);
+  validity.notAfter = asnTime(spec.notAfter);
+  const subjectPublicKeyInfo = embed(SubjectPublicKeyInfo, spec.subjectKey.spki);
   // Default serial: a digest of everything else, so distinct certificates get distinct serials.
-  const serial =
-    spec.serial !== undefined
-      ? BigInt(spec.serial)
-      : BigInt("0x" + createHash("sha256").update(concat(spec.tbsAlgorithm ?? natural, issuerDer, subjectDer, spec.subjectKey.spki, validity, ...exts)).digest("hex").slice(0, 32)) >> 1n;
-  const tbs = seq(
-    ...(version > 1 ? [explicit(0, integer(version - 1))] : []),
-    integer(serial),
-    spec.tbsAlgorithm ?? natural,
-    issuerDer,
+  let serial: bigint;
+  if (spec.serial !== undefined) serial = BigInt(spec.serial);
+  else {
+    const h = createHash("sha256");
+    for (const part of [alg.tbsDer, issuer.der, subjectDer, spec.subjectKey.spki, toDer(validity), ...exts.map(toDer)]) h.update(part);
+    serial = BigInt("0x" + h.digest("hex").slice(0, 32)) >> 1n;
+  }
+  const tbsCertificate = new TBSCertificate({
+    version: version - 1, // DEFAULT v1: omitted for version 1
+    serialNumber: integerOctets(serial),
+    signature: alg.tbs,
+    issuer: issuer.asn,
     validity,
-    subjectDer,
-    spec.subjectKey.spki,
-    ...(exts.length ? [explicit(3, seq(...exts))] : []),
-  );
-  const outer = spec.outerAlgorithm ?? natural;
-  const der = signed(tbs, spec.issuer.key, spec.signature, spec, outer);
+    subject,
+    subjectPublicKeyInfo,
+    extensions: exts.length ? new Extensions(exts) : undefined,
+  });
+  const { value: signedPart, der: tbs } = encodeOnce(tbsCertificate);
+  const cert = new Certificate({ tbsCertificate: signedPart, signatureAlgorithm: alg.outer, signatureValue: signature(tbs, spec.issuer.key, spec.signature, spec) });
+  const der = toDer(cert);
   return Object.freeze({ der, pem: toPem(der, "CERTIFICATE"), serial, subjectDer, tbs });
 }
 
@@ -428,55 +505,70 @@ export function issueCertificate(spec: CertificateSpec): IssuedCertificate {
 export function issueCrl(spec: CrlSpec): IssuedCrl {
   const enc = spec.stringEncoding;
   const version = spec.version ?? 2;
-  const natural = signer(spec.issuer.key, spec.signature).algorithmId;
+  const alg = algorithms(spec.issuer.key, spec.signature, spec);
   const entries = (spec.entries ?? []).map((e) => {
     const ext = [
-      ...(e.reason !== undefined ? [extension(EXT_OIDS.reasonCode, false, tlv(0x0a, integerContent(BigInt(CRL_REASONS[e.reason]))))] : []),
-      ...(e.invalidityDate ? [extension(EXT_OIDS.invalidityDate, false, generalizedTime(e.invalidityDate))] : []),
-      ...(e.certificateIssuer ? [extension(EXT_OIDS.certificateIssuer, true, seq(...generalNames(e.certificateIssuer, enc)))] : []),
+      ...(e.reason !== undefined ? [extension(EXT_OIDS.reasonCode, false, new CRLReason(CRL_REASONS[e.reason]))] : []),
+      ...(e.invalidityDate ? [extension(EXT_OIDS.invalidityDate, false, new InvalidityDate(wholeSeconds(e.invalidityDate)))] : []),
+      ...(e.certificateIssuer ? [extension(EXT_OIDS.certificateIssuer, true, new CertificateIssuer(generalNames(e.certificateIssuer, enc)))] : []),
       ...(e.custom ?? []).map((c) => extension(c.oid, c.critical ?? false, c.valueDer)),
     ];
-    return seq(integer(BigInt(e.serial)), time(e.revocationDate), ...(ext.length && version > 1 ? [seq(...ext)] : []));
+    return new RevokedCertificate({
+      userCertificate: integerOctets(e.serial),
+      revocationDate: asnTime(e.revocationDate),
+      crlEntryExtensions: ext.length && version > 1 ? ext : undefined,
+    });
   });
-  const exts: Uint8Array[] = [];
+  const exts: Extension[] = [];
   if (version > 1) {
     const aki = keyId(spec.authorityKeyIdentifier, spec.issuer.key);
-    if (aki) exts.push(extension(EXT_OIDS.authorityKeyIdentifier, false, seq(tlv(0x80, aki))));
-    if (spec.crlNumber !== undefined) exts.push(extension(EXT_OIDS.crlNumber, false, integer(BigInt(spec.crlNumber))));
-    if (spec.deltaBase !== undefined) exts.push(extension(EXT_OIDS.deltaCrlIndicator, true, integer(BigInt(spec.deltaBase))));
+    if (aki) exts.push(extension(EXT_OIDS.authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(aki) })));
+    if (spec.crlNumber !== undefined) exts.push(extension(EXT_OIDS.crlNumber, false, crlNumber(spec.crlNumber, CRLNumber)));
+    if (spec.deltaBase !== undefined) exts.push(extension(EXT_OIDS.deltaCrlIndicator, true, crlNumber(spec.deltaBase, BaseCRLNumber)));
     const idp = spec.issuingDistributionPoint;
-    if (idp) {
-      const name = dpName(idp.fullName, idp.relativeName, enc);
+    if (idp)
       exts.push(
         extension(
           EXT_OIDS.issuingDistributionPoint,
           true,
-          seq(
-            ...(name ? [explicit(0, name)] : []),
-            ...(idp.onlyContainsUserCerts ? [tlv(0x81, Uint8Array.of(0xff))] : []),
-            ...(idp.onlyContainsCACerts ? [tlv(0x82, Uint8Array.of(0xff))] : []),
-            ...(idp.onlySomeReasons ? [implicit(3, reasonFlags(idp.onlySomeReasons))] : []),
-            ...(idp.indirectCRL ? [tlv(0x84, Uint8Array.of(0xff))] : []),
-            ...(idp.onlyContainsAttributeCerts ? [tlv(0x85, Uint8Array.of(0xff))] : []),
-          ),
+          // The BOOLEANs are DEFAULT FALSE: the library writes only the true ones.
+          new IssuingDistributionPoint({
+            distributionPoint: dpName(idp.fullName, idp.relativeName, enc),
+            onlyContainsUserCerts: !!idp.onlyContainsUserCerts,
+            onlyContainsCACerts: !!idp.onlyContainsCACerts,
+            onlySomeReasons: idp.onlySomeReasons ? reasonFlags(idp.onlySomeReasons) : undefined,
+            indirectCRL: !!idp.indirectCRL,
+            onlyContainsAttributeCerts: !!idp.onlyContainsAttributeCerts,
+          }),
         ),
       );
-    }
-    if (spec.freshestCrl) exts.push(extension(EXT_OIDS.freshestCrl, false, distributionPoints(spec.freshestCrl, enc)));
+    if (spec.freshestCrl) exts.push(extension(EXT_OIDS.freshestCrl, false, new FreshestCRL(distributionPoints(spec.freshestCrl, enc))));
     for (const c of spec.custom ?? []) exts.push(extension(c.oid, c.critical ?? false, c.valueDer));
   }
-  const tbs = seq(
-    ...(version > 1 ? [integer(1)] : []),
-    spec.tbsAlgorithm ?? natural,
-    issuerNameDer(spec.issuer, enc),
-    time(spec.thisUpdate),
-    ...(spec.nextUpdate ? [time(spec.nextUpdate)] : []),
-    ...(entries.length ? [seq(...entries)] : []),
-    ...(exts.length ? [explicit(0, seq(...exts))] : []),
-  );
-  const outer = spec.outerAlgorithm ?? natural;
-  const der = signed(tbs, spec.issuer.key, spec.signature, spec, outer);
+  const tbsCertList = new TBSCertList({
+    version: version > 1 ? 1 : undefined, // v2 is 1; absent for v1
+    signature: alg.tbs,
+    issuer: issuerName(spec.issuer, enc).asn,
+    thisUpdate: asnTime(spec.thisUpdate),
+    nextUpdate: spec.nextUpdate ? asnTime(spec.nextUpdate) : undefined,
+    revokedCertificates: entries.length ? entries : undefined,
+    crlExtensions: exts.length ? exts : undefined,
+  });
+  const { value: signedPart, der: tbs } = encodeOnce(tbsCertList);
+  const crl = new CertificateList({ tbsCertList: signedPart, signatureAlgorithm: alg.outer, signature: signature(tbs, spec.issuer.key, spec.signature, spec) });
+  const der = toDer(crl);
   return Object.freeze({ der, pem: toPem(der, "X509 CRL") });
+}
+
+/**
+ * A CRLNumber / BaseCRLNumber. The library's class holds a JS number; a CRL number
+ * can be up to 20 octets (RFC 5280 5.2.3), so beyond 2^53 the INTEGER comes from the
+ * library's bigint converter instead.
+ */
+function crlNumber(n: bigint | number, type: typeof CRLNumber): object | Uint8Array {
+  const v = BigInt(n);
+  if (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)) return new type(Number(v));
+  return new Uint8Array(AsnIntegerBigIntConverter.toASN(v).toBER(false));
 }
 
 // ---------------------------------------------------------------------------
@@ -696,7 +788,7 @@ export class TestPki {
     }
     const notBefore = this.at(opts.notBefore ?? d.notBefore);
     const notAfter = this.at(opts.notAfter ?? d.notAfter);
-    const subject = opts.nameDer ?? encodeName(name, enc);
+    const subject = opts.nameDer ?? name; // written with `enc` by issueCertificate
     const issuerRef: IssuerRef =
       opts.issuerName !== undefined ? { name: opts.issuerName, key: signerRef.key } : { name: signerRef.name, key: signerRef.key, nameDer: signerRef.nameDer };
     const cert = issueCertificate({

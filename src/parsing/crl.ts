@@ -1,7 +1,13 @@
 // X.509 CRLs (RFC 5280 5) into an immutable model, extensions decoded once.
 import { createHash } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
+import * as asn1js from "asn1js";
 import {
+  AlgorithmIdentifier,
+  Extensions,
+  Name as AsnName,
+  RevokedCertificate,
+  Time,
   CertificateList,
   IssuingDistributionPoint,
   AuthorityKeyIdentifier as AsnAki,
@@ -104,6 +110,52 @@ function uniqueExtensions(exts: readonly AsnExtension[], what: string): void {
 
 const crlCache = new ParseCache<Crl>(2_000);
 
+interface TbsCertListParts {
+  version?: number;
+  signature: AlgorithmIdentifier;
+  issuer: AsnName;
+  thisUpdate: Time;
+  nextUpdate?: Time;
+  revokedCertificates?: RevokedCertificate[];
+  crlExtensions?: AsnExtension[];
+}
+
+/**
+ * TBSCertList (RFC 5280 5.1), field by field. The schema parser mis-assigns the fields
+ * after an absent nextUpdate (it drops the revoked certificates and the extensions), so
+ * the positional split is done here with asn1js and each field is decoded with the
+ * @peculiar/asn1-x509 class for it.
+ */
+function splitTbsCertList(tbs: Uint8Array): TbsCertListParts {
+  const fields = [...((asn1js.fromBER(tbs).result as asn1js.Sequence).valueBlock?.value ?? [])];
+  const raw = (b: asn1js.BaseBlock) => new Uint8Array(b.valueBeforeDecodeView);
+  const isUniversal = (b: asn1js.BaseBlock | undefined, ...tags: number[]) => b?.idBlock.tagClass === 1 && tags.includes(b.idBlock.tagNumber);
+  let i = 0;
+  const out: Partial<TbsCertListParts> = {};
+  if (isUniversal(fields[i], 2)) out.version = (fields[i++] as asn1js.Integer).valueBlock.valueDec;
+  if (!isUniversal(fields[i], 16)) throw new Error("tbsCertList.signature is missing");
+  out.signature = AsnConvert.parse(raw(fields[i++]!), AlgorithmIdentifier);
+  if (!isUniversal(fields[i], 16)) throw new Error("tbsCertList.issuer is missing");
+  out.issuer = AsnConvert.parse(raw(fields[i++]!), AsnName);
+  // Time ::= CHOICE { utcTime UTCTime (23), generalTime GeneralizedTime (24) }
+  if (!isUniversal(fields[i], 23, 24)) throw new Error("tbsCertList.thisUpdate is missing");
+  out.thisUpdate = AsnConvert.parse(raw(fields[i++]!), Time);
+  if (isUniversal(fields[i], 23, 24)) out.nextUpdate = AsnConvert.parse(raw(fields[i++]!), Time);
+  if (isUniversal(fields[i], 16)) {
+    const list = (fields[i++] as asn1js.Sequence).valueBlock.value;
+    out.revokedCertificates = list.map((e) => AsnConvert.parse(raw(e), RevokedCertificate));
+  }
+  const ctx = fields[i];
+  if (ctx && ctx.idBlock.tagClass === 3 && ctx.idBlock.tagNumber === 0) {
+    const inner = (ctx as asn1js.Constructed).valueBlock.value[0];
+    if (!inner) throw new Error("empty crlExtensions");
+    out.crlExtensions = [...AsnConvert.parse(raw(inner), Extensions)];
+    i++;
+  }
+  if (i !== fields.length) throw new Error("unexpected field in tbsCertList");
+  return out as TbsCertListParts;
+}
+
 /** Parses one DER CRL, or returns the model already parsed from the same bytes. */
 export function parseCrl(der: Uint8Array, what = "CRL"): Crl {
   const crl = crlCache.get(der, () => parseCrlUncached(der, what));
@@ -124,8 +176,9 @@ function parseCrlUncached(input: Uint8Array, what: string): Crl {
     throw new MalformedError("MALFORMED_CRL", `${what}: not an X.509 CRL: ${(e as Error).message}`);
   }
   try {
-    const tbs = asn.tbsCertList;
     if (!asn.tbsCertListRaw) throw new Error("no raw TBS");
+    const tbsRaw = new Uint8Array(asn.tbsCertListRaw);
+    const tbs = splitTbsCertList(tbsRaw);
     const exts = tbs.crlExtensions ?? [];
     uniqueExtensions(exts, what);
     let crlNumber: bigint | undefined;
@@ -210,7 +263,7 @@ function parseCrlUncached(input: Uint8Array, what: string): Crl {
     return Object.freeze({
       der,
       sha256: createHash("sha256").update(der).digest("hex"),
-      tbs: new Uint8Array(asn.tbsCertListRaw),
+      tbs: tbsRaw,
       signatureAlgorithm: algorithmId(asn.signatureAlgorithm),
       tbsSignatureAlgorithm: algorithmId(tbs.signature),
       signature: new Uint8Array(asn.signature),

@@ -149,7 +149,8 @@ describe("a dense 30-CA full mesh", () => {
     expect(r.spent!.signatureChecks).toBeGreaterThan(0);
     expect(r.spent!.signatureChecks).toBeLessThan(DEFAULT_LIMITS.maxSignatureChecks);
     expect(r.spent!.candidatePaths).toBe(0);
-    expect(r.spent!.maxDepthReached).toBe(DEFAULT_LIMITS.maxDepth);
+    // Iterative deepening spends the steps on the shallow levels first.
+    expect(r.spent!.maxDepthReached).toBeLessThanOrEqual(DEFAULT_LIMITS.maxDepth);
     expect(r.spent!.elapsedMs).toBeLessThan(DEFAULT_LIMITS.timeoutMs);
     expect(ms).toBeLessThan(DEFAULT_LIMITS.timeoutMs);
     console.info(`dense mesh, wrong-key anchor: ${ms.toFixed(0)} ms, spent ${JSON.stringify(r.spent)}`);

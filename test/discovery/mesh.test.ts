@@ -61,14 +61,23 @@ describe("RFC 4158 Fig 14: dead end", () => {
     expectPathDers(r, expected);
   });
 
-  it("from a source that cannot be listed: the builder walks C(Y) -> Y(Z) -> Z(Z), backtracks, and finds C(TA)", async () => {
+  it("from a source that cannot be listed: shortest first, the dead end C(Y) -> Y(Z) -> Z(Z) is never walked to its end", async () => {
     const src = new OpaqueSource([cFromY, y, z, cFromTa]);
     const r = await run(target, { anchors: [ta], options: { issuerSources: [src] } });
     expectValid(r);
     expectPathDers(r, expected);
-    // It went down the dead end first: Target, C(Y), Y(Z), Z(Z).
-    expect(r.spent!.maxDepthReached).toBe(4);
+    // Iterative deepening: the two-certificate path is found before the dead end is explored.
+    expect(r.spent!.maxDepthReached).toBe(2);
     expect(r.candidates).toEqual([]);
+  });
+
+  it("from a source that cannot be listed, with the only way out behind the dead end: backtracks out of it", async () => {
+    // Without C(TA), the builder must walk C(Y) -> Y(Z) -> Z(Z) to its end and give up.
+    const src = new OpaqueSource([cFromY, y, z]);
+    const r = await run(target, { anchors: [ta], options: { issuerSources: [src] } });
+    expect(r.valid).toBe(false);
+    expect(r.error?.code).toBe("NO_PATH");
+    expect(r.spent!.maxDepthReached).toBe(4);
   });
 
   it("a dead end that is reachable by name (Z impersonates the TA's name with another key): backtracks, exact path", async () => {
@@ -77,7 +86,7 @@ describe("RFC 4158 Fig 14: dead end", () => {
     const r = await run(target, { intermediates: [cFromY, yFromFake, fakeTa, cFromTa], anchors: [ta] });
     expectValid(r);
     expectPathDers(r, expected);
-    expect(r.spent!.maxDepthReached).toBeGreaterThanOrEqual(3);
+    expect(r.spent!.maxDepthReached).toBeGreaterThanOrEqual(2);
     expect(r.path.some((e) => Buffer.from(e.der).equals(Buffer.from(fakeTa.der)))).toBe(false);
   });
 
@@ -110,12 +119,22 @@ describe("RFC 4158 Fig 15: loop B(Y) -> Y(Z) -> Z(B)", () => {
     expect(r.spent!.steps).toBeLessThan(20);
   });
 
-  it("from a source that cannot be listed: goes round the loop once, cuts it at B, backtracks", async () => {
+  it("from a source that cannot be listed: terminates and finds the path through A without going round the loop", async () => {
     const src = new OpaqueSource([bFromY, yFromZ, zFromB, bFromA, aFromTa]);
     const r = await run(target, { anchors: [ta], options: { issuerSources: [src] } });
     expectValid(r);
     expectPathDers(r, expected);
-    // Target, B(Y), Y(Z), Z(B): the loop was entered, and cut before B repeated.
+    // Shortest first: the three-certificate path is found at depth 3, before the loop's depth 4.
+    expect(r.spent!.maxDepthReached).toBe(3);
+    expect(r.spent!.steps).toBeLessThan(20);
+  });
+
+  it("from a source that cannot be listed, with only the loop: goes round it once, cuts it before B repeats, ends", async () => {
+    const src = new OpaqueSource([bFromY, yFromZ, zFromB]);
+    const r = await run(target, { anchors: [ta], options: { issuerSources: [src] } });
+    expect(r.valid).toBe(false);
+    expect(r.error?.code).toBe("NO_PATH");
+    // Target, B(Y), Y(Z), Z(B): entered, and cut before B(Y) repeats.
     expect(r.spent!.maxDepthReached).toBe(4);
     expect(r.spent!.steps).toBeLessThan(20);
   });
