@@ -153,7 +153,6 @@ describe("PolicyGraph work stays polynomial", () => {
     const oids = Array.from({ length: k }, (_, j) => `1.2.3.${j}`);
     const full = map(...oids.flatMap((a) => oids.filter((b) => b !== a).map((b): [string, string] => [a, b])));
     for (const withAny of [false, true]) {
-      const started = performance.now();
       const g = new PolicyGraph();
       const policies = pol(...oids, ...(withAny ? [ANY_POLICY] : []));
       for (let i = 1; i <= n; i++) {
@@ -161,11 +160,9 @@ describe("PolicyGraph work stays polynomial", () => {
         if (i < n) g.processMappings(full, true);
       }
       const result = g.finish([ANY_POLICY]);
-      const ms = performance.now() - started;
       // One node per (depth, OID): at most 1 + n·(k + 1), where the tree would be k·(k-1)^(n-1).
       expect(g.nodeCount()).toBeLessThanOrEqual(1 + n * (k + 1));
       expect(result).toEqual(withAny ? [ANY_POLICY] : [...oids].sort());
-      expect(ms).toBeLessThan(2000);
     }
   });
 });

@@ -271,7 +271,11 @@ function invalid(error: VerifyError, extra: Partial<VerifyResult> = {}): VerifyR
 /** Parses a list of inputs, checking the call's time budget between them (parsing is most of the work for a big bag). */
 function parseAll<I, T>(inputs: readonly I[], what: string, parse: (i: I, label: string) => T[], budget: Budget): T[] {
   return inputs.flatMap((input, i) => {
-    budget.checkTime();
+    try {
+      budget.checkTime();
+    } catch (e) {
+      throw Object.assign(e as Error, { at: `${what}[${i}] of ${inputs.length}` });
+    }
     return parse(input, `${what}[${i}]`);
   });
 }
@@ -307,7 +311,10 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   } catch (e) {
     if (e instanceof MalformedError) return invalid({ code: e.code, message: e.message });
     const be = asBudgetError(e);
-    if (be) return invalid({ code: "BUDGET_EXCEEDED", message: `${be.message} while reading the inputs` }, { spent: budget.spent() });
+    if (be) {
+      const at = (e as { at?: string }).at;
+      return invalid({ code: "BUDGET_EXCEEDED", message: `${be.message} while reading the inputs${at ? ` (stopped at ${at})` : ""}` }, { spent: budget.spent() });
+    }
     throw e;
   }
   if (anchorList.length === 0) return invalid({ code: "NO_PATH", message: "no trust anchor was given" });

@@ -208,7 +208,7 @@ describe("what the fetcher refuses", () => {
     const ms = performance.now() - t0;
     expectCode(r, "NO_PATH");
     expect(ms).toBeGreaterThanOrEqual(250);
-    expect(ms).toBeLessThan(3000);
+    expect(ms).toBeLessThan(10_000); // the server never answers: without the timeout this would hang
     expect(r.fetched![0]).toMatch(/^failed .*(timed out|no complete answer)/);
   });
 
@@ -227,7 +227,7 @@ describe("what the fetcher refuses", () => {
     const ee = eeWithAia("aia-trickle", [`${base}/trickle/ica.cer`]);
     const t0 = performance.now();
     const r = await run(ee, { anchors: [root], options: { ...FETCH, fetchPolicy: { timeoutMs: 300 } } });
-    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(performance.now() - t0).toBeLessThan(10_000);
     expectCode(r, "NO_PATH");
     expect(r.fetched![0]).toMatch(/^failed /);
   });

@@ -16,14 +16,13 @@ describe("RFC 5217 Fig 7: partial mesh where the relying party anchors at the wr
   const eeUnderCa1 = p.ee("CN=EE1,O=Mesh,C=US", ca1);
   const eeUnderCa4 = p.ee("CN=EE4,O=Mesh,C=US", ca4);
 
-  it("anchor CA3, EE under CA1: NO_PATH, quickly and without a signature check", async () => {
-    const { result: r, ms } = await timed(eeUnderCa1, { intermediates: certs, anchors: [ca3] });
+  it("anchor CA3, EE under CA1: NO_PATH without a step or a signature check", async () => {
+    const { result: r } = await timed(eeUnderCa1, { intermediates: certs, anchors: [ca3] });
     expectCode(r, "NO_PATH");
     expect(r.error!.message).toContain("CN=EE1");
     expect(r.candidates).toEqual([]);
     expect(r.spent!.signatureChecks).toBe(0);
     expect(r.spent!.steps).toBe(0);
-    expect(ms).toBeLessThan(500);
   });
 
   it("the same mesh with a source that cannot list its certificates (no pruning): still NO_PATH within a few steps", async () => {

@@ -288,7 +288,7 @@ describe("OCSP with the OpenSSL responder (RFC 6960)", () => {
       expectError(r, "REVOCATION_UNKNOWN", 0, PLAN.hang.cn, "RFC 5280 6.3.3 (k)");
       expect(r.fetched).toEqual([expect.stringMatching(/^failed http:\/\/127\.0\.0\.1:\d+: OCSP for .*(timed out after 400 ms|within 400 ms)/)]);
       expect(elapsed).toBeGreaterThanOrEqual(350);
-      expect(elapsed).toBeLessThan(2_500);
+      expect(elapsed).toBeLessThan(10_000); // the responder never answers: without the timeout this would hang
     });
 
     it("hanging: limits.timeoutMs bounds the wait even with a longer fetchPolicy.timeoutMs", async () => {
@@ -297,7 +297,7 @@ describe("OCSP with the OpenSSL responder (RFC 6960)", () => {
       const elapsed = performance.now() - t0;
       expect(r.valid).toBe(false);
       expect(["REVOCATION_UNKNOWN", "BUDGET_EXCEEDED"]).toContain(r.error?.code);
-      expect(elapsed).toBeLessThan(2_500);
+      expect(elapsed).toBeLessThan(10_000); // the responder never answers: without the timeout this would hang
     });
 
     it.each([
@@ -310,7 +310,7 @@ describe("OCSP with the OpenSSL responder (RFC 6960)", () => {
       expect(r.fetched).toHaveLength(1);
       expect(r.fetched![0]).toMatch(/^failed /);
       expect(r.fetched![0]).toMatch(why);
-      expect(performance.now() - t0).toBeLessThan(5_000);
+      expect(performance.now() - t0).toBeLessThan(10_000);
     });
 
     it("a host outside fetchPolicy.allowHosts is not contacted; an allowed one is", async () => {
