@@ -17,14 +17,10 @@ export interface CaseSettings {
 
 export type RevocationModeName = "none" | "soft" | "hard";
 
-/** Paths relative to the case folder. */
-export interface CaseFiles {
-  target: string;
-  intermediates: string[];
-  anchors: string[];
-  crls: string[];
-  ocsp: string[];
-}
+import type { CaseFiles } from "../export.js";
+
+/** Paths relative to the case folder (testsuite/FORMAT.md). */
+export type { CaseFiles };
 
 /** One entry of manifest.json (FORMAT.md). */
 export interface ExportedCase {
