@@ -142,11 +142,17 @@ function parseTrustAnchorsUnguarded(input: Uint8Array | string | NameAndKey, wha
       return parseTrustAnchorInfo(inner, label);
     }
     checkOuterSequence(der, "MALFORMED_CERTIFICATE", label);
-    const p = asn1js.fromBER(der);
-    const first = (p.result as asn1js.Sequence).valueBlock?.value;
-    // A certificate is SEQUENCE { SEQUENCE, SEQUENCE, BIT STRING }; a TrustAnchorInfo has an OCTET STRING keyId.
-    if (first && first.some((e) => e instanceof asn1js.OctetString)) return parseTrustAnchorInfo(p.result as asn1js.Sequence, label);
-    const cert = parseCertificate(der, label);
+    // Most anchors are certificates, and parsed certificates are cached: try that first.
+    let cert: Certificate;
+    try {
+      cert = parseCertificate(der, label);
+    } catch (e) {
+      // A TrustAnchorInfo is SEQUENCE { [version], SubjectPublicKeyInfo, OCTET STRING keyId, ... }.
+      const p = asn1js.fromBER(der);
+      const fields = (p.result as asn1js.Sequence).valueBlock?.value;
+      if (fields && fields.some((f) => f instanceof asn1js.OctetString)) return parseTrustAnchorInfo(p.result as asn1js.Sequence, label);
+      throw e;
+    }
     return { subject: cert.subject, publicKey: cert.publicKey, subjectKeyId: cert.subjectKeyId, cert };
   });
 }
