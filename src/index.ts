@@ -2,7 +2,8 @@ export { verify } from "./api/verify.js";
 export * from "./api/types.js";
 export * from "./cose/index.js";
 // Issuer sources and trust anchor inputs, for `issuerSources` and library users.
-export { MemoryIssuerSource, type IssuerSource } from "./stores/issuer-source.js";
+export { MemoryIssuerSource, type IssuerSource, type AsyncIssuerSource } from "./stores/issuer-source.js";
+export { AiaIssuerSource, OnlineRetriever } from "./stores/online.js";
 export { DirectoryIssuerSource, type DirectoryLoadReport } from "./stores/directory.js";
 export { DEFAULT_LIMITS, type BudgetLimits } from "./build/budget.js";
 export { DEFAULT_FETCH_POLICY, sharedFetchCache } from "./stores/http.js";

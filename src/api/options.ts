@@ -5,7 +5,7 @@ import type { BudgetLimits } from "../build/budget.js";
 import type { PolicyInputs } from "../validate/path-validator.js";
 import type { Input, NameAndKey, RevocationMode, RevocationPreference, VerifyOptions } from "./types.js";
 import { DEFAULT_FETCH_POLICY, type FetchPolicy } from "../stores/http.js";
-import type { IssuerSource } from "../stores/issuer-source.js";
+import type { AsyncIssuerSource, IssuerSource } from "../stores/issuer-source.js";
 
 export interface CallSettings {
   readonly target: Input;
@@ -25,6 +25,7 @@ export interface CallSettings {
   readonly clockSkewMs: number;
   readonly ocspMaxAgeMs: number;
   readonly issuerSources: readonly IssuerSource[];
+  readonly asyncIssuerSources: readonly AsyncIssuerSource[];
 }
 
 const OID_RE = /^[0-2](\.(0|[1-9][0-9]*))+$/;
@@ -107,6 +108,9 @@ export function coerceOptions(o: VerifyOptions): CallSettings {
   const sources = o.issuerSources ?? [];
   if (!Array.isArray(sources) || !sources.every((x) => x && typeof (x as IssuerSource).findBySubject === "function"))
     throw new TypeError("issuerSources must be an array of objects with findBySubject()");
+  const asyncSources = o.asyncIssuerSources ?? [];
+  if (!Array.isArray(asyncSources) || !asyncSources.every((x) => x && typeof (x as AsyncIssuerSource).issuersFor === "function"))
+    throw new TypeError("asyncIssuerSources must be an array of objects with issuersFor()");
   return {
     target: o.target,
     intermediates: inputs(o.intermediates, "intermediates"),
@@ -138,5 +142,6 @@ export function coerceOptions(o: VerifyOptions): CallSettings {
     clockSkewMs: nonNegative(rev.clockSkewMs, "revocation.clockSkewMs") ?? 300_000,
     ocspMaxAgeMs: positive(rev.ocspMaxAgeMs, "revocation.ocspMaxAgeMs") ?? 7 * 24 * 3600_000,
     issuerSources: sources,
+    asyncIssuerSources: asyncSources,
   };
 }

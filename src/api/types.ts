@@ -1,7 +1,7 @@
 // The outside contract (../shared/contract.md): options and result of `verify`.
 // Field names and meanings here are frozen; add, never rename.
 
-import type { IssuerSource } from "../stores/issuer-source.js";
+import type { AsyncIssuerSource, IssuerSource } from "../stores/issuer-source.js";
 import type { NameAndKey } from "../parsing/trust-anchor.js";
 
 export type { NameAndKey };
@@ -69,6 +69,8 @@ export interface VerifyOptions {
   fetchPolicy?: FetchOptions;
   /** Further places to look for issuer certificates (e.g. a `DirectoryIssuerSource`). */
   issuerSources?: IssuerSource[];
+  /** Sources that need I/O, asked between search rounds for issuers the search lacked (AIA over HTTP is built in with `revocation.fetch`). */
+  asyncIssuerSources?: AsyncIssuerSource[];
 }
 
 export interface FetchOptions {

@@ -16,7 +16,8 @@ import { validatePath, DEFAULT_POLICY_INPUTS, type PathFailure, type PolicyInput
 import { crlStatus, type CrlContext, type CrlSigner } from "../revocation/crl-status.js";
 import { coerceOptions, type CallSettings } from "./options.js";
 import type { RevocationPreference } from "./types.js";
-import { OnlineRetriever, caIssuersUrls, caRepositoryUrls, crlUrls, ocspUrls, type OcspOutgoing } from "../stores/online.js";
+import { AiaIssuerSource, OnlineRetriever, crlUrls, ocspUrls, type OcspOutgoing } from "../stores/online.js";
+import type { AsyncIssuerSource } from "../stores/issuer-source.js";
 import { buildOcspRequest, parseOcspResponse, type OcspResponseModel } from "../parsing/ocsp.js";
 import { ocspStatus, type OcspContext } from "../revocation/ocsp-status.js";
 import type { StatusAnswer, StatusSubject } from "../revocation/crl-status.js";
@@ -322,28 +323,32 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
 
   const call = new Call(s, crls, ocsp, intermediates, budget);
   const online = s.fetch ? new OnlineRetriever(s.fetchPolicy, s.fetchPolicy.maxUrls) : undefined;
+  const asyncSources: AsyncIssuerSource[] = [...(online ? [new AiaIssuerSource(online)] : []), ...s.asyncIssuerSources];
+  const anchorCerts = anchors.all.flatMap((a) => (a.cert ? [a.cert] : []));
   let r: SearchResult | undefined;
   let budgetError: BudgetExceededError | undefined;
   try {
     for (let round = 0; ; round++) {
       r = call.search(target, anchors, s.policy, s.extendedKeyUsage, 0);
-      // Done unless fetching may still help: no path yet, or (soft mode) a path whose status is unknown.
+      // Done unless more material may help: no path yet, or (soft mode) a path whose status is unknown.
       const unknownStatus = r.found?.statuses.some((st) => st.status === "unknown");
-      if (!online || round >= MAX_FETCH_ROUNDS || (r.found && !unknownStatus)) break;
-      // Nothing validated with what is at hand: fetch what the search points at, then search again.
+      if ((!online && !asyncSources.length) || round >= MAX_FETCH_ROUNDS || (r.found && !unknownStatus)) break;
       const deadline = Date.now() + Math.max(0, budget.limits.timeoutMs - budget.elapsedMs());
-      const wanted = wantedUrls(r, call, anchors, round);
-      const certUrls = online.fresh(wanted.certs);
-      const crlUrlList = online.fresh(wanted.crls);
-      const ocspReqs = wanted.ocsp.filter((r) => online.fresh([`${r.url}#${r.key}`]).length);
-      if (!certUrls.length && !crlUrlList.length && !ocspReqs.length) break;
-      const [certs, newCrls, answers] = await Promise.all([
-        online.certificates(certUrls, deadline),
-        online.crls(crlUrlList, deadline),
-        online.ocsp(ocspReqs, deadline, s.fetchPolicy.ocspMethod),
+      // Issuers from the asynchronous sources for what the search could not extend, when no path was found.
+      const stuck = r.found ? [] : [...r.builder.visited, ...r.builder.cutUnreachable];
+      const status = online ? wantedStatusSources(r, call) : { crls: [], ocsp: [] };
+      const crlUrlList = online ? online.fresh(status.crls) : [];
+      const ocspReqs = online ? status.ocsp.filter((q) => online.fresh([`${q.url}#${q.key}`]).length) : [];
+      const [issuers, newCrls, answers] = await Promise.all([
+        Promise.all(asyncSources.map((src) => src.issuersFor(stuck, anchorCerts, deadline))).then((l) => l.flat()),
+        online ? online.crls(crlUrlList, deadline) : [],
+        online ? online.ocsp(ocspReqs, deadline, s.fetchPolicy.ocspMethod) : [],
       ]);
       budget.checkTime();
-      call.addMaterial(certs, newCrls, answers);
+      const before = call.bag.size + call.crls.length + call.ocsp.length;
+      call.addMaterial(issuers, newCrls, answers);
+      // Nothing new came back: another round would search the same material.
+      if (call.bag.size + call.crls.length + call.ocsp.length === before) break;
     }
   } catch (e) {
     budgetError = asBudgetError(e);
@@ -354,20 +359,15 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   return shapeResult(r, budgetError, budget, s, target, fetched);
 }
 
-/** Rounds of fetching a call may make (each round: one search, then the URLs it points at). */
+/** Rounds a call may make (each round: one search, then the material it points at). */
 const MAX_FETCH_ROUNDS = 6;
 
 /**
- * The URLs a failed search points at: AIA caIssuers of every certificate it stood on or
- * cut for lack of a known issuer (and, in the first round, SIA caRepository of the anchors), and CRL distribution
- * points and OCSP responders of the certificates whose status was undetermined, and of the certificates
- * of the CRL issuers involved.
+ * Where the status of undetermined certificates may be learnt: CRL distribution points
+ * and OCSP responders of every certificate of a path whose status was undetermined, and
+ * the distribution points of the CRL issuers' certificates.
  */
-function wantedUrls(r: SearchResult, call: Call, anchors: TrustAnchorStore, round: number) {
-  const certs: string[] = [];
-  for (const c of r.builder.visited) certs.push(...caIssuersUrls(c));
-  for (const c of r.builder.cutUnreachable) certs.push(...caIssuersUrls(c));
-  if (round === 0) for (const a of anchors.all) if (a.cert) certs.push(...caRepositoryUrls(a.cert));
+function wantedStatusSources(r: SearchResult, call: Call) {
   const crls: string[] = [];
   const ocsp: OcspOutgoing[] = [];
   const prefer = call.s.revocationPreference;
@@ -389,7 +389,7 @@ function wantedUrls(r: SearchResult, call: Call, anchors: TrustAnchorStore, roun
     }
     for (const crl of call.crls) for (const signer of call.bag.findBySubject(crl.issuer)) crls.push(...crlUrls(signer));
   }
-  return { certs, crls: prefer === "ocsp-only" ? [] : crls, ocsp };
+  return { crls: prefer === "ocsp-only" ? [] : crls, ocsp };
 }
 
 function shapeResult(

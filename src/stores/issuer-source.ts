@@ -11,6 +11,16 @@ export interface IssuerSource {
   all?(): Iterable<Certificate>;
 }
 
+/**
+ * A source that needs I/O (HTTP today; a directory server later). The path builder never
+ * waits on one: between search rounds, the caller hands it the certificates whose issuers
+ * the synchronous sources could not supply (and the anchors, whose SIA may point at
+ * certificates they issued), and adds what it returns to the bag for the next round.
+ */
+export interface AsyncIssuerSource {
+  issuersFor(certs: Iterable<Certificate>, anchors: readonly Certificate[], deadline: number): Promise<Certificate[]>;
+}
+
 /** An in-memory bag of certificates, indexed by subject name and subject key identifier. */
 export class MemoryIssuerSource implements IssuerSource {
   private readonly bySubject = new Map<string, Certificate[]>();

@@ -3,6 +3,7 @@
 // most once per call, answers are cached across calls (CRLs until their nextUpdate),
 // and the number of URLs a call may fetch is bounded.
 import type { Certificate } from "../parsing/certificate.js";
+import type { AsyncIssuerSource } from "./issuer-source.js";
 import { OID } from "../parsing/oids.js";
 import { parseCertificateBundle } from "../parsing/bundle.js";
 import { parseCrl, type Crl } from "../parsing/crl.js";
@@ -144,5 +145,26 @@ export class OnlineRetriever {
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, todo.length) }, worker));
     return out;
+  }
+}
+
+/**
+ * Issuers over HTTP as an asynchronous issuer source: AIA caIssuers of the certificates
+ * the search could not extend (RFC 5280 4.2.2.1) and, once, SIA caRepository of the
+ * anchors (RFC 5280 4.2.2.2), through the call's retriever (its limits and log).
+ */
+export class AiaIssuerSource implements AsyncIssuerSource {
+  private askedAnchors = false;
+
+  constructor(private readonly online: OnlineRetriever) {}
+
+  issuersFor(certs: Iterable<Certificate>, anchors: readonly Certificate[], deadline: number): Promise<Certificate[]> {
+    const urls: string[] = [];
+    for (const c of certs) urls.push(...caIssuersUrls(c));
+    if (!this.askedAnchors) {
+      this.askedAnchors = true;
+      for (const a of anchors) urls.push(...caRepositoryUrls(a));
+    }
+    return this.online.certificates(this.online.fresh(urls), deadline);
   }
 }
