@@ -1,27 +1,22 @@
 // The library door of the contract: `verify(options)`. It parses the inputs once,
 // then lets the path builder propose candidates, validates each (RFC 5280 6.1),
 // checks revocation (RFC 5280 6.3), and backtracks until one passes or the budget ends.
-import type { Certificate } from "../parsing/certificate.js";
-import { certLabel, parseCertificates } from "../parsing/certificate.js";
+import { KU, certLabel, parseCertificates, type Certificate } from "../parsing/certificate.js";
 import { parseCrls, type Crl } from "../parsing/crl.js";
 import { MalformedError } from "../parsing/errors.js";
-import { KU } from "../parsing/certificate.js";
-import { effectiveKey, needsInheritedParams, type VerificationKey } from "../crypto/verifier.js";
-import { MemoryIssuerSource } from "../stores/issuer-source.js";
-import { anchorFromParsed, TrustAnchorStore, type TrustAnchor } from "../stores/trust-anchors.js";
+import { buildOcspRequest, parseOcspResponse, type OcspResponseModel } from "../parsing/ocsp.js";
 import { parseTrustAnchors, type ParsedAnchor } from "../parsing/trust-anchor.js";
+import { effectiveKey, needsInheritedParams, type VerificationKey } from "../crypto/verifier.js";
+import { MemoryIssuerSource, type AsyncIssuerSource } from "../stores/issuer-source.js";
+import { anchorFromParsed, TrustAnchorStore, type TrustAnchor } from "../stores/trust-anchors.js";
+import { AiaIssuerSource, OnlineRetriever, crlUrls, ocspUrls, type OcspOutgoing } from "../stores/online.js";
 import { Budget, asBudgetError, type BudgetExceededError } from "../build/budget.js";
 import { PathBuilder, type CandidatePath } from "../build/path-builder.js";
 import { validatePath, DEFAULT_POLICY_INPUTS, type PathFailure, type PolicyInputs } from "../validate/path-validator.js";
-import { crlStatus, type CrlContext, type CrlSigner } from "../revocation/crl-status.js";
-import { coerceOptions, type CallSettings } from "./options.js";
-import type { RevocationPreference } from "./types.js";
-import { AiaIssuerSource, OnlineRetriever, crlUrls, ocspUrls, type OcspOutgoing } from "../stores/online.js";
-import type { AsyncIssuerSource } from "../stores/issuer-source.js";
-import { buildOcspRequest, parseOcspResponse, type OcspResponseModel } from "../parsing/ocsp.js";
+import { crlStatus, type CrlContext, type CrlSigner, type StatusAnswer, type StatusSubject } from "../revocation/crl-status.js";
 import { ocspStatus, type OcspContext } from "../revocation/ocsp-status.js";
-import type { StatusAnswer, StatusSubject } from "../revocation/crl-status.js";
-import type { CandidateReport, CertificateStatus, VerifyError, VerifyOptions, VerifyResult } from "./types.js";
+import { coerceOptions, type CallSettings } from "./options.js";
+import type { CandidateReport, CertificateStatus, RevocationPreference, VerifyError, VerifyOptions, VerifyResult } from "./types.js";
 
 /** How deep CRL-signer paths may nest (a CRL signer whose CRL has its own signer, ...). */
 const MAX_CRL_SIGNER_DEPTH = 3;
@@ -89,8 +84,6 @@ class Call {
     const tried: Tried[] = [];
     // The main search's progress stays readable if a budget error cuts it short.
     if (depth === 0) this.main = { found: undefined, tried, builder };
-    const statuses: CertificateStatus[] = [];
-    const warnings: string[] = [];
     for (const cand of builder.paths()) {
       const out = validatePath({
         certs: cand.certs,
@@ -110,9 +103,7 @@ class Call {
         tried.push({ cand, failure: rev.failure, statuses: rev.statuses });
         continue;
       }
-      statuses.push(...rev.statuses);
-      warnings.push(...rev.warnings);
-      const result = { found: { cand, policies: out.policies, statuses, warnings }, tried, builder };
+      const result = { found: { cand, policies: out.policies, statuses: rev.statuses, warnings: rev.warnings }, tried, builder };
       if (depth === 0) this.main = result;
       return result;
     }
@@ -226,7 +217,6 @@ class Call {
     if (!skippedInProgress) this.signerCache.set(cacheKey, found ?? null);
     return found;
   }
-
 }
 
 /** The target's working key on a validated path (DSA parameters inherited down the path). */
