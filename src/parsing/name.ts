@@ -156,15 +156,6 @@ export function dnFromString(text: string): DistinguishedName {
   return dnFromRdns(rdns);
 }
 
-export function dnEqual(a: DistinguishedName, b: DistinguishedName): boolean {
-  return a.key === b.key;
-}
-
-/** True when the name has no RDNs (an empty subject, RFC 5280 4.1.2.6). */
-export function dnIsEmpty(a: DistinguishedName): boolean {
-  return a.rdns.length === 0;
-}
-
 /** RFC 5280 7.1: `sub` is within the subtree `base` when base's RDNs are a prefix of sub's. */
 export function dnWithin(sub: DistinguishedName, base: DistinguishedName): boolean {
   if (base.rdns.length > sub.rdns.length) return false;

@@ -154,6 +154,3 @@ export class FetchCache {
 
 /** The process-wide cache used by `verify` (see `clearFetchCache`). */
 export const sharedFetchCache = new FetchCache();
-
-/** Fetched URLs that failed, with why; kept per call for diagnostics. */
-export type FetchLog = { url: string; ok: boolean; detail: string }[];

@@ -16,10 +16,6 @@ export interface TrustAnchor {
   readonly constraints?: AnchorConstraints;
 }
 
-export function anchorFromCertificate(cert: Certificate, label: string): TrustAnchor {
-  return Object.freeze({ subject: cert.subject, publicKey: cert.publicKey, subjectKeyId: cert.subjectKeyId, cert, label });
-}
-
 export function anchorFromParsed(a: ParsedAnchor, label: string): TrustAnchor {
   return Object.freeze({ ...a, label: a.title ? `${label} "${a.title}"` : label });
 }
