@@ -3,7 +3,10 @@
 import { createHash } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import {
-  Certificate as AsnCertificate,
+  AlgorithmIdentifier,
+  Extensions,
+  Name as AsnName,
+  Time,
   Extension as AsnExtension,
   BasicConstraints,
   KeyUsage,
@@ -29,7 +32,7 @@ import {
 import { RSAPublicKey } from "@peculiar/asn1-rsa";
 import { OID } from "./oids.js";
 import { MalformedError, type MalformedCode } from "./errors.js";
-import { bytesToBigInt, bytesToHex, checkOuterSequence, checkSignedStructure, inputToDers } from "./der.js";
+import { bytesToBigInt, bytesToHex, checkOuterSequence, checkSignedStructure, derBytes, derChildren, inputToDers, type DerElement } from "./der.js";
 import { ParseCache } from "./cache.js";
 import {
   dnFromAsn,
@@ -381,39 +384,89 @@ export function parseCertificate(der: Uint8Array, what = "certificate"): Certifi
   return certCache.get(der, () => parseCertificateUncached(der, what));
 }
 
+/** The fields of a TBSCertificate (RFC 5280 4.1), each decoded by its @peculiar/asn1-x509 class. */
+interface TbsFields {
+  version: number;
+  serial: Uint8Array;
+  signature: AlgorithmIdentifier;
+  issuer: AsnName;
+  notBefore: Date;
+  notAfter: Date;
+  subject: AsnName;
+  spki: SubjectPublicKeyInfo;
+  extensions: AsnExtension[];
+}
+
+/**
+ * TBSCertificate split by position with the DER walker, each field then decoded by the
+ * library class made for it. Decoding the whole Certificate with the schema parser cost
+ * 0.40 ms of the 0.67 ms a certificate took to parse (measured; a cold 3000-certificate
+ * bag took 1.8 s); the split costs microseconds, and a Name or an extension decodes in
+ * 10-50 us with the library.
+ */
+function tbsFields(der: Uint8Array, tbs: DerElement): TbsFields {
+  const f = derChildren(der, tbs);
+  const bytes = (e: DerElement | undefined, tag: number, what: string) => {
+    if (!e || e.tag !== tag) throw new Error(`tbsCertificate.${what} is missing or mistyped`);
+    return derBytes(der, e);
+  };
+  let i = 0;
+  let version = 0;
+  if (f[0]?.tag === 0xa0) {
+    // version [0] EXPLICIT INTEGER DEFAULT v1
+    const v = derChildren(der, f[i++]!)[0];
+    if (!v || v.tag !== 0x02 || v.end - v.start !== 1) throw new Error("bad version");
+    version = der[v.start]!;
+  }
+  const serialEl = f[i++];
+  if (!serialEl || serialEl.tag !== 0x02 || serialEl.end === serialEl.start) throw new Error("tbsCertificate.serialNumber is missing");
+  const signature = AsnConvert.parse(bytes(f[i++], 0x30, "signature"), AlgorithmIdentifier);
+  const issuer = AsnConvert.parse(bytes(f[i++], 0x30, "issuer"), AsnName);
+  const validity = f[i++];
+  if (!validity || validity.tag !== 0x30) throw new Error("tbsCertificate.validity is missing");
+  const times = derChildren(der, validity);
+  if (times.length !== 2) throw new Error("validity must hold notBefore and notAfter");
+  const [notBefore, notAfter] = times.map((t) => AsnConvert.parse(derBytes(der, t), Time).getTime());
+  const subject = AsnConvert.parse(bytes(f[i++], 0x30, "subject"), AsnName);
+  const spki = AsnConvert.parse(bytes(f[i++], 0x30, "subjectPublicKeyInfo"), SubjectPublicKeyInfo);
+  // issuerUniqueID [1], subjectUniqueID [2] (implicit BIT STRINGs, RFC 5280 4.1.2.8): not used.
+  while (f[i] && (f[i]!.tag === 0x81 || f[i]!.tag === 0x82 || f[i]!.tag === 0xa1 || f[i]!.tag === 0xa2)) i++;
+  let extensions: AsnExtension[] = [];
+  if (f[i]?.tag === 0xa3) {
+    const inner = derChildren(der, f[i++]!)[0];
+    if (!inner) throw new Error("empty extensions");
+    extensions = [...AsnConvert.parse(derBytes(der, inner), Extensions)];
+  }
+  if (i !== f.length) throw new Error("unexpected field in tbsCertificate");
+  return { version, serial: der.subarray(serialEl.start, serialEl.end), signature, issuer, notBefore: notBefore!, notAfter: notAfter!, subject, spki, extensions };
+}
+
 /** Parses one DER certificate. Throws MalformedError (never anything else). */
 function parseCertificateUncached(input: Uint8Array, what: string): Certificate {
   // Our own copy: the model (and the cache) must not change if the caller reuses its buffer.
   const der = input.slice();
   const code: MalformedCode = "MALFORMED_CERTIFICATE";
   checkOuterSequence(der, code, what);
-  const { signatureUnusedBits } = checkSignedStructure(der, code, what);
-  let asn: AsnCertificate & { tbsCertificateRaw?: ArrayBuffer };
+  const parts = checkSignedStructure(der, code, what);
   try {
-    asn = AsnConvert.parse(der, AsnCertificate) as AsnCertificate & { tbsCertificateRaw?: ArrayBuffer };
-  } catch (e) {
-    throw new MalformedError(code, `${what}: not an X.509 certificate: ${(e as Error).message}`);
-  }
-  try {
-    const tbs = asn.tbsCertificate;
+    const tbs = tbsFields(der, parts.tbs);
     const issuer = dnFromAsn(tbs.issuer);
     const subject = dnFromAsn(tbs.subject);
-    if (!asn.tbsCertificateRaw) throw new Error("no raw TBS");
     const c: Mutable<Certificate> = {
       der,
       sha256: createHash("sha256").update(der).digest("hex"),
-      tbs: new Uint8Array(asn.tbsCertificateRaw),
-      signatureAlgorithm: algorithmId(asn.signatureAlgorithm),
+      tbs: derBytes(der, parts.tbs),
+      signatureAlgorithm: algorithmId(AsnConvert.parse(derBytes(der, parts.algorithm), AlgorithmIdentifier)),
       tbsSignatureAlgorithm: algorithmId(tbs.signature),
-      signature: new Uint8Array(asn.signatureValue),
-      signatureUnusedBits,
-      version: (tbs.version ?? 0) + 1,
-      serial: bytesToBigInt(tbs.serialNumber).toString(16),
+      signature: der.subarray(parts.signature.start + 1, parts.signature.end),
+      signatureUnusedBits: parts.signatureUnusedBits,
+      version: tbs.version + 1,
+      serial: bytesToBigInt(tbs.serial).toString(16),
       issuer,
       subject,
-      notBefore: (tbs.validity.notBefore.utcTime ?? tbs.validity.notBefore.generalTime)!,
-      notAfter: (tbs.validity.notAfter.utcTime ?? tbs.validity.notAfter.generalTime)!,
-      publicKey: subjectPublicKey(tbs.subjectPublicKeyInfo),
+      notBefore: tbs.notBefore,
+      notAfter: tbs.notAfter,
+      publicKey: subjectPublicKey(tbs.spki),
       extensions: [],
       ocspNoCheck: false,
       unknownCriticalExtensions: [],
@@ -421,11 +474,11 @@ function parseCertificateUncached(input: Uint8Array, what: string): Certificate 
     };
     if (!(c.notBefore instanceof Date) || isNaN(c.notBefore.getTime()) || !(c.notAfter instanceof Date) || isNaN(c.notAfter.getTime()))
       throw new Error("bad validity time");
-    decodeExtensions(tbs.extensions ?? [], c, what);
+    decodeExtensions(tbs.extensions, c, what);
     return Object.freeze(c);
   } catch (e) {
     if (e instanceof MalformedError) throw e;
-    throw new MalformedError(code, `${what}: ${(e as Error).message}`);
+    throw new MalformedError(code, `${what}: not an X.509 certificate: ${(e as Error).message}`);
   }
 }
 

@@ -72,64 +72,95 @@ export function checkOuterSequence(der: Uint8Array, code: MalformedCode, what: s
 /** Deepest nesting accepted inside a signed object (real certificates nest about 10 deep). */
 const MAX_NESTING = 64;
 
+/** One DER element: its tag byte, where its header starts, and its contents [start, end). */
+export interface DerElement {
+  readonly tag: number;
+  readonly headerStart: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Reads the element header at `off` (definite lengths only, X.690 10.1), checking it stays
+ * inside `limit`. Throws a plain Error; callers turn it into their MALFORMED_* code.
+ */
+export function derElement(der: Uint8Array, off: number, limit: number): DerElement {
+  if (off + 2 > limit) throw new Error("truncated element");
+  const tag = der[off]!;
+  let p = off + 1;
+  if ((tag & 0x1f) === 0x1f) {
+    // High tag number form (X.690 8.1.2.4): base-128 digits, the last without bit 8.
+    while (p < limit && der[p]! & 0x80) p++;
+    p++;
+    if (p >= limit) throw new Error("truncated tag");
+  }
+  let len = der[p++]!;
+  if (len === 0x80) throw new Error("indefinite length; X.690 10.1: DER uses definite lengths");
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n > 4 || p + n > limit) throw new Error("length field too large or truncated");
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + der[p++]!;
+  }
+  if (p + len > limit) throw new Error("element runs past its container");
+  return { tag, headerStart: off, start: p, end: p + len };
+}
+
+/** The elements inside a constructed element's contents. */
+export function derChildren(der: Uint8Array, e: { start: number; end: number }): DerElement[] {
+  const out: DerElement[] = [];
+  for (let off = e.start; off < e.end; off = out[out.length - 1]!.end) out.push(derElement(der, off, e.end));
+  return out;
+}
+
+/** The whole encoding (header and contents) of an element. */
+export function derBytes(der: Uint8Array, e: DerElement): Uint8Array {
+  return der.subarray(e.headerStart, e.end);
+}
+
 /**
  * DER rules the schema parser lets through, checked on a signed object
  * (Certificate, CertificateList: SEQUENCE { SEQUENCE, AlgorithmIdentifier, BIT STRING }):
  * exact universal tags for the three parts, definite lengths everywhere (X.690 10.1), no
  * constructed string encodings (X.690 10.2), every element inside its container, so one
- * certificate has one encoding. Returns the signature BIT STRING's unused-bits count.
+ * certificate has one encoding. Returns the three parts and the signature BIT STRING's
+ * unused-bits count.
  *
- * Hand-written on purpose: this is a walk over tags and lengths only, and doing it with
- * asn1js.fromBER cost about 40% of parseCertificate (1.2 ms of 2.7 ms per PKITS certificate
- * measured on this machine), a second full decode next to the schema parser's own. The
- * schema parser (@peculiar/asn1-schema) still decodes every field.
+ * Hand-written on purpose, like derElement: this is a walk over tags and lengths only,
+ * and doing it with asn1js.fromBER cost about 40% of parseCertificate (1.2 ms of 2.7 ms
+ * per PKITS certificate measured on this machine). The fields themselves are decoded by
+ * the @peculiar/asn1-x509 classes.
  */
-export function checkSignedStructure(der: Uint8Array, code: MalformedCode, what: string): { signatureUnusedBits: number } {
-  const bad = (why: string) => new MalformedError(code, `${what}: not valid DER (${why})`);
-  const header = (off: number, limit: number) => {
-    if (off + 2 > limit) throw bad("truncated element");
-    const tag = der[off]!;
-    let p = off + 1;
-    if ((tag & 0x1f) === 0x1f) {
-      // High tag number form (X.690 8.1.2.4): base-128 digits, the last without bit 8.
-      while (p < limit && der[p]! & 0x80) p++;
-      p++;
-      if (p >= limit) throw bad("truncated tag");
-    }
-    let len = der[p++]!;
-    if (len === 0x80) throw bad("indefinite length; X.690 10.1: DER uses definite lengths");
-    if (len & 0x80) {
-      const n = len & 0x7f;
-      if (n > 4 || p + n > limit) throw bad("length field too large or truncated");
-      len = 0;
-      for (let i = 0; i < n; i++) len = len * 256 + der[p++]!;
-    }
-    if (p + len > limit) throw bad("element runs past its container");
-    return { tag, start: p, end: p + len };
-  };
-  const walk = (off: number, limit: number, depth: number): void => {
-    if (depth > MAX_NESTING) throw bad(`nested deeper than ${MAX_NESTING}`);
-    while (off < limit) {
-      const e = header(off, limit);
-      if (e.tag & 0x20) {
+export function checkSignedStructure(
+  der: Uint8Array,
+  code: MalformedCode,
+  what: string,
+): { signatureUnusedBits: number; tbs: DerElement; algorithm: DerElement; signature: DerElement } {
+  const walk = (e: DerElement, depth: number): void => {
+    if (depth > MAX_NESTING) throw new Error(`nested deeper than ${MAX_NESTING}`);
+    for (const k of derChildren(der, e)) {
+      if (k.tag & 0x20) {
         // Constructed: SEQUENCE, SET, or a context/application/private tag; never a string (X.690 10.2).
-        if ((e.tag & 0xc0) === 0 && e.tag !== 0x30 && e.tag !== 0x31) throw bad("constructed string encoding; X.690 10.2");
-        walk(e.start, e.end, depth + 1);
+        if ((k.tag & 0xc0) === 0 && k.tag !== 0x30 && k.tag !== 0x31) throw new Error("constructed string encoding; X.690 10.2");
+        walk(k, depth + 1);
       }
-      off = e.end;
     }
   };
-  const top = header(0, der.length);
-  if (top.tag !== 0x30 || top.end !== der.length) throw bad("outer SEQUENCE");
-  const parts: { tag: number; start: number; end: number }[] = [];
-  for (let off = top.start; off < top.end; off = parts[parts.length - 1]!.end) parts.push(header(off, top.end));
+  let parts: DerElement[];
+  try {
+    const top = derElement(der, 0, der.length);
+    if (top.tag !== 0x30 || top.end !== der.length) throw new Error("outer SEQUENCE");
+    parts = derChildren(der, top);
+    walk(top, 1);
+  } catch (e) {
+    throw new MalformedError(code, `${what}: not valid DER (${(e as Error).message})`);
+  }
   if (parts.length !== 3 || parts[0]!.tag !== 0x30 || parts[1]!.tag !== 0x30 || parts[2]!.tag !== 0x03)
     throw new MalformedError(code, `${what}: not SEQUENCE { SEQUENCE, AlgorithmIdentifier, BIT STRING } (X.690 DER)`);
-  walk(top.start, top.end, 1);
   const sig = parts[2]!;
-  if (sig.end === sig.start) throw bad("empty signature BIT STRING");
+  if (sig.end === sig.start) throw new MalformedError(code, `${what}: not valid DER (empty signature BIT STRING)`);
   // Unused bits are valid DER but no signature scheme here produces them: the verifier refuses them.
-  return { signatureUnusedBits: der[sig.start]! };
+  return { signatureUnusedBits: der[sig.start]!, tbs: parts[0]!, algorithm: parts[1]!, signature: sig };
 }
 
 /** Decodes a DER INTEGER (as found inside an extension value) to a bigint. */
