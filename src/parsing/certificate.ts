@@ -4,10 +4,7 @@ import { createHash } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import {
   AlgorithmIdentifier,
-  Extensions,
-  Name as AsnName,
   Time,
-  Extension as AsnExtension,
   BasicConstraints,
   KeyUsage,
   ExtendedKeyUsage,
@@ -32,10 +29,11 @@ import {
 import { RSAPublicKey } from "@peculiar/asn1-rsa";
 import { OID } from "./oids.js";
 import { MalformedError, type MalformedCode } from "./errors.js";
-import { bytesToBigInt, bytesToHex, checkOuterSequence, checkSignedStructure, derBytes, derChildren, inputToDers, type DerElement } from "./der.js";
+import { bytesToBigInt, bytesToHex, checkOuterSequence, checkSignedStructure, derBytes, derChildren, derOid, derTime, inputToDers, type DerElement } from "./der.js";
 import { ParseCache } from "./cache.js";
 import {
   dnFromAsn,
+  dnFromDerElement,
   generalNameFromAsn,
   type DistinguishedName,
   type GeneralName,
@@ -220,10 +218,12 @@ function keySize(algOid: string, keyBytes: Uint8Array): number {
 }
 
 /** The model of a SubjectPublicKeyInfo (certificates and trust anchors alike). */
-export function subjectPublicKey(spki: SubjectPublicKeyInfo): SubjectPublicKey {
+export function subjectPublicKey(spki: SubjectPublicKeyInfo, raw?: Uint8Array): SubjectPublicKey {
   const algorithm = algorithmId(spki.algorithm);
   const keyBytes = new Uint8Array(spki.subjectPublicKey);
-  return Object.freeze({ algorithm, spki: new Uint8Array(AsnConvert.serialize(spki)), keyBytes, bits: keySize(algorithm.oid, keyBytes) });
+  // The bytes as received when known (a re-encoding costs ~30 us and could differ from them).
+  const der = raw ? raw.slice() : new Uint8Array(AsnConvert.serialize(spki));
+  return Object.freeze({ algorithm, spki: der, keyBytes, bits: keySize(algorithm.oid, keyBytes) });
 }
 
 function generalNames(list: Iterable<AsnGeneralName>): GeneralName[] {
@@ -270,7 +270,35 @@ function skipCerts(buf: ArrayBuffer): number {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Decodes the extensions of a certificate into `out`, once each. */
-function decodeExtensions(exts: readonly AsnExtension[], out: Mutable<Certificate>, what: string): void {
+/** An extension as the DER walker splits it (RFC 5280 4.1: extnID, critical, extnValue). */
+interface RawExtension {
+  readonly extnID: string;
+  readonly critical: boolean;
+  /** The extnValue OCTET STRING's contents: the DER of the extension's own type. */
+  readonly value: Uint8Array;
+}
+
+/** Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension, split with the DER walker. */
+function rawExtensions(der: Uint8Array, seq: DerElement): RawExtension[] {
+  if (seq.tag !== 0x30) throw new Error("extensions is not a SEQUENCE");
+  return derChildren(der, seq).map((e) => {
+    if (e.tag !== 0x30) throw new Error("an extension is not a SEQUENCE");
+    const f = derChildren(der, e);
+    let i = 1;
+    let critical = false;
+    if (f[i]?.tag === 0x01) {
+      // DER: BOOLEAN is one octet, TRUE is 0xFF, and DEFAULT FALSE is never encoded (X.690 11.1, 11.5).
+      const b = f[i++]!;
+      if (b.end - b.start !== 1 || der[b.start] !== 0xff) throw new Error("critical must be encoded only when TRUE, as 0xFF");
+      critical = true;
+    }
+    const v = f[i++];
+    if (!f[0] || !v || v.tag !== 0x04 || i !== f.length) throw new Error("an extension is not { extnID, critical, extnValue }");
+    return { extnID: derOid(der, f[0]), critical, value: der.subarray(v.start, v.end) };
+  });
+}
+
+function decodeExtensions(exts: readonly RawExtension[], out: Mutable<Certificate>, what: string): void {
   const seen = new Set<string>();
   const unknown: string[] = [];
   const infos: ExtensionInfo[] = [];
@@ -280,7 +308,7 @@ function decodeExtensions(exts: readonly AsnExtension[], out: Mutable<Certificat
     if (seen.has(oid)) throw new MalformedError("MALFORMED_CERTIFICATE", `${what}: extension ${oid} appears twice (RFC 5280 4.2)`);
     seen.add(oid);
     infos.push({ oid, critical: ext.critical });
-    const v = ext.extnValue.buffer;
+    const v = ext.value;
     try {
       switch (oid) {
         case OID.basicConstraints: {
@@ -389,12 +417,13 @@ interface TbsFields {
   version: number;
   serial: Uint8Array;
   signature: AlgorithmIdentifier;
-  issuer: AsnName;
+  issuer: DistinguishedName;
   notBefore: Date;
   notAfter: Date;
-  subject: AsnName;
+  subject: DistinguishedName;
   spki: SubjectPublicKeyInfo;
-  extensions: AsnExtension[];
+  spkiRaw: Uint8Array;
+  extensions: RawExtension[];
 }
 
 /**
@@ -421,24 +450,27 @@ function tbsFields(der: Uint8Array, tbs: DerElement): TbsFields {
   const serialEl = f[i++];
   if (!serialEl || serialEl.tag !== 0x02 || serialEl.end === serialEl.start) throw new Error("tbsCertificate.serialNumber is missing");
   const signature = AsnConvert.parse(bytes(f[i++], 0x30, "signature"), AlgorithmIdentifier);
-  const issuer = AsnConvert.parse(bytes(f[i++], 0x30, "issuer"), AsnName);
+  bytes(f[i], 0x30, "issuer");
+  const issuer = dnFromDerElement(der, f[i++]!);
   const validity = f[i++];
   if (!validity || validity.tag !== 0x30) throw new Error("tbsCertificate.validity is missing");
   const times = derChildren(der, validity);
   if (times.length !== 2) throw new Error("validity must hold notBefore and notAfter");
-  const [notBefore, notAfter] = times.map((t) => AsnConvert.parse(derBytes(der, t), Time).getTime());
-  const subject = AsnConvert.parse(bytes(f[i++], 0x30, "subject"), AsnName);
-  const spki = AsnConvert.parse(bytes(f[i++], 0x30, "subjectPublicKeyInfo"), SubjectPublicKeyInfo);
+  const [notBefore, notAfter] = times.map((t) => derTime(der, t) ?? AsnConvert.parse(derBytes(der, t), Time).getTime());
+  bytes(f[i], 0x30, "subject");
+  const subject = dnFromDerElement(der, f[i++]!);
+  const spkiRaw = bytes(f[i++], 0x30, "subjectPublicKeyInfo");
+  const spki = AsnConvert.parse(spkiRaw, SubjectPublicKeyInfo);
   // issuerUniqueID [1], subjectUniqueID [2] (implicit BIT STRINGs, RFC 5280 4.1.2.8): not used.
   while (f[i] && (f[i]!.tag === 0x81 || f[i]!.tag === 0x82 || f[i]!.tag === 0xa1 || f[i]!.tag === 0xa2)) i++;
-  let extensions: AsnExtension[] = [];
+  let extensions: RawExtension[] = [];
   if (f[i]?.tag === 0xa3) {
     const inner = derChildren(der, f[i++]!)[0];
     if (!inner) throw new Error("empty extensions");
-    extensions = [...AsnConvert.parse(derBytes(der, inner), Extensions)];
+    extensions = rawExtensions(der, inner);
   }
   if (i !== f.length) throw new Error("unexpected field in tbsCertificate");
-  return { version, serial: der.subarray(serialEl.start, serialEl.end), signature, issuer, notBefore: notBefore!, notAfter: notAfter!, subject, spki, extensions };
+  return { version, serial: der.subarray(serialEl.start, serialEl.end), signature, issuer, notBefore: notBefore!, notAfter: notAfter!, subject, spki, spkiRaw, extensions };
 }
 
 /** Parses one DER certificate. Throws MalformedError (never anything else). */
@@ -450,8 +482,7 @@ function parseCertificateUncached(input: Uint8Array, what: string): Certificate 
   const parts = checkSignedStructure(der, code, what);
   try {
     const tbs = tbsFields(der, parts.tbs);
-    const issuer = dnFromAsn(tbs.issuer);
-    const subject = dnFromAsn(tbs.subject);
+    const { issuer, subject } = tbs;
     const c: Mutable<Certificate> = {
       der,
       sha256: createHash("sha256").update(der).digest("hex"),
@@ -466,7 +497,7 @@ function parseCertificateUncached(input: Uint8Array, what: string): Certificate 
       subject,
       notBefore: tbs.notBefore,
       notAfter: tbs.notAfter,
-      publicKey: subjectPublicKey(tbs.spki),
+      publicKey: subjectPublicKey(tbs.spki, tbs.spkiRaw),
       extensions: [],
       ocspNoCheck: false,
       unknownCriticalExtensions: [],

@@ -12,6 +12,7 @@ import {
 import { AsnIpConverter } from "@peculiar/asn1-x509";
 import * as asn1js from "asn1js";
 import { OID } from "./oids.js";
+import { derBytes, derChildren, derOid, type DerElement } from "./der.js";
 
 /** One attribute of a relative distinguished name. */
 export interface NameAttribute {
@@ -115,6 +116,72 @@ export function dnFromAsn(name: AsnName): DistinguishedName {
 /** Parses a DER-encoded Name (for example from a trust anchor given as name + key). */
 export function dnFromDer(der: Uint8Array): DistinguishedName {
   return dnFromAsn(AsnConvert.parse(der, AsnName));
+}
+
+const utf8Strict = new TextDecoder("utf-8", { fatal: true });
+
+/** String contents the way the library decodes them (asn1js): see `attribute`. */
+function decodeString(tag: number, b: Uint8Array): string | undefined {
+  switch (tag) {
+    case 0x0c: // UTF8String
+      return utf8Strict.decode(b);
+    case 0x13: // PrintableString
+    case 0x14: // TeletexString (bytes as Latin-1, as asn1js does)
+    case 0x16: // IA5String
+      return String.fromCharCode(...b);
+    case 0x1e: {
+      // BMPString: UTF-16BE
+      if (b.length % 2) throw new Error("odd BMPString");
+      let out = "";
+      for (let i = 0; i < b.length; i += 2) out += String.fromCharCode((b[i]! << 8) | b[i + 1]!);
+      return out;
+    }
+    case 0x1c: {
+      // UniversalString: UTF-32BE
+      if (b.length % 4) throw new Error("bad UniversalString");
+      let out = "";
+      for (let i = 0; i < b.length; i += 4) out += String.fromCodePoint(((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0);
+      return out;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A Name element of a certificate read with the DER walker, giving the same model as
+ * dnFromAsn. Hand-written because the schema parser took ~50 us a name (two per
+ * certificate; measured with the hostile-bag benchmark, where parsing is the whole cost);
+ * anything unusual falls back to the library.
+ */
+export function dnFromDerElement(der: Uint8Array, e: DerElement): DistinguishedName {
+  try {
+    const rdns: Rdn[] = [];
+    for (const set of derChildren(der, e)) {
+      if (set.tag !== 0x31) throw new Error("RDN is not a SET");
+      const rdn: NameAttribute[] = [];
+      for (const atv of derChildren(der, set)) {
+        const [t, v, extra] = derChildren(der, atv);
+        if (atv.tag !== 0x30 || !t || !v || extra) throw new Error("bad AttributeTypeAndValue");
+        const type = derOid(der, t);
+        const text = decodeString(v.tag, der.subarray(v.start, v.end));
+        // The library maps a NULL value to an empty hex string.
+        const raw = v.tag === 0x05 ? "" : toHex(derBytes(der, v));
+        rdn.push(
+          Object.freeze(
+            text !== undefined
+              ? { type, text, norm: prepareString(text) }
+              : { type, text: `#${raw}`, norm: `#${raw}` },
+          ),
+        );
+      }
+      if (!rdn.length) throw new Error("empty RDN");
+      rdns.push(Object.freeze(rdn));
+    }
+    return Object.freeze(dnFromRdns(Object.freeze(rdns)));
+  } catch {
+    return dnFromDer(derBytes(der, e));
+  }
 }
 
 /**

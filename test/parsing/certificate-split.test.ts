@@ -23,6 +23,8 @@ function expectSameAsLibrary(der: Uint8Array, label: string): void {
   expect(ours.serial, label).toBe(bytesToBigInt(t.serialNumber).toString(16));
   expect(ours.issuer.key, label).toBe(dnFromAsn(t.issuer).key);
   expect(ours.subject.key, label).toBe(dnFromAsn(t.subject).key);
+  expect(ours.subject.text, label).toBe(dnFromAsn(t.subject).text);
+  expect(ours.issuer.text, label).toBe(dnFromAsn(t.issuer).text);
   expect(ours.notBefore.getTime(), label).toBe(t.validity.notBefore.getTime().getTime());
   expect(ours.notAfter.getTime(), label).toBe(t.validity.notAfter.getTime().getTime());
   expect(Buffer.from(ours.publicKey.spki).equals(Buffer.from(AsnConvert.serialize(t.subjectPublicKeyInfo))), `${label} spki`).toBe(true);
@@ -41,6 +43,7 @@ describe("certificate field split", () => {
     const p = new TestPki({ now: new Date("2026-01-01T00:00:00Z"), seed: "split" });
     const root = p.root("CN=Split Root");
     const v1 = p.ca("CN=Split V1", root, { version: 1 });
+    const utf8 = p.ca("CN=Ünïcödé CA,O=Ex\\, Inc.+OU=Multi,C=US", root, { stringEncoding: "utf8", notBefore: new Date("1999-12-31T23:59:59Z") });
     const full = p.ca("CN=Split Full", root, {
       serial: 2n ** 150n + 7n,
       notAfter: new Date("2060-01-01T00:00:00Z"),
@@ -56,6 +59,6 @@ describe("certificate field split", () => {
         extKeyUsage: ["OCSPSigning"],
       },
     });
-    for (const [label, e] of [["v1", v1], ["full", full], ["root", root]] as const) expectSameAsLibrary(e.der, label);
+    for (const [label, e] of [["v1", v1], ["full", full], ["root", root], ["utf8", utf8]] as const) expectSameAsLibrary(e.der, label);
   });
 });
