@@ -1,14 +1,12 @@
 // X.509 CRLs (RFC 5280 5) into an immutable model, extensions decoded once.
 import { createHash } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
-import * as asn1js from "asn1js";
 import {
   AlgorithmIdentifier,
   Extensions,
   Name as AsnName,
   RevokedCertificate,
   Time,
-  CertificateList,
   IssuingDistributionPoint,
   AuthorityKeyIdentifier as AsnAki,
   CRLReason,
@@ -19,7 +17,7 @@ import {
 } from "@peculiar/asn1-x509";
 import { OID } from "./oids.js";
 import { MalformedError } from "./errors.js";
-import { bytesToBigInt, checkOuterSequence, checkSignedStructure, derIntegerToBigInt, inputToDers } from "./der.js";
+import { bytesToBigInt, checkOuterSequence, checkSignedStructure, derBytes, derChildren, derIntegerToBigInt, inputToDers, type DerElement } from "./der.js";
 import { ParseCache } from "./cache.js";
 import { dnFromAsn, generalNameFromAsn, type DistinguishedName, type GeneralName } from "./name.js";
 import {
@@ -123,34 +121,33 @@ interface TbsCertListParts {
 /**
  * TBSCertList (RFC 5280 5.1), field by field. The schema parser mis-assigns the fields
  * after an absent nextUpdate (it drops the revoked certificates and the extensions), so
- * the positional split is done here with asn1js and each field is decoded with the
- * @peculiar/asn1-x509 class for it.
+ * the positional split is done here with the DER walker and each field is decoded with
+ * the @peculiar/asn1-x509 class for it.
  */
-function splitTbsCertList(tbs: Uint8Array): TbsCertListParts {
-  const fields = [...((asn1js.fromBER(tbs).result as asn1js.Sequence).valueBlock?.value ?? [])];
-  const raw = (b: asn1js.BaseBlock) => new Uint8Array(b.valueBeforeDecodeView);
-  const isUniversal = (b: asn1js.BaseBlock | undefined, ...tags: number[]) => b?.idBlock.tagClass === 1 && tags.includes(b.idBlock.tagNumber);
+function splitTbsCertList(der: Uint8Array, tbs: DerElement): TbsCertListParts {
+  const fields = derChildren(der, tbs);
+  const raw = (e: DerElement) => derBytes(der, e);
+  const isTime = (e: DerElement | undefined) => e?.tag === 0x17 || e?.tag === 0x18;
   let i = 0;
   const out: Partial<TbsCertListParts> = {};
-  if (isUniversal(fields[i], 2)) out.version = (fields[i++] as asn1js.Integer).valueBlock.valueDec;
-  if (!isUniversal(fields[i], 16)) throw new Error("tbsCertList.signature is missing");
+  if (fields[i]?.tag === 0x02) {
+    const v = fields[i++]!;
+    if (v.end - v.start !== 1) throw new Error("bad version");
+    out.version = der[v.start]!;
+  }
+  if (fields[i]?.tag !== 0x30) throw new Error("tbsCertList.signature is missing");
   out.signature = AsnConvert.parse(raw(fields[i++]!), AlgorithmIdentifier);
-  if (!isUniversal(fields[i], 16)) throw new Error("tbsCertList.issuer is missing");
+  if (fields[i]?.tag !== 0x30) throw new Error("tbsCertList.issuer is missing");
   out.issuer = AsnConvert.parse(raw(fields[i++]!), AsnName);
   // Time ::= CHOICE { utcTime UTCTime (23), generalTime GeneralizedTime (24) }
-  if (!isUniversal(fields[i], 23, 24)) throw new Error("tbsCertList.thisUpdate is missing");
+  if (!isTime(fields[i])) throw new Error("tbsCertList.thisUpdate is missing");
   out.thisUpdate = AsnConvert.parse(raw(fields[i++]!), Time);
-  if (isUniversal(fields[i], 23, 24)) out.nextUpdate = AsnConvert.parse(raw(fields[i++]!), Time);
-  if (isUniversal(fields[i], 16)) {
-    const list = (fields[i++] as asn1js.Sequence).valueBlock.value;
-    out.revokedCertificates = list.map((e) => AsnConvert.parse(raw(e), RevokedCertificate));
-  }
-  const ctx = fields[i];
-  if (ctx && ctx.idBlock.tagClass === 3 && ctx.idBlock.tagNumber === 0) {
-    const inner = (ctx as asn1js.Constructed).valueBlock.value[0];
+  if (isTime(fields[i])) out.nextUpdate = AsnConvert.parse(raw(fields[i++]!), Time);
+  if (fields[i]?.tag === 0x30) out.revokedCertificates = derChildren(der, fields[i++]!).map((e) => AsnConvert.parse(raw(e), RevokedCertificate));
+  if (fields[i]?.tag === 0xa0) {
+    const inner = derChildren(der, fields[i++]!)[0];
     if (!inner) throw new Error("empty crlExtensions");
     out.crlExtensions = [...AsnConvert.parse(raw(inner), Extensions)];
-    i++;
   }
   if (i !== fields.length) throw new Error("unexpected field in tbsCertList");
   return out as TbsCertListParts;
@@ -168,17 +165,9 @@ function parseCrlUncached(input: Uint8Array, what: string): Crl {
   // Our own copy: the model (and the cache) must not change if the caller reuses its buffer.
   const der = input.slice();
   checkOuterSequence(der, "MALFORMED_CRL", what);
-  const { signatureUnusedBits } = checkSignedStructure(der, "MALFORMED_CRL", what);
-  let asn: CertificateList & { tbsCertListRaw?: ArrayBuffer };
+  const parts = checkSignedStructure(der, "MALFORMED_CRL", what);
   try {
-    asn = AsnConvert.parse(der, CertificateList) as CertificateList & { tbsCertListRaw?: ArrayBuffer };
-  } catch (e) {
-    throw new MalformedError("MALFORMED_CRL", `${what}: not an X.509 CRL: ${(e as Error).message}`);
-  }
-  try {
-    if (!asn.tbsCertListRaw) throw new Error("no raw TBS");
-    const tbsRaw = new Uint8Array(asn.tbsCertListRaw);
-    const tbs = splitTbsCertList(tbsRaw);
+    const tbs = splitTbsCertList(der, parts.tbs);
     const exts = tbs.crlExtensions ?? [];
     uniqueExtensions(exts, what);
     let crlNumber: bigint | undefined;
@@ -263,11 +252,11 @@ function parseCrlUncached(input: Uint8Array, what: string): Crl {
     return Object.freeze({
       der,
       sha256: createHash("sha256").update(der).digest("hex"),
-      tbs: tbsRaw,
-      signatureAlgorithm: algorithmId(asn.signatureAlgorithm),
+      tbs: derBytes(der, parts.tbs),
+      signatureAlgorithm: algorithmId(AsnConvert.parse(derBytes(der, parts.algorithm), AlgorithmIdentifier)),
       tbsSignatureAlgorithm: algorithmId(tbs.signature),
-      signature: new Uint8Array(asn.signature),
-      signatureUnusedBits,
+      signature: der.subarray(parts.signature.start + 1, parts.signature.end),
+      signatureUnusedBits: parts.signatureUnusedBits,
       version: (tbs.version ?? 0) + 1,
       issuer: dnFromAsn(tbs.issuer),
       thisUpdate,

@@ -62,3 +62,25 @@ describe("certificate field split", () => {
     for (const [label, e] of [["v1", v1], ["full", full], ["root", root], ["utf8", utf8]] as const) expectSameAsLibrary(e.der, label);
   });
 });
+
+describe("CRL field split", () => {
+  it("agrees with the library's full decode on all 173 PKITS CRLs (all have a nextUpdate)", async () => {
+    const { parseCrl } = await import("../../src/parsing/crl.js");
+    const { CertificateList } = await import("@peculiar/asn1-x509");
+    const dir = "testsuite/vectors/pkits/crls/";
+    const files = readdirSync(dir);
+    expect(files.length).toBe(173);
+    for (const f of files) {
+      const der = new Uint8Array(readFileSync(dir + f));
+      const ours = parseCrl(der, f);
+      const lib = AsnConvert.parse(der, CertificateList) as InstanceType<typeof CertificateList> & { tbsCertListRaw?: ArrayBuffer };
+      const t = lib.tbsCertList;
+      expect(Buffer.from(ours.tbs).equals(Buffer.from(new Uint8Array(lib.tbsCertListRaw!))), f).toBe(true);
+      expect(Buffer.from(ours.signature).equals(Buffer.from(new Uint8Array(lib.signature))), f).toBe(true);
+      expect(ours.issuer.key, f).toBe(dnFromAsn(t.issuer).key);
+      expect(ours.thisUpdate.getTime(), f).toBe(t.thisUpdate.getTime().getTime());
+      expect(ours.nextUpdate?.getTime(), f).toBe(t.nextUpdate?.getTime().getTime());
+      expect(ours.entries.map((e) => e.serial), f).toEqual((t.revokedCertificates ?? []).map((r) => bytesToBigInt(r.userCertificate).toString(16)));
+    }
+  });
+});
