@@ -1,5 +1,6 @@
 // `certpath verify`: files and flags in, one `verify` call, a report out (contract.md, "CLI").
 
+import { EKU_BY_NAME } from "../parsing/oids.js";
 import { createHash } from "node:crypto";
 import type { Input, VerifyOptions, VerifyResult, RevocationOptions, PolicyOptions, Limits, FetchOptions, CertificateStatus } from "../api/types.js";
 import { DirectoryIssuerSource } from "../stores/directory.js";
@@ -66,15 +67,7 @@ Exit status: 0 valid, 1 invalid, 2 usage error or unreadable file, 3 internal er
 
 const ANY_POLICY = "2.5.29.32.0";
 const POLICY_NAMES: Record<string, string> = { anyPolicy: ANY_POLICY };
-const EKU_NAMES: Record<string, string> = {
-  serverAuth: "1.3.6.1.5.5.7.3.1",
-  clientAuth: "1.3.6.1.5.5.7.3.2",
-  codeSigning: "1.3.6.1.5.5.7.3.3",
-  emailProtection: "1.3.6.1.5.5.7.3.4",
-  timeStamping: "1.3.6.1.5.5.7.3.8",
-  OCSPSigning: "1.3.6.1.5.5.7.3.9",
-  anyExtendedKeyUsage: "2.5.29.37.0",
-};
+const EKU_NAMES = EKU_BY_NAME;
 
 function oidList(parsed: ParsedArgs, name: string, names: Record<string, string>): string[] | undefined {
   const raw = parsed.lists.get(name);

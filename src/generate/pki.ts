@@ -64,7 +64,7 @@ import {
   UserNotice,
   Validity,
 } from "@peculiar/asn1-x509";
-import { OID } from "../parsing/oids.js";
+import { EKU_BY_NAME, OID } from "../parsing/oids.js";
 import { KU } from "../parsing/certificate.js";
 import { asnTime, embed, encodeOnce, integerOctets, octetText, oidText, toArrayBuffer, toDer, toPem, wellFormed, wholeSeconds } from "./asn.js";
 import { generateKey, keyIdentifier, signatureAlgorithm, signer, type KeyAlg, type KeyPair, type SignatureSpec } from "./keys.js";
@@ -106,16 +106,7 @@ export const EXT_OIDS = {
 export const ANY_POLICY = "2.5.29.32.0";
 
 /** Extended key usage purposes by name (RFC 5280 4.2.1.12); OIDs are accepted as is. */
-export const EKU_OIDS: Record<string, string> = {
-  any: "2.5.29.37.0",
-  anyExtendedKeyUsage: "2.5.29.37.0",
-  serverAuth: "1.3.6.1.5.5.7.3.1",
-  clientAuth: "1.3.6.1.5.5.7.3.2",
-  codeSigning: "1.3.6.1.5.5.7.3.3",
-  emailProtection: "1.3.6.1.5.5.7.3.4",
-  timeStamping: "1.3.6.1.5.5.7.3.8",
-  OCSPSigning: "1.3.6.1.5.5.7.3.9",
-};
+export const EKU_OIDS: Record<string, string> = { any: EKU_BY_NAME.anyExtendedKeyUsage!, ...EKU_BY_NAME };
 
 /** KeyUsage bits (RFC 5280 4.2.1.3). */
 export const KEY_USAGE_BITS = { ...KU, contentCommitment: KU.nonRepudiation } as const;

@@ -473,6 +473,25 @@ function tbsFields(der: Uint8Array, tbs: DerElement): TbsFields {
   return { version, serial: der.subarray(serialEl.start, serialEl.end), signature, issuer, notBefore: notBefore!, notAfter: notAfter!, subject, spki, spkiRaw, extensions };
 }
 
+/** The fields every signed document shares (certificates and CRLs), from the walker's split. */
+export function signedDocument(
+  der: Uint8Array,
+  parts: ReturnType<typeof checkSignedStructure>,
+  tbsAlgorithm: AlgorithmIdentifier,
+  version: number | undefined,
+): SignedDocument {
+  return {
+    der,
+    sha256: createHash("sha256").update(der).digest("hex"),
+    tbs: derBytes(der, parts.tbs),
+    signatureAlgorithm: algorithmId(AsnConvert.parse(derBytes(der, parts.algorithm), AlgorithmIdentifier)),
+    tbsSignatureAlgorithm: algorithmId(tbsAlgorithm),
+    signature: der.subarray(parts.signature.start + 1, parts.signature.end),
+    signatureUnusedBits: parts.signatureUnusedBits,
+    version: (version ?? 0) + 1,
+  };
+}
+
 /** Parses one DER certificate. Throws MalformedError (never anything else). */
 function parseCertificateUncached(input: Uint8Array, what: string): Certificate {
   // Our own copy: the model (and the cache) must not change if the caller reuses its buffer.
@@ -484,14 +503,7 @@ function parseCertificateUncached(input: Uint8Array, what: string): Certificate 
     const tbs = tbsFields(der, parts.tbs);
     const { issuer, subject } = tbs;
     const c: Mutable<Certificate> = {
-      der,
-      sha256: createHash("sha256").update(der).digest("hex"),
-      tbs: derBytes(der, parts.tbs),
-      signatureAlgorithm: algorithmId(AsnConvert.parse(derBytes(der, parts.algorithm), AlgorithmIdentifier)),
-      tbsSignatureAlgorithm: algorithmId(tbs.signature),
-      signature: der.subarray(parts.signature.start + 1, parts.signature.end),
-      signatureUnusedBits: parts.signatureUnusedBits,
-      version: tbs.version + 1,
+      ...signedDocument(der, parts, tbs.signature, tbs.version),
       serial: bytesToBigInt(tbs.serial).toString(16),
       issuer,
       subject,

@@ -1,5 +1,4 @@
 // X.509 CRLs (RFC 5280 5) into an immutable model, extensions decoded once.
-import { createHash } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import {
   AlgorithmIdentifier,
@@ -21,11 +20,11 @@ import { bytesToBigInt, checkOuterSequence, checkSignedStructure, derBytes, derC
 import { ParseCache } from "./cache.js";
 import { dnFromAsn, generalNameFromAsn, type DistinguishedName, type GeneralName } from "./name.js";
 import {
-  algorithmId,
   authorityKeyId,
   bitStringMask,
   distributionPointName,
   distributionPoints,
+  signedDocument,
   type AuthorityKeyId,
   type DistributionPoint,
   type DistributionPointName,
@@ -250,14 +249,7 @@ function parseCrlUncached(input: Uint8Array, what: string): Crl {
     const nextUpdate = tbs.nextUpdate?.getTime();
     if (isNaN(thisUpdate.getTime()) || (nextUpdate && isNaN(nextUpdate.getTime()))) throw new Error("bad thisUpdate/nextUpdate");
     return Object.freeze({
-      der,
-      sha256: createHash("sha256").update(der).digest("hex"),
-      tbs: derBytes(der, parts.tbs),
-      signatureAlgorithm: algorithmId(AsnConvert.parse(derBytes(der, parts.algorithm), AlgorithmIdentifier)),
-      tbsSignatureAlgorithm: algorithmId(tbs.signature),
-      signature: der.subarray(parts.signature.start + 1, parts.signature.end),
-      signatureUnusedBits: parts.signatureUnusedBits,
-      version: (tbs.version ?? 0) + 1,
+      ...signedDocument(der, parts, tbs.signature, tbs.version),
       issuer: dnFromAsn(tbs.issuer),
       thisUpdate,
       nextUpdate,

@@ -42,3 +42,14 @@ export const OID = {
   ed25519: "1.3.101.112",
   ed448: "1.3.101.113",
 } as const;
+
+/** Extended key usage purposes by name (RFC 5280 4.2.1.12), for the CLI and the generator. */
+export const EKU_BY_NAME: Readonly<Record<string, string>> = Object.freeze({
+  serverAuth: "1.3.6.1.5.5.7.3.1",
+  clientAuth: "1.3.6.1.5.5.7.3.2",
+  codeSigning: "1.3.6.1.5.5.7.3.3",
+  emailProtection: "1.3.6.1.5.5.7.3.4",
+  timeStamping: "1.3.6.1.5.5.7.3.8",
+  OCSPSigning: OID.kpOcspSigning,
+  anyExtendedKeyUsage: OID.anyExtendedKeyUsage,
+});
