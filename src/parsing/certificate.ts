@@ -5,8 +5,6 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import {
   AlgorithmIdentifier,
   Time,
-  BasicConstraints,
-  KeyUsage,
   ExtendedKeyUsage,
   CertificatePolicies,
   PolicyMappings,
@@ -15,7 +13,6 @@ import {
   NameConstraints as AsnNameConstraints,
   SubjectAlternativeName,
   IssueAlternativeName,
-  SubjectKeyIdentifier,
   AuthorityKeyIdentifier as AsnAki,
   CRLDistributionPoints,
   FreshestCRL,
@@ -29,7 +26,7 @@ import {
 import { RSAPublicKey } from "@peculiar/asn1-rsa";
 import { OID } from "./oids.js";
 import { MalformedError, type MalformedCode } from "./errors.js";
-import { bytesToBigInt, bytesToHex, checkOuterSequence, checkSignedStructure, derBytes, derChildren, derOid, derTime, inputToDers, type DerElement } from "./der.js";
+import { bytesToBigInt, bytesToHex, checkOuterSequence, checkSignedStructure, derBytes, derChildren, derElement, derOid, derTime, inputToDers, type DerElement } from "./der.js";
 import { ParseCache } from "./cache.js";
 import {
   dnFromAsn,
@@ -188,7 +185,7 @@ export function algorithmId(a: { algorithm: string; parameters?: ArrayBuffer | n
 }
 
 /** Converts peculiar's BitString (KeyUsage, ReasonFlags) to a mask where bit i is ASN.1 bit i. */
-export function bitStringMask(bs: { value: ArrayBuffer; unusedBits: number }): number {
+export function bitStringMask(bs: { value: ArrayBuffer }): number {
   const bytes = new Uint8Array(bs.value);
   let mask = 0;
   for (let i = 0; i < bytes.length && i < 4; i++) {
@@ -270,6 +267,64 @@ function skipCerts(buf: ArrayBuffer): number {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Decodes the extensions of a certificate into `out`, once each. */
+// The four extensions nearly every CA certificate carries, read with the DER walker: each
+// took 7-20 us through the schema parser, and a hostile bag holds thousands of them (the
+// cold first call of bench/hostile.mjs). Anything less common goes to the library.
+
+/** The single element of an extension value, which must fill it. */
+function only(v: Uint8Array, tag: number, what: string): DerElement {
+  const e = derElement(v, 0, v.length);
+  if (e.end !== v.length || e.tag !== tag) throw new Error(`${what} is not a single ${tag === 0x30 ? "SEQUENCE" : `tag 0x${tag.toString(16)}`}`);
+  return e;
+}
+
+/** RFC 5280 4.2.1.9 BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL } */
+function basicConstraintsOf(v: Uint8Array): { cA: boolean; pathLen?: number } {
+  const f = derChildren(v, only(v, 0x30, "basicConstraints"));
+  let i = 0;
+  let cA = false;
+  if (f[i]?.tag === 0x01) {
+    const b = f[i++]!;
+    if (b.end - b.start !== 1) throw new Error("bad BOOLEAN");
+    cA = v[b.start] !== 0;
+  }
+  let pathLen: number | undefined;
+  if (f[i]?.tag === 0x02) {
+    const n = bytesToBigInt(v.subarray(f[i]!.start, f[i]!.end));
+    if (n < 0n) throw new Error("negative pathLenConstraint");
+    pathLen = n > 1000n ? 1000 : Number(n);
+    i++;
+  }
+  if (i !== f.length) throw new Error("unexpected field in basicConstraints");
+  return Object.freeze({ cA, pathLen });
+}
+
+/** RFC 5280 4.2.1.3 KeyUsage ::= BIT STRING */
+function keyUsageOf(v: Uint8Array): number {
+  const e = only(v, 0x03, "keyUsage");
+  if (e.end === e.start) throw new Error("empty BIT STRING");
+  return bitStringMask({ value: v.slice(e.start + 1, e.end).buffer });
+}
+
+/** RFC 5280 4.2.1.2 SubjectKeyIdentifier ::= OCTET STRING */
+function subjectKeyIdOf(v: Uint8Array): string {
+  const e = only(v, 0x04, "subjectKeyIdentifier");
+  return bytesToHex(v.subarray(e.start, e.end));
+}
+
+/** RFC 5280 4.2.1.1 AuthorityKeyIdentifier: keyIdentifier [0] and serial [2] here; with authorityCertIssuer [1], the library. */
+function authorityKeyIdOf(v: Uint8Array): AuthorityKeyId {
+  const f = derChildren(v, only(v, 0x30, "authorityKeyIdentifier"));
+  if (f.some((e) => e.tag !== 0x80 && e.tag !== 0x82)) return authorityKeyId(AsnConvert.parse(v, AsnAki));
+  const keyId = f.find((e) => e.tag === 0x80);
+  const serial = f.find((e) => e.tag === 0x82);
+  return Object.freeze({
+    keyId: keyId ? bytesToHex(v.subarray(keyId.start, keyId.end)) : undefined,
+    issuer: undefined,
+    serial: serial ? bytesToBigInt(v.subarray(serial.start, serial.end)).toString(16) : undefined,
+  });
+}
+
 /** An extension as the DER walker splits it (RFC 5280 4.1: extnID, critical, extnValue). */
 interface RawExtension {
   readonly extnID: string;
@@ -311,13 +366,11 @@ function decodeExtensions(exts: readonly RawExtension[], out: Mutable<Certificat
     const v = ext.value;
     try {
       switch (oid) {
-        case OID.basicConstraints: {
-          const bc = AsnConvert.parse(v, BasicConstraints);
-          out.basicConstraints = Object.freeze({ cA: bc.cA, pathLen: bc.pathLenConstraint });
+        case OID.basicConstraints:
+          out.basicConstraints = basicConstraintsOf(v);
           break;
-        }
         case OID.keyUsage:
-          out.keyUsage = bitStringMask(AsnConvert.parse(v, KeyUsage));
+          out.keyUsage = keyUsageOf(v);
           break;
         case OID.extKeyUsage:
           out.extKeyUsage = Object.freeze([...AsnConvert.parse(v, ExtendedKeyUsage)].map(String));
@@ -372,10 +425,10 @@ function decodeExtensions(exts: readonly RawExtension[], out: Mutable<Certificat
           out.issuerAltName = Object.freeze(generalNames(AsnConvert.parse(v, IssueAlternativeName)));
           break;
         case OID.subjectKeyIdentifier:
-          out.subjectKeyId = bytesToHex(AsnConvert.parse(v, SubjectKeyIdentifier).buffer);
+          out.subjectKeyId = subjectKeyIdOf(v);
           break;
         case OID.authorityKeyIdentifier:
-          out.authorityKeyId = authorityKeyId(AsnConvert.parse(v, AsnAki));
+          out.authorityKeyId = authorityKeyIdOf(v);
           break;
         case OID.crlDistributionPoints:
           out.crlDistributionPoints = Object.freeze(distributionPoints(AsnConvert.parse(v, CRLDistributionPoints)));

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { AsnConvert } from "@peculiar/asn1-schema";
-import { Certificate as AsnCertificate } from "@peculiar/asn1-x509";
+import { AuthorityKeyIdentifier, BasicConstraints, Certificate as AsnCertificate, KeyUsage, SubjectKeyIdentifier } from "@peculiar/asn1-x509";
 import { parseCertificate } from "../../src/parsing/certificate.js";
 import { dnFromAsn } from "../../src/parsing/name.js";
 import { bytesToBigInt } from "../../src/parsing/der.js";
@@ -29,6 +29,28 @@ function expectSameAsLibrary(der: Uint8Array, label: string): void {
   expect(ours.notAfter.getTime(), label).toBe(t.validity.notAfter.getTime().getTime());
   expect(Buffer.from(ours.publicKey.spki).equals(Buffer.from(AsnConvert.serialize(t.subjectPublicKeyInfo))), `${label} spki`).toBe(true);
   expect(ours.extensions.map((e) => `${e.oid}/${e.critical}`), label).toEqual((t.extensions ?? []).map((e) => `${e.extnID}/${e.critical}`));
+  // The four extensions read by the walker, against the library's decoders.
+  const ext = (oid: string) => t.extensions?.find((e) => e.extnID === oid)?.extnValue.buffer;
+  const hex = (b: ArrayBuffer) => Buffer.from(b).toString("hex");
+  const bc = ext("2.5.29.19");
+  if (bc) {
+    const l = AsnConvert.parse(bc, BasicConstraints);
+    expect(ours.basicConstraints, label).toEqual({ cA: l.cA, pathLen: l.pathLenConstraint });
+  }
+  const ku = ext("2.5.29.15");
+  if (ku) {
+    const l = AsnConvert.parse(ku, KeyUsage);
+    const mask = [...new Uint8Array(l.value)].reduce((m, byte, i) => m | [...Array(8)].reduce((mm, _, b) => (byte & (0x80 >> b) ? mm | (1 << (i * 8 + b)) : mm), 0), 0);
+    expect(ours.keyUsage, label).toBe(mask);
+  }
+  const ski = ext("2.5.29.14");
+  if (ski) expect(ours.subjectKeyId, label).toBe(hex(AsnConvert.parse(ski, SubjectKeyIdentifier).buffer));
+  const aki = ext("2.5.29.35");
+  if (aki) {
+    const l = AsnConvert.parse(aki, AuthorityKeyIdentifier);
+    expect(ours.authorityKeyId?.keyId, label).toBe(l.keyIdentifier ? hex(l.keyIdentifier.buffer) : undefined);
+    expect(ours.authorityKeyId?.serial, label).toBe(l.authorityCertSerialNumber ? bytesToBigInt(l.authorityCertSerialNumber).toString(16) : undefined);
+  }
 }
 
 describe("certificate field split", () => {
