@@ -1,12 +1,12 @@
 // The CLI without a process and without the engine: argument parsing, file splitting,
 // the flags -> VerifyOptions mapping, output formats and exit statuses, with a fake verify.
+import { capturingIo } from "./cli-io.js";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { VerifyOptions, VerifyResult } from "../src/api/types.js";
 import { isOid, parseArgs, parseIsoTime, UsageError, type OptionSpec } from "../src/cli/args.js";
-import type { CliIo } from "../src/cli/common.js";
 import { looksLikePem, pemBlocks, splitInputs } from "../src/cli/inputs.js";
 import { main } from "../src/cli/main.js";
 import { buildVerifyOptions, formatReport, toJsonReport, verifyCommand, VERIFY_OPTIONS } from "../src/cli/verify-command.js";
@@ -129,23 +129,14 @@ describe("input files", () => {
 
 /** In-memory files and captured output. */
 function fakeIo(files: Record<string, Uint8Array | string>) {
-  const io = {
-    out: "",
-    err: "",
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-    readFile(p: string): Uint8Array {
+  return capturingIo(
+    (p: string): Uint8Array => {
       const f = files[p];
       if (f === undefined) throw Object.assign(new Error(`ENOENT: ${p}`), { code: "ENOENT" });
       return typeof f === "string" ? enc(f) : f;
     },
-    writeFile() {},
-  } satisfies CliIo & { out: string; err: string };
-  return io;
+    () => {},
+  );
 }
 
 function recordingVerify(result: VerifyResult) {

@@ -1,11 +1,11 @@
 // `certpath conformance` with the interop matrix: options, report files, last line, exit status;
 // then the whole of PKITS through certpath, openssl and pkijs, every failure explained.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { capturingIo } from "../cli-io.js";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { conformanceCommand, defaultConformanceEnv, type ConformanceEnv } from "../../src/cli/conformance-command.js";
-import type { CliIo } from "../../src/cli/common.js";
 import { pkitsSuite } from "../../src/conformance/pkits.js";
 import { exportPkitsCases } from "./pkits-export.js";
 import type { InteropReport } from "../../src/conformance/report/model.js";
@@ -15,21 +15,7 @@ import { pkits, pkitsSubsetSuite } from "./helpers.js";
 const tmp = mkdtempSync(join(tmpdir(), "certpath-conformance-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function fsIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: "",
-    err: "",
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-    readFile: (p: string) => new Uint8Array(readFileSync(p)),
-    writeFile: (p: string, t: string) => writeFileSync(p, t),
-  };
-  return io;
-}
+const fsIo = () => capturingIo();
 
 const IDS = ["4.1.1", "4.1.2", "4.1.5", "4.6.5"];
 /** The real drivers; the exporter writes only the subset's cases. */

@@ -1,6 +1,7 @@
 // `certpath testsuite export DIR` and its re-import: every case of both suites written per
 // testsuite/FORMAT.md, read back with loadExported, and run through `verify` with the same
 // verdicts as the suites' own runs.
+import { capturingIo } from "../cli-io.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +10,6 @@ import { verify } from "../../src/index.js";
 import { exportCases, loadExported, runExportedCase, type ExportedCase, type ExportSummary } from "../../src/conformance/export.js";
 import { multidomainCases, runMultidomainCase } from "../../src/conformance/multidomain/suite.js";
 import { loadPkits, runPkitsCase } from "../../src/conformance/pkits.js";
-import { processIo, type CliIo } from "../../src/cli/common.js";
 import { main } from "../../src/cli/main.js";
 import { failureLine } from "../../src/conformance/suite.js";
 
@@ -111,21 +111,7 @@ describe("re-import gives the same verdicts", () => {
   });
 });
 
-function memoryIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: "",
-    err: "",
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-    readFile: processIo.readFile,
-    writeFile: processIo.writeFile,
-  };
-  return io;
-}
+const memoryIo = () => capturingIo();
 
 describe("certpath testsuite", () => {
   it("export DIR --suite pkits writes that suite only, replacing a previous export", async () => {
