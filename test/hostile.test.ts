@@ -2,6 +2,7 @@
 // nested, duplicated and decoy inputs, and the `limits` that bound one call. Each case
 // asserts a clear error code, a message naming the offending input, no throw (only
 // TypeError for options of the wrong type) and a bounded wall-clock time.
+import { concat, tlv } from "../src/generate/der.js";
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES, verify, type VerifyOptions, type VerifyResult } from "../src/index.js";
 import { loadPkits, type PkitsCase } from "../testsuite/pkits.js";
@@ -66,28 +67,6 @@ function children(b: Uint8Array, t: Tlv): Tlv[] {
     off = c.end;
   }
   return out;
-}
-
-function lengthBytes(n: number): number[] {
-  if (n < 0x80) return [n];
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-  return [0x80 | bytes.length, ...bytes];
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
-
-function tlv(tag: number, ...content: Uint8Array[]): Uint8Array {
-  const body = concat(...content);
-  return concat(new Uint8Array([tag, ...lengthBytes(body.length)]), body);
 }
 
 const slice = (b: Uint8Array, t: Tlv) => b.subarray(t.start, t.end);

@@ -1,3 +1,4 @@
+import type { PkitsManifestTest } from "../src/conformance/pkits.js";
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { parseCertificate, type Certificate, type PolicyInfo, type PolicyMapping } from "../src/parsing/certificate.js";
@@ -170,18 +171,7 @@ describe("PolicyGraph work stays polynomial", () => {
 // ---------------------------------------------------------------------------------------------
 // NIST PKITS 4.8–4.12 through a minimal RFC 5280 6.1 policy-state driver (test-only).
 
-interface PkitsCase {
-  id: string;
-  title: string;
-  path: string[];
-  settings: {
-    initialPolicySet: string[];
-    initialExplicitPolicy: boolean;
-    initialPolicyMappingInhibit: boolean;
-    initialInhibitAnyPolicy: boolean;
-  };
-  expect: { valid: boolean; userConstrainedPolicySet: string[] };
-}
+type PkitsCase = Pick<PkitsManifestTest, "id" | "title" | "path" | "settings" | "expect">;
 
 /** The policy part of RFC 5280 6.1 for a path (anchor excluded, end entity last). */
 function validatePolicies(certs: readonly Certificate[], s: PkitsCase["settings"]) {
