@@ -1,4 +1,5 @@
 export { verify } from "./api/verify.js";
+export { createVerifier } from "./api/verifier.js";
 export * from "./api/types.js";
 export * from "./cose/index.js";
 // Issuer sources and trust anchor inputs, for `issuerSources` and library users.

@@ -3,9 +3,14 @@
 import { OID } from "../parsing/oids.js";
 import type { BudgetLimits } from "../build/budget.js";
 import type { PolicyInputs } from "../validate/path-validator.js";
-import type { Input, NameAndKey, RevocationMode, RevocationPreference, VerifyOptions } from "./types.js";
+import type { Input, NameAndKey, PerCallOptions, RevocationMode, RevocationPreference, VerifyOptions } from "./types.js";
 import { DEFAULT_FETCH_POLICY, type FetchPolicy } from "../stores/http.js";
 import type { AsyncIssuerSource, IssuerSource } from "../stores/issuer-source.js";
+
+/** A verifier's settings: every option but the target; `time` absent means "now" at each call. */
+export interface ConfigSettings extends Omit<CallSettings, "target" | "time"> {
+  readonly time: Date | undefined;
+}
 
 export interface CallSettings {
   readonly target: Input;
@@ -79,26 +84,85 @@ function object(x: unknown, name: string): Record<string, unknown> {
 export function coerceOptions(o: VerifyOptions): CallSettings {
   if (typeof o !== "object" || o === null) throw new TypeError("verify options must be an object");
   if (!isInput(o.target)) throw new TypeError("target must be a Uint8Array (DER) or a string (PEM)");
+  const c = coerceConfig(o);
+  return { ...c, target: o.target, time: c.time ?? new Date() };
+}
+
+function coerceTime(x: unknown): Date | undefined {
   let time: Date;
-  if (o.time === undefined) time = new Date();
-  else if (o.time instanceof Date) time = o.time;
-  else if (typeof o.time === "string") time = new Date(o.time);
+  if (x === undefined) return undefined;
+  else if (x instanceof Date) time = x;
+  else if (typeof x === "string") time = new Date(x);
   else throw new TypeError("time must be a Date or an ISO 8601 string");
   if (isNaN(time.getTime())) throw new TypeError("time is not a valid date");
+  return time;
+}
 
-  const p = object(o.policy, "policy");
+function coercePolicy(x: unknown): PolicyInputs {
+  const p = object(x, "policy");
   const pick = (a: string, b: string) => (p[a] !== undefined ? bool(p[a], `policy.${a}`) : bool(p[b], `policy.${b}`));
-  const rev = object(o.revocation, "revocation");
-  const mode = rev.mode ?? "none";
-  if (mode !== "none" && mode !== "soft" && mode !== "hard") throw new TypeError('revocation.mode must be "none", "soft" or "hard"');
-  const ocsp = rev.ocspResponses ?? [];
-  if (!Array.isArray(ocsp) || !ocsp.every((x) => x instanceof Uint8Array)) throw new TypeError("revocation.ocspResponses must be an array of Uint8Array");
-  const l = object(o.limits, "limits");
+  return {
+    initialPolicySet: oids(p.initialPolicySet, "policy.initialPolicySet", [OID.anyPolicy]),
+    explicitPolicy: pick("explicitPolicy", "initialExplicitPolicy"),
+    policyMappingInhibit: pick("policyMappingInhibit", "initialPolicyMappingInhibit"),
+    anyPolicyInhibit: pick("anyPolicyInhibit", "initialInhibitAnyPolicy"),
+  };
+}
+
+function coerceLimits(x: unknown): Partial<BudgetLimits> {
+  const l = object(x, "limits");
   const limits: Partial<BudgetLimits> = {};
   for (const k of ["maxDepth", "maxSignatureChecks", "maxCandidatePaths", "timeoutMs", "maxSteps"] as const) {
     const v = positive(l[k], `limits.${k}`);
     if (v !== undefined) limits[k] = v;
   }
+  return limits;
+}
+
+/** What `verifier.verify(target, perCall)` may override for one call (contract.md). */
+export interface PerCallSettings {
+  readonly intermediates: readonly Input[];
+  readonly time?: Date;
+  readonly extendedKeyUsage?: readonly string[];
+  readonly policy?: PolicyInputs;
+  readonly limits?: Partial<BudgetLimits>;
+}
+
+export function coercePerCall(o: PerCallOptions | undefined): PerCallSettings {
+  if (o === undefined) return { intermediates: [] };
+  if (typeof o !== "object" || o === null) throw new TypeError("per-call options must be an object");
+  return {
+    intermediates: inputs(o.intermediates, "intermediates"),
+    time: coerceTime(o.time),
+    extendedKeyUsage: o.extendedKeyUsage === undefined ? undefined : oids(o.extendedKeyUsage, "extendedKeyUsage", []),
+    policy: o.policy === undefined ? undefined : coercePolicy(o.policy),
+    limits: o.limits === undefined ? undefined : coerceLimits(o.limits),
+  };
+}
+
+/** The settings of a call on a verifier: its configuration with the call's overrides. */
+export function callSettings(c: ConfigSettings, target: Input, p: PerCallSettings): CallSettings {
+  return {
+    ...c,
+    target,
+    intermediates: p.intermediates,
+    time: p.time ?? c.time ?? new Date(),
+    extendedKeyUsage: p.extendedKeyUsage ?? c.extendedKeyUsage,
+    policy: p.policy ?? c.policy,
+    limits: p.limits ? { ...c.limits, ...p.limits } : c.limits,
+  };
+}
+
+/** Checks a verifier's configuration (every `verify` option but `target`). */
+export function coerceConfig(o: Omit<VerifyOptions, "target">): ConfigSettings {
+  if (typeof o !== "object" || o === null) throw new TypeError("verifier configuration must be an object");
+  const time = coerceTime(o.time);
+  const rev = object(o.revocation, "revocation");
+  const mode = rev.mode ?? "none";
+  if (mode !== "none" && mode !== "soft" && mode !== "hard") throw new TypeError('revocation.mode must be "none", "soft" or "hard"');
+  const ocsp = rev.ocspResponses ?? [];
+  if (!Array.isArray(ocsp) || !ocsp.every((x) => x instanceof Uint8Array)) throw new TypeError("revocation.ocspResponses must be an array of Uint8Array");
+  const limits = coerceLimits(o.limits);
   if (!Array.isArray(o.trustAnchors) || !o.trustAnchors.every((a) => isInput(a) || (typeof a === "object" && a !== null && "subject" in a && "publicKey" in a)))
     throw new TypeError("trustAnchors must be an array of DER, PEM or { subject, publicKey }");
   const trustAnchors = o.trustAnchors;
@@ -112,17 +176,11 @@ export function coerceOptions(o: VerifyOptions): CallSettings {
   if (!Array.isArray(asyncSources) || !asyncSources.every((x) => x && typeof (x as AsyncIssuerSource).issuersFor === "function"))
     throw new TypeError("asyncIssuerSources must be an array of objects with issuersFor()");
   return {
-    target: o.target,
     intermediates: inputs(o.intermediates, "intermediates"),
     trustAnchors,
     enforceAnchorConstraints: bool(o.enforceAnchorConstraints, "enforceAnchorConstraints"),
     time,
-    policy: {
-      initialPolicySet: oids(p.initialPolicySet, "policy.initialPolicySet", [OID.anyPolicy]),
-      explicitPolicy: pick("explicitPolicy", "initialExplicitPolicy"),
-      policyMappingInhibit: pick("policyMappingInhibit", "initialPolicyMappingInhibit"),
-      anyPolicyInhibit: pick("anyPolicyInhibit", "initialInhibitAnyPolicy"),
-    },
+    policy: coercePolicy(o.policy),
     crls: inputs(rev.crls, "revocation.crls"),
     ocspResponses: ocsp as Uint8Array[],
     revocationMode: mode,

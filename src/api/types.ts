@@ -173,3 +173,83 @@ export const ERROR_CODES = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+// ---- The prepared verifier (contract.md, "createVerifier"; issue 11) ----
+
+/** Every `verify` option but `target`, plus the sizes of the caches the verifier owns. */
+export interface VerifierConfig extends Omit<VerifyOptions, "target"> {
+  cache?: VerifierCacheOptions;
+}
+
+export interface VerifierCacheOptions {
+  /** Most signature outcomes kept across calls (default 50,000, about 12 MB). */
+  signatureEntries?: number;
+  /** Most bytes of fetched bodies kept (default 64 MiB). */
+  fetchBytes?: number;
+  /** Most fetched bodies kept (default 1,000). */
+  fetchEntries?: number;
+  /** Longest a fetched body is reused, whatever its nextUpdate or HTTP headers say, ms (default 1 day). */
+  fetchMaxAgeMs?: number;
+}
+
+/** What one call may add or override (contract.md). */
+export interface PerCallOptions {
+  /** Untrusted certificates for this call only (an x5chain / x5bag), added to the verifier's. */
+  intermediates?: Input[];
+  time?: Date | string;
+  extendedKeyUsage?: string[];
+  policy?: PolicyOptions;
+  limits?: Limits;
+}
+
+/** Material to add to (or remove from) a verifier; each list as in `VerifyOptions`. */
+export interface VerifierMaterial {
+  intermediates?: Input[];
+  trustAnchors?: (Input | NameAndKey)[];
+  crls?: Input[];
+  ocspResponses?: Uint8Array[];
+}
+
+export interface VerifierChange {
+  /** Entries taken (added, or found and removed). */
+  count: number;
+  /** Entries skipped, each naming the entry and why (an unreadable certificate, a CRL not held, ...). */
+  warnings: string[];
+}
+
+export interface CacheCounters {
+  hits: number;
+  misses: number;
+  entries: number;
+  bytes: number;
+  evictions: number;
+}
+
+export interface VerifierStats {
+  /** Calls finished, and in flight now. */
+  calls: number;
+  inFlight: number;
+  /** Certificates, anchors, CRLs and OCSP responses held (current snapshot). */
+  certificates: number;
+  trustAnchors: number;
+  crls: number;
+  ocspResponses: number;
+  /** Names that reach an anchor (the reachability map). */
+  reachableNames: number;
+  /** Snapshots published by add/remove since creation. */
+  generation: number;
+  signatures: CacheCounters & { computed: number };
+  fetch: CacheCounters & { fetches: number; failures: number; joined: number };
+}
+
+export interface Verifier {
+  /** `verify({...config, target, ...perCall})`, on the material parsed once. */
+  verify(target: Input, perCall?: PerCallOptions): Promise<VerifyResult>;
+  /** Adds material; calls in flight keep the snapshot they started with. */
+  add(material: VerifierMaterial): VerifierChange;
+  /** Removes material given as the same DER/PEM (matched by SHA-256). */
+  remove(material: VerifierMaterial): VerifierChange;
+  stats(): VerifierStats;
+  /** Entries of the configuration that were skipped, each naming the entry. */
+  readonly warnings: readonly string[];
+}

@@ -1,6 +1,7 @@
 // One budget object per call (RFC 4158 8.1: cap the resources a path search may use).
 // Readable limits in the style of Go's verify.go: each is a plain number with a default.
 import { NodeSignatureVerifier, SignatureBudgetError } from "../crypto/verifier.js";
+import type { SignatureOutcomeCache } from "../crypto/outcome-cache.js";
 
 export interface BudgetLimits {
   /** Most certificates in a path below the anchor; deeper branches are cut (not an error unless no path is found). */
@@ -46,9 +47,10 @@ export class Budget {
   /** A branch was cut at maxDepth. */
   depthCut = false;
 
-  constructor(limits: Partial<BudgetLimits> = {}) {
+  /** `signatureCache`: the cross-call outcome cache of the verifier the call runs on. */
+  constructor(limits: Partial<BudgetLimits> = {}, signatureCache?: SignatureOutcomeCache) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
-    this.verifier = new NodeSignatureVerifier(this.limits.maxSignatureChecks);
+    this.verifier = new NodeSignatureVerifier(this.limits.maxSignatureChecks, signatureCache);
   }
 
   elapsedMs(): number {

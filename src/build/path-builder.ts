@@ -9,6 +9,7 @@ import { needsInheritedParams, type SignatureOutcome } from "../crypto/verifier.
 import type { IssuerSource } from "../stores/issuer-source.js";
 import type { TrustAnchor, TrustAnchorStore } from "../stores/trust-anchors.js";
 import type { Budget } from "./budget.js";
+import type { NameReach } from "./reachability.js";
 
 export interface CandidatePath {
   /** Target first, then each issuer; the anchor is not included. */
@@ -31,6 +32,11 @@ export interface PathBuilderOptions {
   anchors: TrustAnchorStore;
   time: Date;
   budget: Budget;
+  /**
+   * Names that reach an anchor, kept by a prepared verifier; `null` turns pruning off (a
+   * source cannot list its certificates); absent, the builder computes it from the sources.
+   */
+  reachable?: NameReach | null;
 }
 
 /**
@@ -57,10 +63,10 @@ export class PathBuilder {
   /** Issuer candidates cut because no anchor is reachable from their issuer's name yet: their AIA may bring the missing link. */
   readonly cutUnreachable = new Set<Certificate>();
   /** Names from which some chain of certificates (by name alone) reaches an anchor. */
-  private readonly reachable: Set<string> | undefined;
+  private readonly reachable: { has(name: string): boolean } | undefined;
 
   constructor(private readonly o: PathBuilderOptions) {
-    this.reachable = reachableNames(o.anchors, o.sources);
+    this.reachable = o.reachable === undefined ? reachableNames(o.anchors, o.sources) : (o.reachable ?? undefined);
   }
 
   /**

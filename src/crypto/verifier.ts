@@ -7,6 +7,7 @@ import { AlgorithmIdentifier, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { RsaSaPssParams } from "@peculiar/asn1-rsa";
 import { OID } from "../parsing/oids.js";
 import type { AlgorithmId, SignedFields, SubjectPublicKey } from "../parsing/certificate.js";
+import { digestOf, type SignatureOutcomeCache } from "./outcome-cache.js";
 
 /** A public key as it is used to verify: DSA keys carry their inherited parameters here. */
 export interface VerificationKey {
@@ -133,11 +134,33 @@ export class NodeSignatureVerifier implements SignatureVerifier {
   private readonly outcomes = new WeakMap<Uint8Array, Map<string, SignatureOutcome>>();
   private readonly keyIds = new WeakMap<Uint8Array, string>();
   private count = 0;
+  private computedCount = 0;
 
-  constructor(private readonly maxChecks = Infinity) {}
+  /**
+   * `shared` is a cross-call cache of outcomes (owned by a prepared verifier, or the
+   * process default): a hit there saves the arithmetic but still counts as one of this
+   * call's signature checks, so a call's verdict never depends on what other calls did.
+   */
+  constructor(
+    private readonly maxChecks = Infinity,
+    private readonly shared?: SignatureOutcomeCache,
+  ) {}
 
+  /** Distinct signature checks this call needed (its own repeats are free; cross-call cache hits count). */
   get checks(): number {
     return this.count;
+  }
+
+  /** Signature verifications actually computed by this call (cross-call cache hits excluded). */
+  get computed(): number {
+    return this.computedCount;
+  }
+
+  /** The cross-call key: the signed document's digest and the key's digest. */
+  private sharedKey(obj: SignedObject, key: VerificationKey): string {
+    const doc = (obj as { sha256?: string }).sha256;
+    const docId = doc ?? `${digestOf(obj.tbs)}.${digestOf(obj.signature)}.${obj.signatureAlgorithm.oid}.${obj.signatureAlgorithm.params ? digestOf(obj.signatureAlgorithm.params) : ""}`;
+    return `${docId}|${digestOf(key.spki)}`;
   }
 
   /** The key's content as a map key, computed once per SPKI object. */
@@ -155,9 +178,26 @@ export class NodeSignatureVerifier implements SignatureVerifier {
     let perData = this.outcomes.get(obj.tbs);
     const hit = perData?.get(kid);
     if (hit) return hit;
-    const outcome = obj.signatureUnusedBits
-      ? ({ ok: false, code: "INVALID_SIGNATURE", message: `the signature BIT STRING has ${obj.signatureUnusedBits} unused bits` } as const)
-      : this.compute(obj.tbs, obj.signatureAlgorithm, obj.signature, key, kid);
+    let outcome: SignatureOutcome | undefined;
+    const sharedKey = this.shared && !obj.signatureUnusedBits ? this.sharedKey(obj, key) : undefined;
+    if (sharedKey !== undefined) {
+      outcome = this.shared!.get(sharedKey);
+      if (outcome) {
+        if (this.count >= this.maxChecks) throw new SignatureBudgetError(this.maxChecks);
+        this.count++;
+      }
+    }
+    if (!outcome) {
+      const before = this.count;
+      outcome = obj.signatureUnusedBits
+        ? ({ ok: false, code: "INVALID_SIGNATURE", message: `the signature BIT STRING has ${obj.signatureUnusedBits} unused bits` } as const)
+        : this.compute(obj.tbs, obj.signatureAlgorithm, obj.signature, key, kid);
+      // Only outcomes that took the arithmetic are shared (the others cost nothing to decide).
+      if (this.count > before) {
+        this.computedCount++;
+        if (sharedKey !== undefined) this.shared!.set(sharedKey, outcome);
+      }
+    }
     if (!perData) this.outcomes.set(obj.tbs, (perData = new Map()));
     perData.set(kid, outcome);
     return outcome;

@@ -115,6 +115,13 @@ interface CacheEntry {
 export class FetchCache {
   private readonly map = new Map<string, CacheEntry>();
   private bytes = 0;
+  hits = 0;
+  misses = 0;
+  evictions = 0;
+  /** Requests sent, failed, and asks that joined a request already in flight (counted by the retriever). */
+  fetches = 0;
+  failures = 0;
+  joined = 0;
 
   constructor(
     private readonly maxEntries = 1_000,
@@ -123,11 +130,16 @@ export class FetchCache {
 
   get(url: string, now = Date.now()): Uint8Array | undefined {
     const e = this.map.get(url);
-    if (!e) return undefined;
-    if (e.expires < now) {
-      this.delete(url);
+    if (!e) {
+      this.misses++;
       return undefined;
     }
+    if (e.expires < now) {
+      this.delete(url);
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
     return e.body;
   }
 
@@ -136,7 +148,14 @@ export class FetchCache {
     if (body.length > this.maxBytes) return;
     this.map.set(url, { body, expires });
     this.bytes += body.length;
-    while (this.map.size > this.maxEntries || this.bytes > this.maxBytes) this.delete(this.map.keys().next().value as string);
+    while (this.map.size > this.maxEntries || this.bytes > this.maxBytes) {
+      this.delete(this.map.keys().next().value as string);
+      this.evictions++;
+    }
+  }
+
+  stats() {
+    return { hits: this.hits, misses: this.misses, entries: this.map.size, bytes: this.bytes, evictions: this.evictions, fetches: this.fetches, failures: this.failures, joined: this.joined };
   }
 
   delete(url: string): void {
