@@ -2,7 +2,8 @@
 // verifies them. ECDSA signatures in COSE are r || s, each the size of the curve's
 // order (RFC 9053 2.1), hence dsaEncoding "ieee-p1363". The key must fit the algorithm:
 // ESP256/ES256 only with P-256, ESP384/ES384 with P-384, ESP512/ES512 with P-521,
-// Ed25519 with Ed25519 keys, EdDSA with Ed25519 or Ed448, PS* with RSA keys >= 2048 bits.
+// Ed25519 with Ed25519 keys, EdDSA with Ed25519 or Ed448, PS* and RS* with RSA keys >= 2048
+// bits (RS256/384/512 are RSASSA-PKCS1-v1_5, RFC 8812 2).
 import { constants, sign as nodeSign, verify as nodeVerify, type KeyObject } from "node:crypto";
 
 export type CoseHash = "sha256" | "sha384" | "sha512";
@@ -10,7 +11,7 @@ export type CoseHash = "sha256" | "sha384" | "sha512";
 export interface CoseAlgorithm {
   readonly id: number;
   readonly name: string;
-  readonly kind: "ecdsa" | "eddsa" | "pss";
+  readonly kind: "ecdsa" | "eddsa" | "pss" | "pkcs1";
   readonly hash?: CoseHash;
   /** ECDSA: node's namedCurve and the size of r and s in bytes. */
   readonly curve?: { readonly node: string; readonly name: string; readonly bytes: number };
@@ -35,6 +36,11 @@ const list: CoseAlgorithm[] = [
   { id: -37, name: "PS256", kind: "pss", hash: "sha256" },
   { id: -38, name: "PS384", kind: "pss", hash: "sha384" },
   { id: -39, name: "PS512", kind: "pss", hash: "sha512" },
+  // RFC 8812 2: RSASSA-PKCS1-v1_5 (not recommended by RFC 8812 for new designs, but what
+  // WebAuthn, many HSMs and TPM-backed signers produce).
+  { id: -257, name: "RS256", kind: "pkcs1", hash: "sha256" },
+  { id: -258, name: "RS384", kind: "pkcs1", hash: "sha384" },
+  { id: -259, name: "RS512", kind: "pkcs1", hash: "sha512" },
 ];
 
 /** Supported COSE signature algorithms by id. */
@@ -43,7 +49,7 @@ export const COSE_ALGORITHMS: ReadonlyMap<number, CoseAlgorithm> = new Map(list.
 /** COSE algorithm ids by name ("ESP256" -> -9, ...). */
 export const COSE_ALG = Object.freeze(Object.fromEntries(list.map((a) => [a.name, a.id]))) as Readonly<Record<string, number>>;
 
-const HASH_BYTES: Record<CoseHash, number> = { sha256: 32, sha384: 48, sha512: 64 };
+export const HASH_BYTES: Record<CoseHash, number> = { sha256: 32, sha384: 48, sha512: 64 };
 const RSA_MIN_BITS = 2048;
 
 /** Why `key` cannot be used with `alg`, or undefined when it fits. */
@@ -57,6 +63,10 @@ export function keyMismatch(alg: CoseAlgorithm, key: KeyObject): string | undefi
       return undefined;
     case "eddsa":
       if (!alg.edKeys!.includes(type as "ed25519")) return `${alg.name} (${alg.id}) needs an ${alg.edKeys!.join(" or ")} key, the signer has a ${type} key`;
+      return undefined;
+    case "pkcs1":
+      if (type !== "rsa") return `${alg.name} (${alg.id}) needs an RSA key, the signer has a ${type} key`;
+      if ((d.modulusLength ?? 0) < RSA_MIN_BITS) return `${alg.name} (${alg.id}) needs an RSA key of at least ${RSA_MIN_BITS} bits, the signer's has ${d.modulusLength} (RFC 8812 2)`;
       return undefined;
     case "pss":
       if (type !== "rsa" && type !== "rsa-pss") return `${alg.name} (${alg.id}) needs an RSA key, the signer has a ${type} key`;
@@ -78,13 +88,15 @@ export function verifySignature(alg: CoseAlgorithm, key: KeyObject, toBeSigned: 
         return nodeVerify(null, toBeSigned, key, signature);
       case "pss":
         return nodeVerify(alg.hash!, toBeSigned, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_BYTES[alg.hash!] }, signature);
+      case "pkcs1":
+        return nodeVerify(alg.hash!, toBeSigned, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
     }
   } catch {
     return false;
   }
 }
 
-/** Signs `toBeSigned` the COSE way (test and example use: see sign.ts). */
+/** Signs `toBeSigned` the COSE way with a node private key (used by the KeyObject signer, ./signer.ts). */
 export function signWith(alg: CoseAlgorithm, key: KeyObject, toBeSigned: Uint8Array): Uint8Array {
   switch (alg.kind) {
     case "ecdsa":
@@ -93,5 +105,7 @@ export function signWith(alg: CoseAlgorithm, key: KeyObject, toBeSigned: Uint8Ar
       return new Uint8Array(nodeSign(null, toBeSigned, key));
     case "pss":
       return new Uint8Array(nodeSign(alg.hash!, toBeSigned, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_BYTES[alg.hash!] }));
+    case "pkcs1":
+      return new Uint8Array(nodeSign(alg.hash!, toBeSigned, { key, padding: constants.RSA_PKCS1_PADDING }));
   }
 }

@@ -26,14 +26,25 @@ export const STRICT_DECODE_OPTIONS: DecodeOptions = Object.freeze({
   tags: ANY_TAG,
 });
 
-/** Decodes exactly one strict CBOR item; throws CoseError MALFORMED_COSE naming `what`. */
-export function strictDecode(bytes: Uint8Array, what: string): unknown {
+/**
+ * "relaxed": valid CBOR that is not deterministically encoded (indefinite lengths, integers
+ * and lengths not in their shortest form) is accepted. Still refused: duplicate map keys
+ * (RFC 9052 3 makes them malformed), `undefined`, integers beyond 2^53, trailing bytes. The
+ * signature is checked over the bytes as received (the protected bucket and the payload are
+ * bstrs, so their contents never get re-encoded); only the enclosing structure is lenient.
+ */
+export const RELAXED_DECODE_OPTIONS: DecodeOptions = Object.freeze({ ...STRICT_DECODE_OPTIONS, strict: false, allowIndefinite: true });
+
+export type CborDecoding = "strict" | "relaxed";
+
+/** Decodes exactly one CBOR item (strict unless told); throws CoseError MALFORMED_COSE naming `what`. */
+export function strictDecode(bytes: Uint8Array, what: string, decoding: CborDecoding = "strict"): unknown {
   if (!(bytes instanceof Uint8Array)) throw new CoseError("MALFORMED_COSE", `${what}: expected bytes`);
   if (bytes.length === 0) throw new CoseError("MALFORMED_COSE", `${what}: empty input`);
   try {
-    return decode(bytes, STRICT_DECODE_OPTIONS);
+    return decode(bytes, decoding === "relaxed" ? RELAXED_DECODE_OPTIONS : STRICT_DECODE_OPTIONS);
   } catch (e) {
-    throw new CoseError("MALFORMED_COSE", `${what}: not strict CBOR (${(e as Error).message.replace(/^CBOR decode error: /, "")})`);
+    throw new CoseError("MALFORMED_COSE", `${what}: not ${decoding === "relaxed" ? "valid" : "strict"} CBOR (${(e as Error).message.replace(/^CBOR decode error: /, "")})`);
   }
 }
 

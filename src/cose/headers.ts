@@ -4,7 +4,7 @@
 //   x5t (34)     COSE_CertHash = [hashAlg, hashValue]: names the end-entity certificate.
 // COSE_X509 = bstr / [ 2*certs: bstr ]; one-element arrays are accepted as well.
 import { createHash } from "node:crypto";
-import { isBytes, isInt, isMap, strictDecode } from "./cbor.js";
+import { isBytes, isInt, isMap, strictDecode, type CborDecoding } from "./cbor.js";
 import { CoseError } from "./errors.js";
 import type { HeaderMap, Label } from "./types.js";
 
@@ -59,12 +59,12 @@ function checkLabels(m: Map<unknown, unknown>, what: string): HeaderMap {
 }
 
 /** Parses `protected` (bstr .cbor header_map, or empty) and `unprotected` (header_map) of one layer. */
-export function parseLayer(protectedRaw: unknown, unprotectedRaw: unknown, what: string): HeaderLayer {
+export function parseLayer(protectedRaw: unknown, unprotectedRaw: unknown, what: string, decoding: CborDecoding = "strict"): HeaderLayer {
   if (!isBytes(protectedRaw)) throw new CoseError("MALFORMED_COSE", `${what}: the protected header is not a bstr (RFC 9052 3)`);
   if (!isMap(unprotectedRaw)) throw new CoseError("MALFORMED_COSE", `${what}: the unprotected header is not a map (RFC 9052 3)`);
   let prot: HeaderMap = new Map();
   if (protectedRaw.length > 0) {
-    const m = strictDecode(protectedRaw, `${what} protected header`);
+    const m = strictDecode(protectedRaw, `${what} protected header`, decoding);
     if (!isMap(m)) throw new CoseError("MALFORMED_COSE", `${what}: the protected header does not encode a map (RFC 9052 3)`);
     prot = checkLabels(m, `${what} protected header`);
   }

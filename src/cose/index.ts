@@ -3,7 +3,20 @@
 // (draft-ietf-teep-protocol) and RFC 9679 key thumbprints.
 export { verifyCoseSign1, verifyCoseSign, verifyCose, COSE_TAG } from "./sign1.js";
 export { COSE_ERROR_CODES } from "./types.js";
-export type { CoseErrorCode, CoseVerifyError, CoseVerifyOptions, CoseVerifyResult, CoseSignerInfo, CoseHeaders, HeaderMap, Label, TeepCertificateError } from "./types.js";
+export type {
+  CoseErrorCode,
+  CoseVerifyError,
+  CoseVerifyOptions,
+  CoseVerifyResult,
+  CoseSignerInfo,
+  CoseHeaders,
+  HeaderMap,
+  Label,
+  TeepCertificateError,
+  CoseKeyContext,
+  CoseKeyResolution,
+  CosePathVerifier,
+} from "./types.js";
 export { CoseTrustAnchorStore, TeepTrustAnchors, TEEP_ROLES, type TeepRole, type RawKeyAnchor, type SpkiAnchorOptions } from "./anchors.js";
 export { COSE_ALGORITHMS, COSE_ALG, type CoseAlgorithm } from "./algorithms.js";
 export { COSE_HEADER } from "./headers.js";
@@ -18,14 +31,38 @@ export {
   FRESHNESS,
   teepErrorCode,
   teepErrMsg,
-  encodeQueryRequest,
-  decodeQueryRequest,
-  decodeTeepMessage,
-  encodeTeepError,
-  type QueryRequest,
-  type TeepMessage,
   type TeepCipherSuite,
   type TeepOperation,
 } from "./teep.js";
+export {
+  TeepDecodeError,
+  TEEP_TYPE_NAMES,
+  encodeTeep,
+  decodeTeep,
+  encodeQueryRequest,
+  decodeQueryRequest,
+  encodeQueryResponse,
+  decodeQueryResponse,
+  encodeUpdate,
+  decodeUpdate,
+  encodeTeepSuccess,
+  decodeTeepSuccess,
+  encodeTeepError,
+  decodeTeepError,
+  decodeTeepMessage,
+  type QueryRequest,
+  type QueryResponse,
+  type Update,
+  type TeepSuccess,
+  type TeepErrorMessage,
+  type TeepMessageBody,
+  type TeepMessage,
+  type TeepDecodeOptions,
+  type RequestedTcInfo,
+  type SuitComponentId,
+} from "./teep-messages.js";
+export { TeepTokenTracker, signTeep, verifyTeep, type OutstandingRequest, type TeepVerifyOptions, type TeepVerifyResult, type TeepVerifyErrorCode } from "./teep-session.js";
+export { keyObjectSigner, cryptoKeySigner, externalSigner, ecdsaDerToRaw, type CoseSigner, type ExternalSignerOptions } from "./signer.js";
+export { signCose1, signCose, type CoseSign1Options, type CoseSignOptions, type CoseSignerHeaders, type CoseHeaderInput } from "./signing.js";
 /** Test and example utility (see src/cose/sign.ts): not a production signer. */
 export { coseSign1, coseSign, x5, x5t, type SignOptions, type SignerSpec, type SigningKey, type HeaderInput } from "./sign.js";

@@ -20,12 +20,12 @@ import { KU, parseCertificate, parseCertificates, certLabel, type Certificate } 
 import { MalformedError } from "../parsing/errors.js";
 import { COSE_ALGORITHMS, keyMismatch, verifySignature, type CoseAlgorithm } from "./algorithms.js";
 import { CoseTrustAnchorStore } from "./anchors.js";
-import { encodeCbor, isBytes, Tagged, strictDecode, toHex } from "./cbor.js";
+import { encodeCbor, isBytes, Tagged, strictDecode, toHex, type CborDecoding } from "./cbor.js";
 import { CoseError } from "./errors.js";
 import { certHashMatches, parseLayer, readSignerHeaders, type HeaderLayer, type SignerHeaders } from "./headers.js";
 import { teepErrMsg, teepErrorCode } from "./teep.js";
 import { coseKeyThumbprint } from "./thumbprint.js";
-import type { CoseSignerInfo, CoseVerifyOptions, CoseVerifyResult } from "./types.js";
+import type { CoseKeyContext, CoseKeyResolution, CosePathVerifier, CoseSignerInfo, CoseVerifyOptions, CoseVerifyResult } from "./types.js";
 
 export const COSE_TAG = Object.freeze({ COSE_Sign: 98, COSE_Sign1: 18 });
 
@@ -37,8 +37,8 @@ interface Envelope {
 }
 
 /** Top-level decode: COSE_Sign1 / COSE_Sign, tagged (18 / 98) or not. */
-function envelope(message: Uint8Array, want: Kind | undefined, requireTag: boolean): Envelope {
-  const top = strictDecode(message, "COSE message");
+function envelope(message: Uint8Array, want: Kind | undefined, requireTag: boolean, decoding: CborDecoding = "strict"): Envelope {
+  const top = strictDecode(message, "COSE message", decoding);
   let items: unknown = top;
   let kind: Kind | undefined;
   if (top instanceof Tagged) {
@@ -101,7 +101,7 @@ interface Candidate {
 }
 
 /** RFC 9360 2: which certificate is the end entity, and is it integrity protected? */
-function signerCandidates(h: SignerHeaders, extra: readonly Certificate[], what: string): { candidates: Candidate[]; carried: Certificate[] } | undefined {
+function signerCandidates(h: SignerHeaders, extra: readonly Certificate[], what: string, boundByAad = false): { candidates: Candidate[]; carried: Certificate[] } | undefined {
   const chain = h.x5chain?.value.map((d, i) => parseCert(d, `${what} x5chain[${i}]`)) ?? [];
   const bag = h.x5bag.flatMap((b, j) => b.value.map((d, i) => ({ cert: parseCert(d, `${what} x5bag${h.x5bag.length > 1 ? `#${j}` : ""}[${i}]`), isProtected: b.isProtected })));
   const carried = [...chain, ...bag.map((b) => b.cert)];
@@ -111,13 +111,14 @@ function signerCandidates(h: SignerHeaders, extra: readonly Certificate[], what:
     if (!hit) throw new CoseError("X5T_MISMATCH", `${what}: x5t matches none of the ${pool.length} certificate(s) of x5chain, x5bag and the given certificates (RFC 9360 2)`);
     if (chain.length && chain[0]!.sha256 !== hit.cert.sha256)
       throw new CoseError("X5T_MISMATCH", `${what}: x5t names "${certLabel(hit.cert)}" but x5chain starts with "${certLabel(chain[0]!)}" (RFC 9360 2)`, 0, certLabel(chain[0]!));
-    const isProtected = h.x5t.isProtected || pool.some((p) => p.isProtected && p.cert.sha256 === hit.cert.sha256);
+    const isProtected = boundByAad || h.x5t.isProtected || pool.some((p) => p.isProtected && p.cert.sha256 === hit.cert.sha256);
     if (!isProtected)
       throw new CoseError("SIGNER_NOT_PROTECTED", `${what}: x5t is in the unprotected header and "${certLabel(hit.cert)}" is not carried in a protected one (RFC 9360 2)`, 0, certLabel(hit.cert));
     return { candidates: [{ cert: hit.cert, isProtected }], carried };
   }
   if (chain.length) {
-    if (!h.x5chain!.isProtected)
+    // RFC 9360 2: the end entity may also be protected by being part of external_aad.
+    if (!h.x5chain!.isProtected && !boundByAad)
       throw new CoseError(
         "SIGNER_NOT_PROTECTED",
         `${what}: x5chain is only in the unprotected header and no x5t in the protected header names the end-entity certificate "${certLabel(chain[0]!)}" (RFC 9360 2)`,
@@ -129,7 +130,7 @@ function signerCandidates(h: SignerHeaders, extra: readonly Certificate[], what:
   if (bag.length) {
     const ees = bag.filter((b) => !b.cert.basicConstraints?.cA);
     if (ees.length === 0) throw new CoseError("NO_SIGNER", `${what}: x5bag holds only CA certificates, and no x5chain or x5t names the signer`);
-    const prot = ees.filter((b) => b.isProtected);
+    const prot = ees.filter((b) => b.isProtected || boundByAad);
     if (prot.length === 0)
       throw new CoseError("SIGNER_NOT_PROTECTED", `${what}: x5bag is only in the unprotected header and no x5t in the protected header names the signer (RFC 9360 2)`, 0, certLabel(ees[0]!.cert));
     return { candidates: prot, carried };
@@ -149,14 +150,47 @@ interface Progress {
   signer?: CoseSignerInfo;
 }
 
-function anchorInputs(o: CoseVerifyOptions): readonly (Input | NameAndKey)[] {
-  return o.anchors instanceof CoseTrustAnchorStore ? o.anchors.trustAnchors : o.anchors;
+function anchorInputs(anchors: CoseVerifyOptions["anchors"]): readonly (Input | NameAndKey)[] {
+  if (anchors === undefined) return [];
+  return anchors instanceof CoseTrustAnchorStore ? anchors.trustAnchors : anchors;
 }
 
-async function checkSigner(layers: HeaderLayer[], toBeSigned: Uint8Array, signature: Uint8Array, o: CoseVerifyOptions, what: string, partial: Progress): Promise<SignerOk> {
+/** The Sig_structure for a given external_aad (it differs per candidate when the certificate is bound through it). */
+type TbsFor = (externalAad: Uint8Array) => Uint8Array;
+
+/** RFC 9360 2: external_aad = the end-entity certificate DER || the application's external_aad. */
+function aadFor(o: CoseVerifyOptions, cert?: Certificate): Uint8Array {
+  const app = o.externalAad ?? EMPTY;
+  return o.certificateInExternalAad && cert ? Buffer.concat([cert.der, app]) : app;
+}
+
+/** Per-message context for the resolution hook. */
+interface HookInput {
+  context: Omit<CoseKeyContext, "alg" | "kid" | "claims">;
+}
+
+async function resolveWithHook(o: CoseVerifyOptions, hook: HookInput | undefined, h: SignerHeaders, alg: CoseAlgorithm, what: string): Promise<CoseKeyResolution> {
+  if (!o.resolveKey || !hook) return undefined;
+  let claims: unknown;
+  if (o.extractClaims) {
+    try {
+      claims = o.extractClaims(hook.context.payload);
+    } catch (e) {
+      throw new CoseError("NO_SIGNER", `${what}: extractClaims failed on the payload: ${(e as Error)?.message ?? e}`);
+    }
+  }
+  const r = await o.resolveKey({ ...hook.context, alg: alg.id, ...(h.kid ? { kid: h.kid } : {}), ...(claims !== undefined ? { claims } : {}) });
+  if (r === undefined || r === null) return undefined;
+  if (typeof r !== "object" || !("publicKey" in r || "anchors" in r || "verifier" in r)) throw new TypeError("resolveKey: expected { publicKey }, { anchors }, { verifier } or undefined");
+  return r;
+}
+
+async function checkSigner(layers: HeaderLayer[], tbsFor: TbsFor, signature: Uint8Array, o: CoseVerifyOptions, what: string, partial: Progress, hook?: HookInput): Promise<SignerOk> {
   const h = readSignerHeaders(layers, o.understoodHeaders ?? [], what);
   const alg = algorithmOf(h, o, what);
   partial.alg = alg;
+  const resolved = await resolveWithHook(o, hook, h, alg, what);
+  if (resolved && "publicKey" in resolved) return hookKeySigner(resolved, alg, tbsFor(o.externalAad ?? EMPTY), signature, what, partial);
   let extra: Certificate[];
   try {
     extra = (o.certificates ?? []).flatMap((c, i) => parseCertificates(c, `certificates[${i}]`));
@@ -164,8 +198,8 @@ async function checkSigner(layers: HeaderLayer[], toBeSigned: Uint8Array, signat
     if (e instanceof MalformedError) throw new CoseError(e.code, e.message);
     throw e;
   }
-  const found = signerCandidates(h, extra, what);
-  if (!found) return rawKeySigner(h, alg, toBeSigned, signature, o, what, partial);
+  const found = signerCandidates(h, extra, what, !!o.certificateInExternalAad);
+  if (!found) return rawKeySigner(h, alg, tbsFor(o.externalAad ?? EMPTY), signature, o, what, partial);
 
   // The COSE signature first, with each candidate's key (one, unless a protected x5bag alone names the signer).
   let leaf: Certificate | undefined;
@@ -178,7 +212,7 @@ async function checkSigner(layers: HeaderLayer[], toBeSigned: Uint8Array, signat
       lastError = new CoseError("KEY_ALGORITHM_MISMATCH", `${who}: ${mismatch}`, 0, certLabel(c.cert));
       continue;
     }
-    if (!verifySignature(alg, key, toBeSigned, signature)) {
+    if (!verifySignature(alg, key, tbsFor(aadFor(o, c.cert)), signature)) {
       lastError = new CoseError("SIGNATURE_INVALID", `${who}: the ${alg.name} signature does not verify with the certificate's key (RFC 9052 4.4)`, undefined, certLabel(c.cert));
       continue;
     }
@@ -194,19 +228,25 @@ async function checkSigner(layers: HeaderLayer[], toBeSigned: Uint8Array, signat
 
   // Then the path: x5chain and x5bag (and the caller's certificates) are an untrusted bag.
   const intermediates = [...found.carried, ...extra].filter((c) => c.sha256 !== leaf!.sha256).map((c) => c.der);
-  const vr = await verify({
-    target: leaf.der,
-    intermediates,
-    trustAnchors: [...anchorInputs(o)],
-    time: o.time,
-    policy: o.policy,
-    revocation: o.revocation,
-    extendedKeyUsage: o.extendedKeyUsage,
-    limits: o.limits,
-    enforceAnchorConstraints: o.enforceAnchorConstraints,
-    fetchPolicy: o.fetchPolicy,
-    issuerSources: o.issuerSources,
-  });
+  const verifier: CosePathVerifier | undefined = resolved && "verifier" in resolved ? resolved.verifier : resolved && "anchors" in resolved ? undefined : o.verifier;
+  const anchors = resolved && "anchors" in resolved ? resolved.anchors : o.anchors;
+  if (!verifier && anchorInputs(anchors).length === 0)
+    throw new CoseError("NO_PATH", `${what}: no trust anchors to validate "${subject}" against (give anchors, a verifier, or resolveKey)`, 0, subject);
+  const vr = verifier
+    ? await verifier.verify(leaf.der, { intermediates, time: o.time, policy: o.policy, extendedKeyUsage: o.extendedKeyUsage, limits: o.limits })
+    : await verify({
+        target: leaf.der,
+        intermediates,
+        trustAnchors: [...anchorInputs(anchors)],
+        time: o.time,
+        policy: o.policy,
+        revocation: o.revocation,
+        extendedKeyUsage: o.extendedKeyUsage,
+        limits: o.limits,
+        enforceAnchorConstraints: o.enforceAnchorConstraints,
+        fetchPolicy: o.fetchPolicy,
+        issuerSources: o.issuerSources,
+      });
   partial.signer = { ...partial.signer, path: vr.path, policies: vr.policies, verification: vr };
   if (!vr.valid) {
     const e = vr.error!;
@@ -215,6 +255,25 @@ async function checkSigner(layers: HeaderLayer[], toBeSigned: Uint8Array, signat
   }
   if (toHex(vr.path[0]!.der) !== toHex(leaf.der)) throw new Error("internal: the validated path does not start with the signer certificate");
   return { alg, signer: partial.signer, thumbprint: coseKeyThumbprint(leaf.publicKey.spki) };
+}
+
+/** The key the resolution hook chose: the signature must verify with it; no path is built. */
+function hookKeySigner(r: { publicKey: KeyObject | Uint8Array; label?: string }, alg: CoseAlgorithm, toBeSigned: Uint8Array, signature: Uint8Array, what: string, partial: Progress): SignerOk {
+  const label = r.label ?? "key chosen by resolveKey";
+  let key: KeyObject;
+  let spki: Uint8Array;
+  if (r.publicKey instanceof Uint8Array) {
+    spki = r.publicKey;
+    key = publicKeyOf(spki, `${what}: ${label}`);
+  } else {
+    key = r.publicKey.type === "private" ? createPublicKey(r.publicKey) : r.publicKey;
+    spki = new Uint8Array(key.export({ format: "der", type: "spki" }));
+  }
+  const mismatch = keyMismatch(alg, key);
+  if (mismatch) throw new CoseError("KEY_ALGORITHM_MISMATCH", `${what}: ${label}: ${mismatch}`);
+  if (!verifySignature(alg, key, toBeSigned, signature)) throw new CoseError("SIGNATURE_INVALID", `${what}: the ${alg.name} signature does not verify with the ${label} (RFC 9052 4.4)`);
+  partial.signer = { kind: "raw-key", subject: label, spki, path: [], policies: [] };
+  return { alg, signer: partial.signer, thumbprint: coseKeyThumbprint(spki) };
 }
 
 /** No x5chain, x5t or x5bag: a raw public key anchor of the store (by kid, or each in turn). */
@@ -275,7 +334,12 @@ function succeeded(kind: Kind, ok: SignerOk, payload: Uint8Array, extra: Partial
 
 function checkOptions(o: CoseVerifyOptions): void {
   if (!o || typeof o !== "object") throw new TypeError("options: expected an object");
-  if (!(o.anchors instanceof CoseTrustAnchorStore) && !Array.isArray(o.anchors)) throw new TypeError("options.anchors: expected a CoseTrustAnchorStore or an array of trust anchors");
+  if (o.anchors === undefined ? !o.verifier && !o.resolveKey : !(o.anchors instanceof CoseTrustAnchorStore) && !Array.isArray(o.anchors))
+    throw new TypeError("options.anchors: expected a CoseTrustAnchorStore or an array of trust anchors (or give options.verifier / options.resolveKey)");
+  if (o.verifier !== undefined && typeof (o.verifier as CosePathVerifier)?.verify !== "function") throw new TypeError("options.verifier: expected a Verifier (createVerifier)");
+  if (o.resolveKey !== undefined && typeof o.resolveKey !== "function") throw new TypeError("options.resolveKey: expected a function");
+  if (o.extractClaims !== undefined && typeof o.extractClaims !== "function") throw new TypeError("options.extractClaims: expected a function");
+  if (o.decoding !== undefined && o.decoding !== "strict" && o.decoding !== "relaxed") throw new TypeError('options.decoding: expected "strict" or "relaxed"');
   if (o.externalAad !== undefined && !(o.externalAad instanceof Uint8Array)) throw new TypeError("options.externalAad: expected a Uint8Array");
   if (o.detachedPayload !== undefined && !(o.detachedPayload instanceof Uint8Array)) throw new TypeError("options.detachedPayload: expected a Uint8Array");
 }
@@ -286,12 +350,13 @@ async function sign1(e: Envelope, o: CoseVerifyOptions): Promise<CoseVerifyResul
   const partial: Progress = {};
   let extra: Partial<CoseVerifyResult> = {};
   try {
-    const layer = parseLayer(e.items[0], e.items[1], "COSE_Sign1");
-    extra = { headers: { protected: layer.protected, unprotected: layer.unprotected } };
+    const layer = parseLayer(e.items[0], e.items[1], "COSE_Sign1", o.decoding);
+    const headers = { protected: layer.protected, unprotected: layer.unprotected };
+    extra = { headers };
     const payload = payloadOf(e, o);
     // RFC 9052 4.4: Sig_structure = ["Signature1", body_protected, external_aad, payload].
-    const tbs = encodeCbor(["Signature1", layer.protectedBytes, o.externalAad ?? EMPTY, payload]);
-    const ok = await checkSigner([layer], tbs, e.items[3] as Uint8Array, o, "COSE_Sign1", partial);
+    const tbsFor: TbsFor = (aad) => encodeCbor(["Signature1", layer.protectedBytes, aad, payload]);
+    const ok = await checkSigner([layer], tbsFor, e.items[3] as Uint8Array, o, "COSE_Sign1", partial, { context: { kind: "COSE_Sign1", headers, payload } });
     return succeeded("COSE_Sign1", ok, payload, extra);
   } catch (err) {
     if (err instanceof CoseError) return failed("COSE_Sign1", err, partial, extra);
@@ -303,7 +368,7 @@ async function sign(e: Envelope, o: CoseVerifyOptions): Promise<CoseVerifyResult
   let body: HeaderLayer;
   let payload: Uint8Array;
   try {
-    body = parseLayer(e.items[0], e.items[1], "COSE_Sign");
+    body = parseLayer(e.items[0], e.items[1], "COSE_Sign", o.decoding);
     payload = payloadOf(e, o);
   } catch (err) {
     if (err instanceof CoseError) return failed("COSE_Sign", err, {});
@@ -317,11 +382,12 @@ async function sign(e: Envelope, o: CoseVerifyOptions): Promise<CoseVerifyResult
     let extra: Partial<CoseVerifyResult> = { bodyHeaders, signatureIndex: i };
     try {
       if (!Array.isArray(s) || s.length !== 3 || !isBytes(s[2])) throw new CoseError("MALFORMED_COSE", `${what}: not a COSE_Signature [protected, unprotected, signature] (RFC 9052 4.1)`);
-      const layer = parseLayer(s[0], s[1], what);
-      extra = { ...extra, headers: { protected: layer.protected, unprotected: layer.unprotected } };
+      const layer = parseLayer(s[0], s[1], what, o.decoding);
+      const headers = { protected: layer.protected, unprotected: layer.unprotected };
+      extra = { ...extra, headers };
       // RFC 9052 4.4: Sig_structure = ["Signature", body_protected, sign_protected, external_aad, payload].
-      const tbs = encodeCbor(["Signature", body.protectedBytes, layer.protectedBytes, o.externalAad ?? EMPTY, payload]);
-      const ok = await checkSigner([layer, body], tbs, s[2], o, what, partial);
+      const tbsFor: TbsFor = (aad) => encodeCbor(["Signature", body.protectedBytes, layer.protectedBytes, aad, payload]);
+      const ok = await checkSigner([layer, body], tbsFor, s[2], o, what, partial, { context: { kind: "COSE_Sign", signatureIndex: i, headers, bodyHeaders, payload } });
       results.push(succeeded("COSE_Sign", ok, payload, extra));
     } catch (err) {
       if (!(err instanceof CoseError)) throw err;
@@ -349,7 +415,7 @@ export async function verifyCoseSign1(message: Uint8Array, options: CoseVerifyOp
   checkOptions(options);
   let e: Envelope;
   try {
-    e = envelope(message, "COSE_Sign1", !!options.requireTag);
+    e = envelope(message, "COSE_Sign1", !!options.requireTag, options.decoding);
   } catch (err) {
     if (err instanceof CoseError) return failed("COSE_Sign1", err, {});
     throw err;
@@ -365,7 +431,7 @@ export async function verifyCoseSign(message: Uint8Array, options: CoseVerifyOpt
   checkOptions(options);
   let e: Envelope;
   try {
-    e = envelope(message, "COSE_Sign", !!options.requireTag);
+    e = envelope(message, "COSE_Sign", !!options.requireTag, options.decoding);
   } catch (err) {
     if (err instanceof CoseError) return failed("COSE_Sign", err, {});
     throw err;
@@ -378,7 +444,7 @@ export async function verifyCose(message: Uint8Array, options: CoseVerifyOptions
   checkOptions(options);
   let e: Envelope;
   try {
-    e = envelope(message, undefined, !!options.requireTag);
+    e = envelope(message, undefined, !!options.requireTag, options.decoding);
   } catch (err) {
     if (err instanceof CoseError) return failed("COSE_Sign1", err, {});
     throw err;

@@ -1,9 +1,14 @@
-// TEEP (draft-ietf-teep-protocol) pieces the COSE door needs: error codes and err-msg
-// for a failed signer check, the QueryRequest message, and the Error message.
-import { encodeCbor, isBytes, isInt, isMap, strictDecode } from "./cbor.js";
+// TEEP constants (draft-ietf-teep-protocol-26, the version IANA registered on 2026-03-19:
+// https://www.iana.org/assignments/teep) and the mapping of every verification failure to a
+// TEEP err-code and err-msg. The messages themselves are in ./teep-messages.ts.
+//
+// Numbers checked against: the CDDL of the draft (ietf-teep/teep-protocol,
+// draft-ietf-teep-protocol.cddl: labels, err-codes, cipher suites, freshness) and the IANA
+// "TEEP Message Types" registry for -26, which assigns Success 4 and Error 5 (earlier drafts'
+// CDDL, through at least -2x, had teep-success 5 and teep-error 6).
 import type { CoseErrorCode, TeepCertificateError } from "./types.js";
 
-/** err-code values (draft-ietf-teep-protocol, teep-error). */
+/** err-code values (draft-ietf-teep-protocol-26, IANA "TEEP Error Codes"). */
 export const TEEP_ERR = Object.freeze({
   ERR_PERMANENT_ERROR: 1,
   ERR_UNSUPPORTED_EXTENSION: 2,
@@ -18,10 +23,13 @@ export const TEEP_ERR = Object.freeze({
   ERR_MANIFEST_PROCESSING_FAILED: 17,
 } as const);
 
-/** TEEP message types. */
-export const TEEP_TYPE = Object.freeze({ QUERY_REQUEST: 1, QUERY_RESPONSE: 2, UPDATE: 3, SUCCESS: 5, ERROR: 6 } as const);
+/** TEEP message types (IANA "TEEP Message Types", draft-ietf-teep-protocol-26). */
+export const TEEP_TYPE = Object.freeze({ QUERY_REQUEST: 1, QUERY_RESPONSE: 2, UPDATE: 3, SUCCESS: 4, ERROR: 5 } as const);
 
-/** Option map labels. */
+/**
+ * Option map labels (draft-ietf-teep-protocol CDDL, "labels of mapkey"). The CDDL names an
+ * err-lang option but gives it no label; it is not supported (an unknown label is refused).
+ */
 export const TEEP_LABEL = Object.freeze({
   supportedTeepCipherSuites: 1,
   challenge: 2,
@@ -63,14 +71,33 @@ export const SUIT_COSE_PROFILE = Object.freeze({
   SHA256_ED25519_ECDH_CHACHA_POLY: [-16, -19, -29, 24] as readonly number[],
 });
 
-/** data-item-requested bits. */
+/** data-item-requested bits (bit 0 attestation, 1 trusted-components, 2 extensions, 3 suit-reports). */
 export const TEEP_DATA_ITEM = Object.freeze({ attestation: 1, trustedComponents: 2, extensions: 4, suitReports: 8 } as const);
 
 export const FRESHNESS = Object.freeze({ NONCE: 0, TIMESTAMP: 1 } as const);
 
-/** EXPIRED and NOT_YET_VALID -> ERR_CERTIFICATE_EXPIRED (9); every other failure -> ERR_BAD_CERTIFICATE (6). */
+/**
+ * The TEEP err-code a failure is answered with (draft-ietf-teep-protocol-26 err-code list):
+ * EXPIRED and NOT_YET_VALID -> ERR_CERTIFICATE_EXPIRED (9); an algorithm the receiver does not
+ * support -> ERR_UNSUPPORTED_CIPHER_SUITES (5); a message that is not a well-formed COSE
+ * structure (malformed CBOR, bad headers, detached payload confusion) -> ERR_PERMANENT_ERROR
+ * (1, "incorrect or inconsistent fields"); every other signer or path failure ->
+ * ERR_BAD_CERTIFICATE (6).
+ */
 export function teepErrorCode(code: CoseErrorCode): TeepCertificateError {
-  return code === "EXPIRED" || code === "NOT_YET_VALID" ? TEEP_ERR.ERR_CERTIFICATE_EXPIRED : TEEP_ERR.ERR_BAD_CERTIFICATE;
+  switch (code) {
+    case "EXPIRED":
+    case "NOT_YET_VALID":
+      return TEEP_ERR.ERR_CERTIFICATE_EXPIRED;
+    case "UNSUPPORTED_COSE_ALGORITHM":
+      return TEEP_ERR.ERR_UNSUPPORTED_CIPHER_SUITES;
+    case "MALFORMED_COSE":
+    case "BAD_HEADER":
+    case "DETACHED_PAYLOAD":
+      return TEEP_ERR.ERR_PERMANENT_ERROR;
+    default:
+      return TEEP_ERR.ERR_BAD_CERTIFICATE;
+  }
 }
 
 const PHRASES: Partial<Record<CoseErrorCode, string>> = {
@@ -93,7 +120,7 @@ const PHRASES: Partial<Record<CoseErrorCode, string>> = {
 };
 
 /** Cuts `s` to at most `max` bytes of UTF-8 without splitting a character. */
-function utf8Cut(s: string, max: number): string {
+export function utf8Cut(s: string, max: number): string {
   if (Buffer.byteLength(s, "utf8") <= max) return s;
   let out = "";
   for (const ch of s) {
@@ -110,98 +137,3 @@ export function teepErrMsg(code: CoseErrorCode, subject?: string, certIndex?: nu
   return utf8Cut(phrase + who, 128);
 }
 
-export interface QueryRequest {
-  token?: Uint8Array;
-  supportedFreshnessMechanisms?: number[];
-  challenge?: Uint8Array;
-  versions?: number[];
-  attestationPayloadFormat?: string;
-  attestationPayload?: Uint8Array;
-  suitReports?: Uint8Array[];
-  supportedTeepCipherSuites: readonly TeepCipherSuite[];
-  supportedSuitCoseProfiles: readonly (readonly number[])[];
-  /** Bits of TEEP_DATA_ITEM. */
-  dataItemRequested: number;
-}
-
-function checkQueryRequest(q: QueryRequest): void {
-  const attestation = (q.dataItemRequested & TEEP_DATA_ITEM.attestation) !== 0;
-  if (q.token !== undefined && (q.token.length < 8 || q.token.length > 64)) throw new TypeError("QueryRequest token must be 8..64 bytes");
-  if (attestation === (q.token !== undefined)) throw new TypeError("QueryRequest token MUST be present if and only if the attestation bit is clear");
-  if (q.challenge !== undefined && (q.challenge.length < 8 || q.challenge.length > 512)) throw new TypeError("QueryRequest challenge must be 8..512 bytes");
-  if (q.supportedTeepCipherSuites.length === 0) throw new TypeError("QueryRequest needs at least one cipher suite");
-  if (q.supportedSuitCoseProfiles.length === 0) throw new TypeError("QueryRequest needs at least one SUIT COSE profile");
-}
-
-/** The CBOR of a QueryRequest: [1, options, supported-teep-cipher-suites, supported-suit-cose-profiles, data-item-requested]. */
-export function encodeQueryRequest(q: QueryRequest): Uint8Array {
-  checkQueryRequest(q);
-  const L = TEEP_LABEL;
-  const options = new Map<number, unknown>();
-  if (q.token) options.set(L.token, q.token);
-  if (q.supportedFreshnessMechanisms) options.set(L.supportedFreshnessMechanisms, q.supportedFreshnessMechanisms);
-  if (q.challenge) options.set(L.challenge, q.challenge);
-  if (q.versions) options.set(L.versions, q.versions);
-  if (q.attestationPayloadFormat !== undefined) options.set(L.attestationPayloadFormat, q.attestationPayloadFormat);
-  if (q.attestationPayload) options.set(L.attestationPayload, q.attestationPayload);
-  if (q.suitReports) options.set(L.suitReports, q.suitReports);
-  return encodeCbor([TEEP_TYPE.QUERY_REQUEST, options, q.supportedTeepCipherSuites, q.supportedSuitCoseProfiles, q.dataItemRequested]);
-}
-
-export interface TeepMessage {
-  type: number;
-  options: ReadonlyMap<number, unknown>;
-  /** The elements after the options map. */
-  rest: unknown[];
-}
-
-/** A TEEP message (strict CBOR): [type, options, ...]. Throws TypeError when it is not one. */
-export function decodeTeepMessage(bytes: Uint8Array): TeepMessage {
-  const m = strictDecode(bytes, "TEEP message");
-  if (!Array.isArray(m) || m.length < 2 || !isInt(m[0]) || m[0] < 0 || m[0] > 23 || !isMap(m[1])) throw new TypeError("not a TEEP message: [type, options, ...]");
-  for (const k of m[1].keys()) if (!isInt(k) || k < 0) throw new TypeError(`TEEP option label ${String(k)} is not a uint`);
-  return { type: m[0], options: m[1] as Map<number, unknown>, rest: m.slice(2) };
-}
-
-/** A QueryRequest, checked against its CDDL. */
-export function decodeQueryRequest(bytes: Uint8Array): QueryRequest {
-  const m = decodeTeepMessage(bytes);
-  if (m.type !== TEEP_TYPE.QUERY_REQUEST || m.rest.length !== 3) throw new TypeError("not a QueryRequest: [1, options, cipher-suites, suit-cose-profiles, data-item-requested]");
-  const [suites, profiles, items] = m.rest;
-  const o = m.options;
-  const L = TEEP_LABEL;
-  const intList = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every(isInt);
-  if (!Array.isArray(suites) || suites.length === 0 || !suites.every((s) => Array.isArray(s) && s.length > 0 && s.every((op) => Array.isArray(op) && op.length === 2 && op.every(isInt))))
-    throw new TypeError("QueryRequest: bad supported-teep-cipher-suites");
-  if (!Array.isArray(profiles) || profiles.length === 0 || !profiles.every(intList)) throw new TypeError("QueryRequest: bad supported-suit-cose-profiles");
-  if (!isInt(items) || items < 0) throw new TypeError("QueryRequest: bad data-item-requested");
-  const opt = <T>(label: number, ok: (v: unknown) => boolean): T | undefined => {
-    const v = o.get(label);
-    if (v === undefined) return undefined;
-    if (!ok(v)) throw new TypeError(`QueryRequest: option ${label} has the wrong type`);
-    return v as T;
-  };
-  const q: QueryRequest = {
-    token: opt<Uint8Array>(L.token, isBytes),
-    supportedFreshnessMechanisms: opt<number[]>(L.supportedFreshnessMechanisms, intList),
-    challenge: opt<Uint8Array>(L.challenge, isBytes),
-    versions: opt<number[]>(L.versions, intList),
-    attestationPayloadFormat: opt<string>(L.attestationPayloadFormat, (v) => typeof v === "string"),
-    attestationPayload: opt<Uint8Array>(L.attestationPayload, isBytes),
-    suitReports: opt<Uint8Array[]>(L.suitReports, (v) => Array.isArray(v) && v.length > 0 && v.every(isBytes)),
-    supportedTeepCipherSuites: suites as TeepCipherSuite[],
-    supportedSuitCoseProfiles: profiles as number[][],
-    dataItemRequested: items,
-  };
-  for (const k of Object.keys(q) as (keyof QueryRequest)[]) if (q[k] === undefined) delete q[k];
-  checkQueryRequest(q);
-  return q;
-}
-
-/** The CBOR of a TEEP Error message: [6, { ? token, ? err-msg }, err-code] (to be signed by the sender). */
-export function encodeTeepError(e: { errCode: number; errMsg?: string; token?: Uint8Array }): Uint8Array {
-  const options = new Map<number, unknown>();
-  if (e.token) options.set(TEEP_LABEL.token, e.token);
-  if (e.errMsg) options.set(TEEP_LABEL.errMsg, utf8Cut(e.errMsg, 128));
-  return encodeCbor([TEEP_TYPE.ERROR, options, e.errCode]);
-}

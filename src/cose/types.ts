@@ -3,6 +3,7 @@
 // the codes below are the COSE-level ones.
 import type { ErrorCode, FetchOptions, Input, Limits, NameAndKey, PathEntry, PolicyOptions, RevocationOptions, VerifyResult } from "../api/types.js";
 import type { IssuerSource } from "../stores/issuer-source.js";
+import type { KeyObject } from "node:crypto";
 import type { CoseTrustAnchorStore } from "./anchors.js";
 
 export const COSE_ERROR_CODES = {
@@ -24,8 +25,8 @@ export const COSE_ERROR_CODES = {
 /** A COSE-level code, or the certificate path code of `verify` (EXPIRED, NO_PATH, POLICY, ...). */
 export type CoseErrorCode = keyof typeof COSE_ERROR_CODES | ErrorCode;
 
-/** TEEP err-code values a certificate or signature failure maps to (draft-ietf-teep-protocol). */
-export type TeepCertificateError = 6 | 9;
+/** TEEP err-code values a verification failure maps to (draft-ietf-teep-protocol-26): see teepErrorCode. */
+export type TeepCertificateError = 1 | 5 | 6 | 9;
 
 export interface CoseVerifyError {
   code: CoseErrorCode;
@@ -34,7 +35,7 @@ export interface CoseVerifyError {
   certIndex?: number;
   /** Subject of the certificate the failure is about, when one is known. */
   subject?: string;
-  /** ERR_CERTIFICATE_EXPIRED (9) for EXPIRED / NOT_YET_VALID, ERR_BAD_CERTIFICATE (6) for everything else. */
+  /** ERR_CERTIFICATE_EXPIRED (9) for EXPIRED / NOT_YET_VALID, ERR_UNSUPPORTED_CIPHER_SUITES (5) for an unsupported alg, ERR_PERMANENT_ERROR (1) for a malformed message, ERR_BAD_CERTIFICATE (6) for everything else. */
   teepError: TeepCertificateError;
   /** A TEEP err-msg (text, 1..128 bytes UTF-8) naming the failing certificate. */
   errMsg: string;
@@ -89,9 +90,65 @@ export interface CoseVerifyResult {
   signatures?: CoseVerifyResult[];
 }
 
+/**
+ * A prepared path verifier (what `createVerifier` returns): its anchors, intermediates and
+ * caches are built once; the COSE door only calls `verify(target, perCall)`.
+ */
+export interface CosePathVerifier {
+  verify(target: Input, perCall?: { intermediates?: Input[]; time?: Date | string; extendedKeyUsage?: string[]; policy?: PolicyOptions; limits?: Limits }): Promise<VerifyResult>;
+}
+
+/** What a key resolution hook sees: the decoded headers of the signer's layer(s) and the payload. */
+export interface CoseKeyContext {
+  kind: "COSE_Sign1" | "COSE_Sign";
+  /** COSE_Sign: the index of the COSE_Signature being checked. */
+  signatureIndex?: number;
+  /** Headers of the signer's layer (the COSE_Sign1, or the COSE_Signature). */
+  headers: CoseHeaders;
+  /** COSE_Sign: the body's headers. */
+  bodyHeaders?: CoseHeaders;
+  alg: number;
+  kid?: Uint8Array;
+  /** The payload (attached or detached), NOT yet authenticated. */
+  payload: Uint8Array;
+  /** What `extractClaims(payload)` returned (an EAT's claims, a CoRIM's signer, ...), NOT yet authenticated. */
+  claims?: unknown;
+}
+
+/**
+ * What the hook chose: a raw public key (KeyObject or DER SPKI) the signature must verify
+ * with; anchors (a store or `verify`-style anchors) or a prepared verifier for the X.509
+ * signer the message names; or undefined for the default rules.
+ */
+export type CoseKeyResolution =
+  | { publicKey: KeyObject | Uint8Array; label?: string }
+  | { anchors: CoseTrustAnchorStore | readonly (Input | NameAndKey)[] }
+  | { verifier: CosePathVerifier }
+  | undefined;
+
 export interface CoseVerifyOptions {
-  /** The trust anchors of the role the signer must belong to (a store), or `verify`-style anchors. */
-  anchors: CoseTrustAnchorStore | readonly (Input | NameAndKey)[];
+  /**
+   * The trust anchors of the role the signer must belong to (a store), or `verify`-style
+   * anchors. May be omitted when `verifier` or `resolveKey` is given.
+   */
+  anchors?: CoseTrustAnchorStore | readonly (Input | NameAndKey)[];
+  /**
+   * A prepared verifier (`createVerifier`) for the role: the signer's certificate path is
+   * validated with it instead of a `verify` call that would re-parse the anchors. The raw
+   * keys of `anchors` (a store) still apply to messages that name no certificate.
+   */
+  verifier?: CosePathVerifier;
+  /** Chooses the key or anchors per message from its headers (and claims); see CoseKeyContext. */
+  resolveKey?: (context: CoseKeyContext) => CoseKeyResolution | Promise<CoseKeyResolution>;
+  /** Extracts claims from the (unauthenticated) payload for `resolveKey` (e.g. decode an EAT). */
+  extractClaims?: (payload: Uint8Array) => unknown;
+  /** "strict" (default): deterministic CBOR only; "relaxed": any valid CBOR outside the Sig_structure. */
+  decoding?: "strict" | "relaxed";
+  /**
+   * RFC 9360 2: the end-entity certificate is integrity protected through external_aad
+   * (external_aad = certificate DER || externalAad), so x5chain may be unprotected.
+   */
+  certificateInExternalAad?: boolean;
   /** Further untrusted certificates known out of band (intermediates, or the certificate x5t names). */
   certificates?: Input[];
   /** RFC 9052 4.3 externally supplied data; default empty. */

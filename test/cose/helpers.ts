@@ -110,7 +110,7 @@ export function expectValid(r: CoseVerifyResult): void {
 }
 
 /** The failure contract: code, TEEP err-code, err-msg (1..128 bytes) naming `subject` when given. */
-export function expectFailure(r: CoseVerifyResult, code: CoseErrorCode, teep: 6 | 9, subject?: string, certIndex?: number): void {
+export function expectFailure(r: CoseVerifyResult, code: CoseErrorCode, teep: 1 | 5 | 6 | 9, subject?: string, certIndex?: number): void {
   expect(r.valid).toBe(false);
   expect(r.payload).toBeUndefined();
   expect(r.thumbprint).toBeUndefined();

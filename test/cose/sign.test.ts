@@ -94,9 +94,9 @@ describe("COSE_Sign", () => {
   });
 
   it("fails MALFORMED_COSE: no signatures, or a signature of the wrong shape", async () => {
-    expectFailure(await verifyCoseSign(encodeCbor(new Tagged(98, [new Uint8Array(0), new Map(), queryRequest(), []])), opts()), "MALFORMED_COSE", 6);
+    expectFailure(await verifyCoseSign(encodeCbor(new Tagged(98, [new Uint8Array(0), new Map(), queryRequest(), []])), opts()), "MALFORMED_COSE", 1);
     const r = await verifyCoseSign(encodeCbor(new Tagged(98, [new Uint8Array(0), new Map(), queryRequest(), [[new Uint8Array(0), new Map()]]])), opts());
-    expectFailure(r, "MALFORMED_COSE", 6);
+    expectFailure(r, "MALFORMED_COSE", 1);
     expect(r.signatures).toHaveLength(1);
   });
 

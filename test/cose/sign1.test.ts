@@ -76,7 +76,7 @@ describe("COSE_Sign1: a TAM QueryRequest through a bridge CA with policy mapping
     const msg = coseSign1(queryRequest(), w.tamSigner.key, COSE_ALG.ESP256, { protected: [hx5chain(w.chainOf(w.tamSigner))], unprotected: [hx5bag(w.bag)], tagged: false });
     expectValid(await check(msg));
     expectValid(await verifyCose(msg, opts()));
-    expectFailure(await check(msg, { requireTag: true }), "MALFORMED_COSE", 6);
+    expectFailure(await check(msg, { requireTag: true }), "MALFORMED_COSE", 1);
   });
 
   it("fails EXPIRED -> TEEP 9: the TAM signer certificate has expired", async () => {
@@ -246,9 +246,9 @@ describe("COSE_Sign1: x5t and x5bag (RFC 9360 2)", () => {
     expectFailure(await check(sign([], [[H.x5t, x5t(ee.der)], hx5chain(w.chainOf(ee)), hx5bag(w.bag)])), "SIGNER_NOT_PROTECTED", 6, SIGNER);
   });
   it("fails BAD_HEADER: x5t with an unsupported hash or the wrong length", async () => {
-    expectFailure(await check(sign([[H.x5t, [-99, new Uint8Array(32)]]], [hx5chain(w.chainOf(ee))])), "BAD_HEADER", 6);
-    expectFailure(await check(sign([[H.x5t, [-16, new Uint8Array(20)]]], [hx5chain(w.chainOf(ee))])), "BAD_HEADER", 6);
-    expectFailure(await check(sign([[H.x5t, "abc"]], [hx5chain(w.chainOf(ee))])), "BAD_HEADER", 6);
+    expectFailure(await check(sign([[H.x5t, [-99, new Uint8Array(32)]]], [hx5chain(w.chainOf(ee))])), "BAD_HEADER", 1);
+    expectFailure(await check(sign([[H.x5t, [-16, new Uint8Array(20)]]], [hx5chain(w.chainOf(ee))])), "BAD_HEADER", 1);
+    expectFailure(await check(sign([[H.x5t, "abc"]], [hx5chain(w.chainOf(ee))])), "BAD_HEADER", 1);
   });
   it("passes: a protected x5bag alone, whose one end-entity certificate is the signer", async () => {
     expectValid(await check(sign([hx5bag([w.tamCa.der, ee.der, w.tamRoot.der, ...w.bag])], [])));
@@ -260,8 +260,8 @@ describe("COSE_Sign1: x5t and x5bag (RFC 9360 2)", () => {
     expectFailure(await check(sign([hx5bag([w.tamCa.der, ...w.bag])], [])), "NO_SIGNER", 6);
   });
   it("fails BAD_HEADER: x5chain that is not a bstr or an array of bstr", async () => {
-    expectFailure(await check(sign([[H.x5chain, [1, 2]]], [])), "BAD_HEADER", 6);
-    expectFailure(await check(sign([[H.x5chain, []]], [])), "BAD_HEADER", 6);
+    expectFailure(await check(sign([[H.x5chain, [1, 2]]], [])), "BAD_HEADER", 1);
+    expectFailure(await check(sign([[H.x5chain, []]], [])), "BAD_HEADER", 1);
   });
   it("fails MALFORMED_CERTIFICATE -> TEEP 6: x5chain holding garbage", async () => {
     expectFailure(await check(sign([[H.x5chain, x5([Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x01)])]], [])), "MALFORMED_CERTIFICATE", 6);
@@ -331,7 +331,7 @@ describe("COSE_Sign1: algorithms and keys (RFC 9053, RFC 9864, RFC 8230)", () =>
 
   it("fails UNSUPPORTED_COSE_ALGORITHM: alg outside expectedAlgorithms", async () => {
     const r = await check(signedBy(w, w.tamSigner, COSE_ALG.ESP256), { expectedAlgorithms: [COSE_ALG.Ed25519] });
-    expectFailure(r, "UNSUPPORTED_COSE_ALGORITHM", 6);
+    expectFailure(r, "UNSUPPORTED_COSE_ALGORITHM", 5);
     expect(r.alg).toBeUndefined();
   });
 
@@ -339,12 +339,12 @@ describe("COSE_Sign1: algorithms and keys (RFC 9053, RFC 9864, RFC 8230)", () =>
     const chain = x5(w.chainOf(w.tamSigner));
     const sig = new Uint8Array(64);
     for (const prot of [new Map<Label, unknown>([[1, -999], [H.x5chain, chain]]), new Map<Label, unknown>([[1, "ES256"], [H.x5chain, chain]]), new Map<Label, unknown>([[H.x5chain, chain]])])
-      expectFailure(await check(craft(prot, new Map(), queryRequest(), sig)), "UNSUPPORTED_COSE_ALGORITHM", 6);
+      expectFailure(await check(craft(prot, new Map(), queryRequest(), sig)), "UNSUPPORTED_COSE_ALGORITHM", 5);
   });
 
   it("fails BAD_HEADER: alg only in the unprotected header", async () => {
     const prot = new Map<Label, unknown>([[H.x5chain, x5(w.chainOf(w.tamSigner))]]);
-    expectFailure(await check(craft(prot, new Map([[1, -9]]), queryRequest(), new Uint8Array(64))), "BAD_HEADER", 6);
+    expectFailure(await check(craft(prot, new Map([[1, -9]]), queryRequest(), new Uint8Array(64))), "BAD_HEADER", 1);
   });
 });
 
@@ -358,56 +358,56 @@ describe("COSE_Sign1: structure and strict CBOR (RFC 9052, RFC 8949)", () => {
     expect(m[1]).toBe(0x84);
     const bad = Buffer.concat([Buffer.from([0xd2, 0x9f]), Buffer.from(m.subarray(2)), Buffer.from([0xff])]);
     const r = await check(new Uint8Array(bad));
-    expectFailure(r, "MALFORMED_COSE", 6);
+    expectFailure(r, "MALFORMED_COSE", 1);
     expect(r.error!.message).toContain("indefinite");
   });
   it("fails MALFORMED_COSE: a duplicate label in the protected header", async () => {
     const dup = Uint8Array.of(0xa2, 0x01, 0x28, 0x01, 0x28); // {1: -9, 1: -9}
     const r = await check(craft(dup, new Map(), queryRequest(), new Uint8Array(64)));
-    expectFailure(r, "MALFORMED_COSE", 6);
+    expectFailure(r, "MALFORMED_COSE", 1);
     expect(r.error!.message).toContain("repeat map key");
   });
   it("fails MALFORMED_COSE: a duplicate label in the unprotected header", async () => {
     const m = craft(prot(), new Map([[4, new Uint8Array(1)]]), queryRequest(), new Uint8Array(64));
     const i = Buffer.from(m).indexOf(Buffer.from([0xa1, 0x04, 0x41, 0x00]));
     const bad = Buffer.concat([m.subarray(0, i), Buffer.from([0xa2, 0x04, 0x41, 0x00, 0x04, 0x41, 0x01]), m.subarray(i + 4)]);
-    expectFailure(await check(new Uint8Array(bad)), "MALFORMED_COSE", 6);
+    expectFailure(await check(new Uint8Array(bad)), "MALFORMED_COSE", 1);
   });
   it("fails MALFORMED_COSE: an integer not in its shortest form", async () => {
     const nonMinimal = Uint8Array.of(0xa1, 0x01, 0x38, 0x08); // {1: -9} with -9 in two bytes
-    expectFailure(await check(craft(nonMinimal, new Map(), queryRequest(), new Uint8Array(64))), "MALFORMED_COSE", 6);
+    expectFailure(await check(craft(nonMinimal, new Map(), queryRequest(), new Uint8Array(64))), "MALFORMED_COSE", 1);
   });
   it("fails MALFORMED_COSE: trailing bytes, wrong tag, wrong shape, empty input", async () => {
-    expectFailure(await check(new Uint8Array([...good(), 0x00])), "MALFORMED_COSE", 6);
-    expectFailure(await check(craft(prot(), new Map(), queryRequest(), new Uint8Array(64), 17)), "MALFORMED_COSE", 6);
-    expectFailure(await check(encodeCbor(new Tagged(18, [prot(), new Map(), queryRequest()]))), "MALFORMED_COSE", 6);
-    expectFailure(await check(encodeCbor(new Tagged(18, [prot(), new Map(), 5, new Uint8Array(64)]))), "MALFORMED_COSE", 6);
-    expectFailure(await check(encodeCbor(new Tagged(18, [new Map(), new Map(), queryRequest(), new Uint8Array(64)]))), "MALFORMED_COSE", 6);
-    expectFailure(await check(encodeCbor(new Tagged(18, [encodeCbor([1]), new Map(), queryRequest(), new Uint8Array(64)]))), "MALFORMED_COSE", 6);
-    expectFailure(await check(new Uint8Array(0)), "MALFORMED_COSE", 6);
-    expectFailure(await check(Uint8Array.of(0xf7)), "MALFORMED_COSE", 6);
+    expectFailure(await check(new Uint8Array([...good(), 0x00])), "MALFORMED_COSE", 1);
+    expectFailure(await check(craft(prot(), new Map(), queryRequest(), new Uint8Array(64), 17)), "MALFORMED_COSE", 1);
+    expectFailure(await check(encodeCbor(new Tagged(18, [prot(), new Map(), queryRequest()]))), "MALFORMED_COSE", 1);
+    expectFailure(await check(encodeCbor(new Tagged(18, [prot(), new Map(), 5, new Uint8Array(64)]))), "MALFORMED_COSE", 1);
+    expectFailure(await check(encodeCbor(new Tagged(18, [new Map(), new Map(), queryRequest(), new Uint8Array(64)]))), "MALFORMED_COSE", 1);
+    expectFailure(await check(encodeCbor(new Tagged(18, [encodeCbor([1]), new Map(), queryRequest(), new Uint8Array(64)]))), "MALFORMED_COSE", 1);
+    expectFailure(await check(new Uint8Array(0)), "MALFORMED_COSE", 1);
+    expectFailure(await check(Uint8Array.of(0xf7)), "MALFORMED_COSE", 1);
   });
   it("fails MALFORMED_COSE: a COSE_Sign given to verifyCoseSign1", async () => {
     const sign = encodeCbor(new Tagged(98, [new Uint8Array(0), new Map(), queryRequest(), [[prot(), new Map(), new Uint8Array(64)]]]));
-    expectFailure(await check(sign), "MALFORMED_COSE", 6);
+    expectFailure(await check(sign), "MALFORMED_COSE", 1);
   });
   it("fails BAD_HEADER: the same label in both buckets", async () => {
     const msg = coseSign1(queryRequest(), w.tamSigner.key, -9, { protected: [hx5chain(w.chainOf(w.tamSigner))], unprotected: [hx5chain(w.chainOf(w.tamSigner))] });
-    expectFailure(await check(msg), "BAD_HEADER", 6);
+    expectFailure(await check(msg), "BAD_HEADER", 1);
   });
   it("fails BAD_HEADER: a label that is neither int nor tstr; kid that is not a bstr", async () => {
-    expectFailure(await check(craft(prot(), new Map([[new Uint8Array([1]), 1]]), queryRequest(), new Uint8Array(64))), "BAD_HEADER", 6);
-    expectFailure(await check(craft(prot(), new Map([[4, "kid"]]), queryRequest(), new Uint8Array(64))), "BAD_HEADER", 6);
+    expectFailure(await check(craft(prot(), new Map([[new Uint8Array([1]), 1]]), queryRequest(), new Uint8Array(64))), "BAD_HEADER", 1);
+    expectFailure(await check(craft(prot(), new Map([[4, "kid"]]), queryRequest(), new Uint8Array(64))), "BAD_HEADER", 1);
   });
   it("crit: names only understood, protected labels (RFC 9052 3.1)", async () => {
     const s = (p: [Label, unknown][], u: [Label, unknown][] = []) =>
       coseSign1(queryRequest(), w.tamSigner.key, -9, { protected: [hx5chain(w.chainOf(w.tamSigner)), ...p], unprotected: [hx5bag(w.bag), ...u] });
     expectValid(await check(s([[2, [H.x5chain]]])));
-    expectFailure(await check(s([[2, [99]], [99, "x"]])), "BAD_HEADER", 6);
+    expectFailure(await check(s([[2, [99]], [99, "x"]])), "BAD_HEADER", 1);
     expectValid(await check(s([[2, [99]], [99, "x"]]), { understoodHeaders: [99] }));
-    expectFailure(await check(s([[2, [98]]]), { understoodHeaders: [98] }), "BAD_HEADER", 6);
-    expectFailure(await check(s([], [[2, [H.x5chain]]])), "BAD_HEADER", 6);
-    expectFailure(await check(s([[2, []]])), "BAD_HEADER", 6);
+    expectFailure(await check(s([[2, [98]]]), { understoodHeaders: [98] }), "BAD_HEADER", 1);
+    expectFailure(await check(s([], [[2, [H.x5chain]]])), "BAD_HEADER", 1);
+    expectFailure(await check(s([[2, []]])), "BAD_HEADER", 1);
   });
   it("external_aad is part of the signature (RFC 9052 4.3)", async () => {
     const aad = new TextEncoder().encode("teep-session-1");
@@ -421,8 +421,8 @@ describe("COSE_Sign1: structure and strict CBOR (RFC 9052, RFC 8949)", () => {
     const r = await check(msg, { detachedPayload: payload });
     expectValid(r);
     expect(Buffer.from(r.payload!).equals(Buffer.from(payload))).toBe(true);
-    expectFailure(await check(msg), "DETACHED_PAYLOAD", 6);
-    expectFailure(await check(good(), { detachedPayload: payload }), "DETACHED_PAYLOAD", 6);
+    expectFailure(await check(msg), "DETACHED_PAYLOAD", 1);
+    expectFailure(await check(good(), { detachedPayload: payload }), "DETACHED_PAYLOAD", 1);
   });
   it("throws TypeError only for options of the wrong type", async () => {
     await expect(verifyCoseSign1(good(), {} as CoseVerifyOptions)).rejects.toThrow(TypeError);

@@ -71,9 +71,11 @@ describe("RFC 9679 COSE Key Thumbprint", () => {
 });
 
 describe("TEEP error codes and err-msg", () => {
-  it("EXPIRED and NOT_YET_VALID map to ERR_CERTIFICATE_EXPIRED (9); every other code to ERR_BAD_CERTIFICATE (6)", () => {
+  it("EXPIRED / NOT_YET_VALID -> 9, an unsupported alg -> 5, a malformed message -> 1, every other code -> ERR_BAD_CERTIFICATE (6)", () => {
     const all = [...Object.keys(ERROR_CODES), ...Object.keys(COSE_ERROR_CODES)] as CoseErrorCode[];
-    for (const c of all) expect([c, teepErrorCode(c)]).toEqual([c, c === "EXPIRED" || c === "NOT_YET_VALID" ? TEEP_ERR.ERR_CERTIFICATE_EXPIRED : TEEP_ERR.ERR_BAD_CERTIFICATE]);
+    const expected = (c: string) =>
+      c === "EXPIRED" || c === "NOT_YET_VALID" ? 9 : c === "UNSUPPORTED_COSE_ALGORITHM" ? 5 : ["MALFORMED_COSE", "BAD_HEADER", "DETACHED_PAYLOAD"].includes(c) ? 1 : 6;
+    for (const c of all) expect([c, teepErrorCode(c)]).toEqual([c, expected(c)]);
     expect(TEEP_ERR.ERR_BAD_CERTIFICATE).toBe(6);
     expect(TEEP_ERR.ERR_CERTIFICATE_EXPIRED).toBe(9);
   });
@@ -87,10 +89,10 @@ describe("TEEP error codes and err-msg", () => {
     expect(teepErrMsg("MALFORMED_COSE")).toBe("malformed COSE message");
   });
 
-  it("encodes a TEEP Error message [6, {token, err-msg}, err-code]", () => {
+  it("encodes a TEEP Error message [5, {token, err-msg}, err-code] (type 5: IANA registry of draft-ietf-teep-protocol-26)", () => {
     const token = new Uint8Array(8).fill(7);
     const m = decodeTeepMessage(encodeTeepError({ errCode: 9, errMsg: "certificate expired: CN=TAM Signer (#0)", token }));
-    expect(m.type).toBe(6);
+    expect(m.type).toBe(5);
     expect(m.options.get(12)).toBe("certificate expired: CN=TAM Signer (#0)");
     expect(hex(m.options.get(20) as Uint8Array)).toBe(hex(token));
     expect(m.rest).toEqual([9]);
