@@ -9,4 +9,4 @@ export { DirectoryIssuerSource, type DirectoryLoadReport } from "./stores/direct
 export { DEFAULT_LIMITS, type BudgetLimits } from "./build/budget.js";
 export { DEFAULT_FETCH_POLICY, sharedFetchCache } from "./stores/http.js";
 export { parseCertificate, parseCertificates, type Certificate } from "./parsing/certificate.js";
-export { parseCrl, parseCrls, type Crl } from "./parsing/crl.js";
+export { parseCrl, parseCrls, crlCacheLimits, setCrlCacheLimits, type Crl, type CrlEntry, type RevokedList } from "./parsing/crl.js";

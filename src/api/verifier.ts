@@ -63,7 +63,13 @@ function parseAll<I, T>(inputs: readonly I[], what: string, parse: (i: I, label:
     } catch (e) {
       throw Object.assign(e as Error, { at: `${what}[${i}] of ${inputs.length}` });
     }
-    return parse(input, `${what}[${i}]`);
+    try {
+      return parse(input, `${what}[${i}]`);
+    } catch (e) {
+      // A deadline hit inside a long parse (a large CRL) names the input it was reading.
+      if (asBudgetError(e)) throw Object.assign(e as Error, { at: `${what}[${i}] of ${inputs.length}, while parsing it` });
+      throw e;
+    }
   });
 }
 
@@ -102,7 +108,8 @@ export class PreparedVerifier implements Verifier {
     try {
       certs = parseAll(cfg.intermediates, "intermediates", parseCertificates, budget);
       parsedAnchors = parseAll(cfg.trustAnchors, "trustAnchors", parseTrustAnchors, budget);
-      crls = parseAll(cfg.crls, "revocation.crls", parseCrls, budget);
+      // The deadline is also checked inside a long CRL's entry list (a million-entry CRL takes seconds).
+      crls = parseAll(cfg.crls, "revocation.crls", (d, label) => parseCrls(d, label, { checkTime: budget ? () => budget.checkTime() : undefined }), budget);
       ocsp = parseAll(cfg.ocspResponses, "revocation.ocspResponses", parseOcspList, budget);
     } catch (e) {
       if (e instanceof MalformedError) error = invalid({ code: e.code, message: e.message });

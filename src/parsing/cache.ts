@@ -3,12 +3,28 @@
 // the PKITS stress run: 405 certificates per call), hashing a few microseconds, so a
 // relying party that sees the same intermediates on every call parses them once.
 // Models are immutable, so sharing them between calls is safe.
+//
+// Bounded by a number of entries and, when `sizeOf` is given, by the bytes they hold
+// (least recently used first out): a count alone let large CRLs hold hundreds of MB.
 import { createHash } from "node:crypto";
 
-export class ParseCache<T> {
-  private readonly map = new Map<string, T>();
+export interface ParseCacheBytes<T> {
+  maxBytes: number;
+  sizeOf: (v: T) => number;
+}
 
-  constructor(private readonly capacity: number) {}
+export class ParseCache<T> {
+  private readonly map = new Map<string, { v: T; bytes: number }>();
+  private bytes = 0;
+  private capacity: number;
+  private maxBytes: number;
+  private readonly sizeOf: ((v: T) => number) | undefined;
+
+  constructor(capacity: number, bytes?: ParseCacheBytes<T>) {
+    this.capacity = capacity;
+    this.maxBytes = bytes?.maxBytes ?? Infinity;
+    this.sizeOf = bytes?.sizeOf;
+  }
 
   get(der: Uint8Array, parse: () => T): T {
     const key = createHash("sha256").update(der).digest("base64");
@@ -17,11 +33,33 @@ export class ParseCache<T> {
       // refresh recency
       this.map.delete(key);
       this.map.set(key, hit);
-      return hit;
+      return hit.v;
     }
     const v = parse();
-    this.map.set(key, v);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
+    const bytes = this.sizeOf ? this.sizeOf(v) : 0;
+    // An object larger than the whole bound is returned, not kept.
+    if (bytes > this.maxBytes) return v;
+    this.map.set(key, { v, bytes });
+    this.bytes += bytes;
+    this.evict();
     return v;
+  }
+
+  private evict(): void {
+    while (this.map.size > this.capacity || this.bytes > this.maxBytes) {
+      const [k, e] = this.map.entries().next().value as [string, { bytes: number }];
+      this.map.delete(k);
+      this.bytes -= e.bytes;
+    }
+  }
+
+  setLimits(l: { maxEntries?: number; maxBytes?: number }): void {
+    if (l.maxEntries !== undefined) this.capacity = l.maxEntries;
+    if (l.maxBytes !== undefined) this.maxBytes = l.maxBytes;
+    this.evict();
+  }
+
+  stats(): { maxEntries: number; maxBytes: number; entries: number; bytes: number } {
+    return { maxEntries: this.capacity, maxBytes: this.maxBytes, entries: this.map.size, bytes: this.bytes };
   }
 }

@@ -4,21 +4,18 @@ import {
   AlgorithmIdentifier,
   Extensions,
   Name as AsnName,
-  RevokedCertificate,
   Time,
   IssuingDistributionPoint,
   AuthorityKeyIdentifier as AsnAki,
-  CRLReason,
-  CertificateIssuer,
-  InvalidityDate,
   FreshestCRL,
   Extension as AsnExtension,
 } from "@peculiar/asn1-x509";
 import { OID } from "./oids.js";
 import { MalformedError } from "./errors.js";
-import { bytesToBigInt, checkOuterSequence, checkSignedStructure, derBytes, derChildren, derIntegerToBigInt, inputToDers, type DerElement } from "./der.js";
+import { checkOuterSequence, checkSignedStructure, derBytes, derChildren, derIntegerToBigInt, inputToDers, type DerElement } from "./der.js";
 import { ParseCache } from "./cache.js";
-import { dnFromAsn, generalNameFromAsn, type DistinguishedName, type GeneralName } from "./name.js";
+import { dnFromAsn, type DistinguishedName } from "./name.js";
+import { RevokedList, type CrlEntry, type DeadlineCheck } from "./crl-entries.js";
 import {
   authorityKeyId,
   bitStringMask,
@@ -47,16 +44,7 @@ export const REASON_NAMES = [
   "aACompromise",
 ] as const;
 
-export interface CrlEntry {
-  readonly serial: string;
-  readonly revocationDate: Date;
-  /** CRLReason code; undefined when the entry has no reasonCode. */
-  readonly reason?: number;
-  readonly invalidityDate?: Date;
-  /** RFC 5280 5.3.3: the issuer of the revoked certificate (the CRL issuer unless an indirect CRL says otherwise). */
-  readonly certificateIssuer: readonly GeneralName[] | "crl-issuer";
-  readonly unknownCriticalExtensions: readonly string[];
-}
+export { RevokedList, type CrlEntry, type DeadlineCheck } from "./crl-entries.js";
 
 export interface IssuingDistributionPointInfo {
   readonly name?: DistributionPointName;
@@ -78,10 +66,11 @@ export interface Crl extends SignedDocument {
   readonly authorityKeyId?: AuthorityKeyId;
   readonly freshestCrl?: readonly DistributionPoint[];
   readonly unknownCriticalExtensions: readonly string[];
-  /** Entries in CRL order; indirect CRLs' certificateIssuer already carried forward (RFC 5280 5.3.3). */
-  readonly entries: readonly CrlEntry[];
-  /** Entries by serial, for lookup. */
-  readonly bySerial: ReadonlyMap<string, readonly CrlEntry[]>;
+  /**
+   * The revoked certificates, indexed by serial number and decoded on lookup
+   * (`revoked.find(serial)`); indirect CRLs' certificateIssuer is carried forward (RFC 5280 5.3.3).
+   */
+  readonly revoked: RevokedList;
   readonly what: string;
 }
 
@@ -95,8 +84,6 @@ const KNOWN_CRL_EXTENSIONS = new Set<string>([
   OID.authorityInfoAccess,
 ]);
 
-const KNOWN_ENTRY_EXTENSIONS = new Set<string>([OID.crlReason, OID.invalidityDate, OID.certificateIssuer]);
-
 function uniqueExtensions(exts: readonly AsnExtension[], what: string): void {
   const seen = new Set<string>();
   for (const e of exts) {
@@ -105,7 +92,21 @@ function uniqueExtensions(exts: readonly AsnExtension[], what: string): void {
   }
 }
 
-const crlCache = new ParseCache<Crl>(2_000);
+/**
+ * Parsed CRLs, by the SHA-256 of their DER, bounded by the bytes they hold (DER plus
+ * serial index): a count bound let 154 large CRLs hold 436 MB. See crlCacheLimits().
+ */
+const crlCache = new ParseCache<Crl>(2_000, { maxBytes: 256 * 1024 * 1024, sizeOf: (c) => c.der.length + c.revoked.indexBytes });
+
+/** The CRL parse cache's bounds and what it holds now. */
+export function crlCacheLimits(): { maxEntries: number; maxBytes: number; entries: number; bytes: number } {
+  return crlCache.stats();
+}
+
+/** Sets the CRL parse cache's byte bound (and optionally its entry bound); evicts at once. */
+export function setCrlCacheLimits(limits: { maxBytes?: number; maxEntries?: number }): void {
+  crlCache.setLimits(limits);
+}
 
 interface TbsCertListParts {
   version?: number;
@@ -113,7 +114,7 @@ interface TbsCertListParts {
   issuer: AsnName;
   thisUpdate: Time;
   nextUpdate?: Time;
-  revokedCertificates?: RevokedCertificate[];
+  revokedCertificates?: DerElement;
   crlExtensions?: AsnExtension[];
 }
 
@@ -142,7 +143,8 @@ function splitTbsCertList(der: Uint8Array, tbs: DerElement): TbsCertListParts {
   if (!isTime(fields[i])) throw new Error("tbsCertList.thisUpdate is missing");
   out.thisUpdate = AsnConvert.parse(raw(fields[i++]!), Time);
   if (isTime(fields[i])) out.nextUpdate = AsnConvert.parse(raw(fields[i++]!), Time);
-  if (fields[i]?.tag === 0x30) out.revokedCertificates = derChildren(der, fields[i++]!).map((e) => AsnConvert.parse(raw(e), RevokedCertificate));
+  // The entries are indexed lazily (crl-entries.ts), not decoded here.
+  if (fields[i]?.tag === 0x30) out.revokedCertificates = fields[i++]!;
   if (fields[i]?.tag === 0xa0) {
     const inner = derChildren(der, fields[i++]!)[0];
     if (!inner) throw new Error("empty crlExtensions");
@@ -152,15 +154,20 @@ function splitTbsCertList(der: Uint8Array, tbs: DerElement): TbsCertListParts {
   return out as TbsCertListParts;
 }
 
+export interface CrlParseOptions {
+  /** Called every few thousand entries of a long CRL; throwing stops the parse (the call's deadline). */
+  checkTime?: DeadlineCheck;
+}
+
 /** Parses one DER CRL, or returns the model already parsed from the same bytes. */
-export function parseCrl(der: Uint8Array, what = "CRL"): Crl {
-  const crl = crlCache.get(der, () => parseCrlUncached(der, what));
+export function parseCrl(der: Uint8Array, what = "CRL", opts: CrlParseOptions = {}): Crl {
+  const crl = crlCache.get(der, () => parseCrlUncached(der, what, opts.checkTime));
   // The label names this call's input; the rest of the model is shared.
   return crl.what === what ? crl : Object.freeze({ ...crl, what });
 }
 
 /** Parses one DER CRL. Throws MalformedError (never anything else). */
-function parseCrlUncached(input: Uint8Array, what: string): Crl {
+function parseCrlUncached(input: Uint8Array, what: string, checkTime?: DeadlineCheck): Crl {
   // Our own copy: the model (and the cache) must not change if the caller reuses its buffer.
   const der = input.slice();
   checkOuterSequence(der, "MALFORMED_CRL", what);
@@ -206,45 +213,7 @@ function parseCrlUncached(input: Uint8Array, what: string): Crl {
           if (ext.critical && !KNOWN_CRL_EXTENSIONS.has(ext.extnID)) unknown.push(ext.extnID);
       }
     }
-    const entries: CrlEntry[] = [];
-    const bySerial = new Map<string, CrlEntry[]>();
-    let currentIssuer: readonly GeneralName[] | "crl-issuer" = "crl-issuer";
-    for (const rc of tbs.revokedCertificates ?? []) {
-      const eexts = rc.crlEntryExtensions ?? [];
-      uniqueExtensions(eexts, `${what} entry`);
-      let reason: number | undefined;
-      let invalidityDate: Date | undefined;
-      const eunknown: string[] = [];
-      for (const ext of eexts) {
-        const v = ext.extnValue.buffer;
-        switch (ext.extnID) {
-          case OID.crlReason:
-            reason = AsnConvert.parse(v, CRLReason).reason as number;
-            break;
-          case OID.invalidityDate:
-            invalidityDate = AsnConvert.parse(v, InvalidityDate).value;
-            break;
-          case OID.certificateIssuer:
-            // RFC 5280 5.3.3: applies to this entry and every following one until the next certificateIssuer.
-            currentIssuer = [...AsnConvert.parse(v, CertificateIssuer)].map(generalNameFromAsn);
-            break;
-          default:
-            if (ext.critical && !KNOWN_ENTRY_EXTENSIONS.has(ext.extnID)) eunknown.push(ext.extnID);
-        }
-      }
-      const entry: CrlEntry = Object.freeze({
-        serial: bytesToBigInt(rc.userCertificate).toString(16),
-        revocationDate: rc.revocationDate.getTime(),
-        reason,
-        invalidityDate,
-        certificateIssuer: currentIssuer,
-        unknownCriticalExtensions: Object.freeze(eunknown),
-      });
-      entries.push(entry);
-      const list = bySerial.get(entry.serial);
-      if (list) list.push(entry);
-      else bySerial.set(entry.serial, [entry]);
-    }
+    const revoked = RevokedList.build(der, tbs.revokedCertificates, what, checkTime);
     const thisUpdate = tbs.thisUpdate.getTime();
     const nextUpdate = tbs.nextUpdate?.getTime();
     if (isNaN(thisUpdate.getTime()) || (nextUpdate && isNaN(nextUpdate.getTime()))) throw new Error("bad thisUpdate/nextUpdate");
@@ -259,18 +228,17 @@ function parseCrlUncached(input: Uint8Array, what: string): Crl {
       authorityKeyId: aki,
       freshestCrl: freshest,
       unknownCriticalExtensions: Object.freeze(unknown),
-      entries: Object.freeze(entries),
-      bySerial,
+      revoked,
       what,
     });
   } catch (e) {
-    if (e instanceof MalformedError) throw e;
+    if (e instanceof MalformedError || (e as { deadlineStop?: boolean }).deadlineStop) throw e;
     throw new MalformedError("MALFORMED_CRL", `${what}: ${(e as Error).message}`);
   }
 }
 
 /** Parses DER or PEM input holding one or more CRLs. */
-export function parseCrls(input: Uint8Array | string, what: string): Crl[] {
+export function parseCrls(input: Uint8Array | string, what: string, opts: CrlParseOptions = {}): Crl[] {
   const ders = inputToDers(input, ["X509 CRL", "CRL"], "MALFORMED_CRL", what);
-  return ders.map((d, i) => parseCrl(d, ders.length > 1 ? `${what}#${i}` : what));
+  return ders.map((d, i) => parseCrl(d, ders.length > 1 ? `${what}#${i}` : what, opts));
 }

@@ -5,6 +5,7 @@ import type { Certificate, DistributionPoint, DistributionPointName } from "../p
 import { ALL_REASONS, KU, sameAlgorithm } from "../parsing/certificate.js";
 import type { Crl, CrlEntry } from "../parsing/crl.js";
 import { REASON_NAMES } from "../parsing/crl.js";
+import { MalformedError } from "../parsing/errors.js";
 import { dnFromRdns, type DistinguishedName, type GeneralName, type Rdn } from "../parsing/name.js";
 import type { SignatureVerifier, VerificationKey } from "../crypto/verifier.js";
 
@@ -80,7 +81,8 @@ function describe(crl: Crl): string {
 
 /** RFC 5280 5.3.3: the entry for `cert`, if any, matching issuer and serial number. */
 function findEntry(crl: Crl, cert: Certificate): CrlEntry | undefined {
-  for (const e of crl.bySerial.get(cert.serial) ?? []) {
+  // An O(1) probe of the CRL's serial index; only the entries found are decoded.
+  for (const e of crl.revoked.find(cert.serial)) {
     const issuers = e.certificateIssuer === "crl-issuer" ? [crl.issuer] : dirNames(e.certificateIssuer);
     if (issuers.some((n) => n.key === cert.issuer.key)) return e;
   }
@@ -148,9 +150,9 @@ export function crlStatus(subject: StatusSubject, ctx: CrlContext): StatusAnswer
         continue;
       }
       // RFC 5280 5.2, 5.3: a CRL with an unprocessed critical (entry) extension is not used.
-      const unknownEntryExt = crl.entries.find((e) => e.unknownCriticalExtensions.length);
-      if (crl.unknownCriticalExtensions.length || unknownEntryExt) {
-        rejected.push(`${describe(crl)}: unrecognised critical extension ${[...crl.unknownCriticalExtensions, ...(unknownEntryExt?.unknownCriticalExtensions ?? [])].join(", ")} (RFC 5280 5.2)`);
+      const unknownEntryExt = crl.revoked.unknownCriticalEntryExtensions;
+      if (crl.unknownCriticalExtensions.length || unknownEntryExt.length) {
+        rejected.push(`${describe(crl)}: unrecognised critical extension ${[...crl.unknownCriticalExtensions, ...unknownEntryExt].join(", ")} (RFC 5280 5.2)`);
         continue;
       }
       // RFC 5280 5.1.1.2: signatureAlgorithm must equal tbsCertList.signature.
@@ -180,8 +182,18 @@ export function crlStatus(subject: StatusSubject, ctx: CrlContext): StatusAnswer
         continue;
       }
       // (i) the delta first, then (j) the complete CRL; (k) removeFromCRL means unrevoked.
-      const entry = (delta && findEntry(delta, cert)) || findEntry(crl, cert);
-      const from = delta && findEntry(delta, cert) ? delta : crl;
+      let entry: CrlEntry | undefined;
+      let from = crl;
+      try {
+        const inDelta = delta ? findEntry(delta, cert) : undefined;
+        entry = inDelta ?? findEntry(crl, cert);
+        if (inDelta) from = delta!;
+      } catch (e) {
+        // An entry's extensions are decoded when it is found: a malformed one makes the CRL unusable.
+        if (!(e instanceof MalformedError)) throw e;
+        rejected.push(`${describe(crl)}: ${e.message}`);
+        continue;
+      }
       used.push(describe(crl) + (delta ? ` with delta ${describe(delta)}` : ""));
       if (entry && entry.reason !== REMOVE_FROM_CRL) {
         return { status: "revoked", source: describe(from), revocationTime: entry.revocationDate, reason: reasonName(entry.reason) };

@@ -214,7 +214,7 @@ export function auditCase(g: GeneratedCase): string[] {
     check(
       w,
       "entries",
-      crl.entries.map((e) => ({
+      crl.revoked.entries().map((e) => ({
         serial: e.serial,
         reason: e.reason ?? null,
         date: sec(e.revocationDate),
