@@ -1,5 +1,5 @@
 // Test PKIs for the path-discovery benchmark, generated with the library's own
-// generator (dist/generate/pki.js) and cached under bench/.cache/.
+// generator (testsuite/dist/generate/pki.js) and cached under bench/.cache/.
 //
 // Four topologies, each of `size` legitimate CAs (every one reachable from the relying
 // party's anchor), plus dead ends that every engine has to step around:
@@ -258,7 +258,7 @@ export async function ensureCell(topology, size, targetCount, { regenerate = fal
       /* regenerate */
     }
   }
-  const { TestPki } = await import("../dist/generate/pki.js");
+  const { TestPki } = await import("../testsuite/testsuite/dist/generate/pki.js");
   const t0 = performance.now();
   const b = new Builder(TestPki, topology, size);
   const { anchor, eligible } = TOPO[topology](b, size);

@@ -151,7 +151,7 @@ function preRow(cell) {
 
 const CAPABILITIES = `
 - **certpath** (\`verify\`, revocation \`none\`, default limits: maxDepth 12, 2000 signature checks, 200 candidate paths, 20000 steps, 10 s):
-  forward search from the target (src/build/path-builder.ts) with RFC 4158 ranking (key identifier
+  forward search from the target (src/pathbuilder/path-builder.ts) with RFC 4158 ranking (key identifier
   match, CA-ness, validity at the validation time, issuer-is-anchor), loop cut on name+SAN+key, a
   name-reachability prune (issuers whose names lead to no anchor are skipped before any signature
   check), the signature checked when an edge is taken (decoys cut at once; outcomes cached per call),
@@ -187,7 +187,7 @@ const CAPABILITIES = `
 
 const METHOD = `
 - Keys: **P-256 / ECDSA-SHA256 for all engines** (pkijs cannot verify Ed25519). PKIs are generated with
-  \`TestPki\` from \`dist/generate/pki.js\` and cached in \`bench/.cache/\` (ECDSA signatures are randomised,
+  \`TestPki\` from \`testsuite/dist/generate/pki.js\` and cached in \`bench/.cache/\` (ECDSA signatures are randomised,
   so a regenerated PKI has different bytes; \`--regen\` forces it).
 - CAs = legitimate CAs, every one reachable from the anchor. Dead ends added on top, in proportion:
   same-named decoys (same subject, other key, no SKI, so only a signature check rules them out; 5% of

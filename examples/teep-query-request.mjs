@@ -8,7 +8,7 @@ import {
   verifyCoseSign1, coseSign1, x5, TeepTrustAnchors, encodeQueryRequest, decodeQueryRequest,
   COSE_HEADER, COSE_ALG, TEEP_CIPHER_SUITE, SUIT_COSE_PROFILE, TEEP_DATA_ITEM, FRESHNESS,
 } from "../dist/index.js";
-import { TestPki } from "../dist/generate/pki.js";
+import { TestPki } from "../testsuite/dist/generate/pki.js";
 
 // 1. Three domains (keys and certificates generated here, deterministic from the seed).
 const pki = new TestPki({ now: new Date("2025-01-01T00:00:00Z"), seed: "teep-example" });

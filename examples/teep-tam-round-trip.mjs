@@ -12,7 +12,7 @@ import {
   signTeep, verifyTeep, cryptoKeySigner, keyObjectSigner, TeepTokenTracker, TeepTrustAnchors,
   TEEP_TYPE, TEEP_CIPHER_SUITE, SUIT_COSE_PROFILE, TEEP_DATA_ITEM, COSE_ALG,
 } from "../dist/index.js";
-import { TestPki } from "../dist/generate/pki.js";
+import { TestPki } from "../testsuite/dist/generate/pki.js";
 
 const now = new Date("2025-01-01T00:00:00Z");
 const pki = new TestPki({ now, seed: "tam-round-trip-example" });

@@ -6,7 +6,7 @@ export * from "./cose/index.js";
 export { MemoryIssuerSource, type IssuerSource, type AsyncIssuerSource } from "./stores/issuer-source.js";
 export { AiaIssuerSource, OnlineRetriever } from "./stores/online.js";
 export { DirectoryIssuerSource, type DirectoryLoadReport } from "./stores/directory.js";
-export { DEFAULT_LIMITS, type BudgetLimits } from "./build/budget.js";
+export { DEFAULT_LIMITS, type BudgetLimits } from "./pathbuilder/budget.js";
 export { DEFAULT_FETCH_POLICY, sharedFetchCache } from "./stores/http.js";
 export { parseCertificate, parseCertificates, type Certificate } from "./parsing/certificate.js";
 export { parseCrl, parseCrls, crlCacheLimits, setCrlCacheLimits, type Crl, type CrlEntry, type RevokedList } from "./parsing/crl.js";

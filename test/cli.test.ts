@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { verify, type VerifyOptions } from "../src/index.js";
-import { loadPkits, type PkitsCase } from "../testsuite/pkits.js";
+import { loadPkits, type PkitsCase } from "../testsuite/src/pkits.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = join(ROOT, "dist", "cli.js");

@@ -2,12 +2,12 @@
 // it is checked independently of the engine.
 import { describe, expect, it } from "vitest";
 import type { VerifyOptions, VerifyResult } from "../src/api/types.js";
-import { conformanceCommand } from "../src/cli/conformance-command.js";
+import { conformanceCommand } from "../testsuite/src/cli/conformance-command.js";
 import { processIo, type CliIo } from "../src/cli/common.js";
-import type { ConformanceSuite } from "../src/conformance/suite.js";
-import { summarize } from "../src/conformance/suite.js";
-import { conformanceSuites } from "../src/conformance/suites.js";
-import { formatPkitsTable, loadPkits, runPkits, runPkitsCase, shuffleDeterministic, type PkitsCase } from "../testsuite/pkits.js";
+import type { ConformanceSuite } from "../testsuite/src/suite.js";
+import { summarize } from "../testsuite/src/suite.js";
+import { conformanceSuites } from "../testsuite/src/suites.js";
+import { formatPkitsTable, loadPkits, runPkits, runPkitsCase, shuffleDeterministic, type PkitsCase } from "../testsuite/src/pkits.js";
 
 const pkits = loadPkits();
 

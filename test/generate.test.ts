@@ -1,4 +1,4 @@
-// The test-PKI generator (src/generate): the same description always gives the same
+// The test-PKI generator (testsuite/src/generate): the same description always gives the same
 // bytes, and what it writes is what was asked for, as OpenSSL and certpath's own
 // parser read it back (every extension present, critical as specified, decoded to the
 // requested values), in DER (BOOLEAN DEFAULT FALSE omitted, minimal INTEGERs and
@@ -12,7 +12,7 @@ import { verify } from "../src/index.js";
 import { KU, parseCertificate, type Certificate } from "../src/parsing/certificate.js";
 import { parseCrl } from "../src/parsing/crl.js";
 import type { GeneralName } from "../src/parsing/name.js";
-import { generateKey, issueCertificate, issueCrl, keyIdentifier, TestPki, type CertificateSpec } from "../src/generate/pki.js";
+import { generateKey, issueCertificate, issueCrl, keyIdentifier, TestPki, type CertificateSpec } from "../testsuite/src/generate/pki.js";
 
 const OPENSSL = "/usr/bin/openssl";
 const NOW = new Date("2025-01-01T00:00:00Z");

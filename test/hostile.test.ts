@@ -2,10 +2,10 @@
 // nested, duplicated and decoy inputs, and the `limits` that bound one call. Each case
 // asserts a clear error code, a message naming the offending input, no throw (only
 // TypeError for options of the wrong type) and a bounded wall-clock time.
-import { concat, tlv } from "../src/generate/der.js";
+import { concat, tlv } from "../testsuite/src/generate/der.js";
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES, verify, type VerifyOptions, type VerifyResult } from "../src/index.js";
-import { loadPkits, type PkitsCase } from "../testsuite/pkits.js";
+import { loadPkits, type PkitsCase } from "../testsuite/src/pkits.js";
 
 const pkits = loadPkits();
 const byId = (id: string): PkitsCase => {

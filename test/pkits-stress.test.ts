@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { verify } from "../src/index.js";
-import { runPkitsStress } from "../src/conformance/pkits-stress.js";
+import { runPkitsStress } from "../testsuite/src/pkits-stress.js";
 
 // Differences with the case verdicts that were checked by hand: none so far. If one
 // appears, list it here with the reason the other path is legitimately valid.

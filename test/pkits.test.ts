@@ -3,7 +3,8 @@
 // On failure the afterAll hook prints the per-section table with every failing case.
 import { afterAll, describe, expect, it } from "vitest";
 import { verify } from "../src/index.js";
-import { loadPkits, runPkitsCase, formatPkitsTable, failureLine, type CaseResult, type PkitsMode } from "../testsuite/pkits.js";
+import { loadPkits, runPkitsCase, formatPkitsTable, type PkitsMode } from "../testsuite/src/pkits.js";
+import { failureLine, type CaseResult } from "../testsuite/src/suite.js";
 
 const pkits = loadPkits();
 const modes: PkitsMode[] = ["given", "shuffled"];

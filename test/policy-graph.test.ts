@@ -1,4 +1,4 @@
-import type { PkitsManifestTest } from "../src/conformance/pkits.js";
+import type { PkitsManifestTest } from "../testsuite/src/pkits.js";
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { parseCertificate, type Certificate, type PolicyInfo, type PolicyMapping } from "../src/parsing/certificate.js";

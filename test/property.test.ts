@@ -9,7 +9,7 @@ import * as asn1js from "asn1js";
 import { ERROR_CODES, verify, type VerifyOptions, type VerifyResult } from "../src/index.js";
 import { parseCertificates } from "../src/parsing/certificate.js";
 import { parseCrls } from "../src/parsing/crl.js";
-import { loadPkits, type PkitsCase } from "../testsuite/pkits.js";
+import { loadPkits, type PkitsCase } from "../testsuite/src/pkits.js";
 
 // ---------- the PKITS cases (valid ones, most with CRLs in hard mode) ----------
 

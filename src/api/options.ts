@@ -1,7 +1,7 @@
 // Checks the types of `verify` options (the only case where `verify` throws) and
 // turns them into the settings of one call, defaults applied.
 import { OID } from "../parsing/oids.js";
-import type { BudgetLimits } from "../build/budget.js";
+import type { BudgetLimits } from "../pathbuilder/budget.js";
 import type { PolicyInputs } from "../validate/path-validator.js";
 import type { Input, NameAndKey, PerCallOptions, RevocationMode, RevocationPreference, VerifyOptions } from "./types.js";
 import { DEFAULT_FETCH_POLICY, type FetchPolicy } from "../stores/http.js";

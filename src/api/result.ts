@@ -1,6 +1,6 @@
 // Shapes the outcome of a call's search into the contract's VerifyResult.
 import { certLabel, type Certificate } from "../parsing/certificate.js";
-import type { Budget, BudgetExceededError } from "../build/budget.js";
+import type { Budget, BudgetExceededError } from "../pathbuilder/budget.js";
 import type { TrustAnchor } from "../stores/trust-anchors.js";
 import type { SearchResult, Tried } from "./search.js";
 import type { CandidateReport, VerifyError, VerifyResult } from "./types.js";

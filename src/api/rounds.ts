@@ -8,7 +8,7 @@ import type { DistinguishedName } from "../parsing/name.js";
 import { buildOcspRequest, type OcspResponseModel } from "../parsing/ocsp.js";
 import type { AsyncIssuerSource } from "../stores/issuer-source.js";
 import { crlUrls, ocspUrls, type OcspOutgoing, type OnlineRetriever } from "../stores/online.js";
-import type { Budget } from "../build/budget.js";
+import type { Budget } from "../pathbuilder/budget.js";
 import type { RevocationPreference } from "../revocation/checker.js";
 import type { SearchResult } from "./search.js";
 

@@ -6,9 +6,9 @@ import type { Certificate } from "../parsing/certificate.js";
 import { effectiveKey, type VerificationKey } from "../crypto/verifier.js";
 import type { IssuerSource } from "../stores/issuer-source.js";
 import { TrustAnchorStore, type TrustAnchor } from "../stores/trust-anchors.js";
-import type { Budget } from "../build/budget.js";
-import { PathBuilder, type CandidatePath } from "../build/path-builder.js";
-import type { NameReach } from "../build/reachability.js";
+import type { Budget } from "../pathbuilder/budget.js";
+import { PathBuilder, type CandidatePath } from "../pathbuilder/path-builder.js";
+import type { NameReach } from "../pathbuilder/reachability.js";
 import { validatePath, DEFAULT_POLICY_INPUTS, type PathFailure, type PolicyInputs } from "../validate/path-validator.js";
 import type { PathStatus, RevocationChecker } from "../revocation/checker.js";
 

@@ -19,8 +19,8 @@ import { MemoryIssuerSource, type AsyncIssuerSource } from "../stores/issuer-sou
 import { anchorFromParsed, TrustAnchorStore, type TrustAnchor } from "../stores/trust-anchors.js";
 import { AiaIssuerSource, OnlineRetriever } from "../stores/online.js";
 import { FetchCache, sharedFetchCache } from "../stores/http.js";
-import { Budget, asBudgetError, type BudgetExceededError } from "../build/budget.js";
-import { Reachability, type NameReach } from "../build/reachability.js";
+import { Budget, asBudgetError, type BudgetExceededError } from "../pathbuilder/budget.js";
+import { Reachability, type NameReach } from "../pathbuilder/reachability.js";
 import { RevocationChecker } from "../revocation/checker.js";
 import { callSettings, coerceConfig, coercePerCall, type CallSettings, type ConfigSettings } from "./options.js";
 import { PathSearch, type SearchResult } from "./search.js";

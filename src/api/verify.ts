@@ -2,7 +2,7 @@
 // verifier (./verifier.ts): the options are one call's configuration, parsed within the
 // call's budget, and the call uses the process-wide caches (signature outcomes, fetched
 // bodies). `createVerifier(config).verify(target)` gives the same answers.
-import { Budget } from "../build/budget.js";
+import { Budget } from "../pathbuilder/budget.js";
 import { processSignatureCache } from "../crypto/outcome-cache.js";
 import { coerceOptions } from "./options.js";
 import { oneShotVerifier, parseTarget } from "./verifier.js";

@@ -1,10 +1,8 @@
 // Command dispatch for the `certpath` executable (src/cli.ts is the thin process shell).
 
 import { readFileSync } from "node:fs";
-import { conformanceCommand } from "./conformance-command.js";
 import { EXIT, type CliDeps } from "./common.js";
 import { verifyCommand, VERIFY_USAGE } from "./verify-command.js";
-import { testsuiteCommand } from "./testsuite-command.js";
 
 export const MAIN_HELP = `certpath - X.509 certification path building and RFC 5280 validation
 
@@ -16,6 +14,32 @@ Commands:
 
 ${VERIFY_USAGE}
 `;
+
+/** The commands of the conformance kit (package certpath-testsuite, testsuite/ in a clone). */
+interface KitCommands {
+  conformanceCommand(argv: readonly string[], deps: CliDeps): Promise<number>;
+  testsuiteCommand(argv: readonly string[], deps: CliDeps): Promise<number>;
+}
+
+/**
+ * `certpath conformance` and `certpath testsuite` live in the conformance kit, a separate
+ * package (the library ships no conformance code): loaded when it is installed, as it is in
+ * a clone (npm workspace).
+ */
+async function loadKit(deps: CliDeps, command: string): Promise<KitCommands | undefined> {
+  const name = "certpath-testsuite/cli";
+  try {
+    return (await import(name)) as KitCommands;
+  } catch (e) {
+    const code = (e as { code?: string })?.code;
+    if (code !== "ERR_MODULE_NOT_FOUND" || !String((e as Error).message).includes("certpath-testsuite")) throw e;
+    deps.io.stderr(
+      `certpath ${command}: the conformance kit is not installed (npm install certpath-testsuite; ` +
+        `in a clone, npm ci && npm run build installs and builds it)\n`,
+    );
+    return undefined;
+  }
+}
 
 function version(): string {
   try {
@@ -31,10 +55,14 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   switch (command) {
     case "verify":
       return verifyCommand(rest, deps);
-    case "conformance":
-      return conformanceCommand(rest, deps);
-    case "testsuite":
-      return testsuiteCommand(rest, deps);
+    case "conformance": {
+      const kit = await loadKit(deps, command);
+      return kit ? kit.conformanceCommand(rest, deps) : EXIT.USAGE;
+    }
+    case "testsuite": {
+      const kit = await loadKit(deps, command);
+      return kit ? kit.testsuiteCommand(rest, deps) : EXIT.USAGE;
+    }
     case "--help":
     case "-h":
     case "help":

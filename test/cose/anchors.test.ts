@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { keyIdentifier, toPem } from "../../src/generate/pki.js";
-import { octets, seq, tlv, utf8 } from "../../src/generate/der.js";
+import { keyIdentifier, toPem } from "../../testsuite/src/generate/pki.js";
+import { octets, seq, tlv, utf8 } from "../../testsuite/src/generate/der.js";
 import { COSE_ALG, CoseTrustAnchorStore, TeepTrustAnchors, TEEP_ROLES, verifyCoseSign1, type CoseVerifyOptions } from "../../src/index.js";
 import { devicePolicy, expectFailure, expectValid, NOW, signedBy, teepWorld } from "./helpers.js";
 

@@ -2,7 +2,7 @@
 // a TAM domain (as in examples/teep-query-request.mjs), generated here, and helpers that
 // sign messages with the signing utility and check the TEEP side of a failure.
 import { expect } from "vitest";
-import { TestPki, type Entity, type KeyAlg } from "../../src/generate/pki.js";
+import { TestPki, type Entity, type KeyAlg } from "../../testsuite/src/generate/pki.js";
 import {
   COSE_HEADER,
   coseSign1,

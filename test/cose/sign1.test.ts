@@ -3,7 +3,7 @@
 // each with its TEEP err-code. Keys, PKI and messages are all generated here.
 import { describe, expect, it } from "vitest";
 import { createHash, createPublicKey, sign as nodeSign } from "node:crypto";
-import { generateKey } from "../../src/generate/pki.js";
+import { generateKey } from "../../testsuite/src/generate/pki.js";
 import { encodeCbor, Tagged } from "../../src/cose/cbor.js";
 import {
   COSE_ALG,

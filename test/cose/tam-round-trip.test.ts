@@ -20,7 +20,7 @@ import {
   type CoseSigner,
   type TeepMessageBody,
 } from "../../src/index.js";
-import type { Entity } from "../../src/generate/pki.js";
+import type { Entity } from "../../testsuite/src/generate/pki.js";
 import { devicePolicy, NOW, TAM_POLICY, teepWorld } from "./helpers.js";
 
 const w = teepWorld("tam-round-trip");

@@ -1,7 +1,7 @@
 // RFC 9679 COSE Key Thumbprints, the TEEP error mapping and the TEEP messages.
 import { describe, expect, it } from "vitest";
 import { createPublicKey } from "node:crypto";
-import { generateKey } from "../../src/generate/pki.js";
+import { generateKey } from "../../testsuite/src/generate/pki.js";
 import { encodeCbor, strictDecode } from "../../src/cose/cbor.js";
 import {
   cnfMatches,

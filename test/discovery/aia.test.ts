@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Entity } from "../../src/generate/pki.js";
-import { oid, seq } from "../../src/generate/der.js";
-import { encodeGeneralName } from "../../src/generate/names.js";
+import type { Entity } from "../../testsuite/src/generate/pki.js";
+import { oid, seq } from "../../testsuite/src/generate/der.js";
+import { encodeGeneralName } from "../../testsuite/src/generate/names.js";
 import { dn, expectCode, expectPathDers, expectValid, p7c, pki, run, subjects } from "./helpers.js";
 
 const p = pki("discovery-aia");

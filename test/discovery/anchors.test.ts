@@ -4,7 +4,7 @@
 // and trust lists with anchors from several domains and anchors sharing a name.
 import * as asn1js from "asn1js";
 import { describe, expect, it } from "vitest";
-import { encodeGeneralName, keyIdentifier, toPem, type Entity } from "../../src/generate/pki.js";
+import { encodeGeneralName, keyIdentifier, toPem, type Entity } from "../../testsuite/src/generate/pki.js";
 import { dn, expectCode, expectPathDers, expectValid, OIDS, pki, run, subjects } from "./helpers.js";
 
 const { P1, P2 } = OIDS;

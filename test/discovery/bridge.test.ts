@@ -2,7 +2,7 @@
 // 6.1.4 (b)): the relying party of domain 1 anchors at its own Principal CA and
 // reaches domain 3 through the Bridge CA; the policy comes back in domain-1 terms.
 import { describe, expect, it } from "vitest";
-import type { Entity } from "../../src/generate/pki.js";
+import type { Entity } from "../../testsuite/src/generate/pki.js";
 import { dn, expectCode, expectPathDers, expectValid, OIDS, pki, run, subjects } from "./helpers.js";
 
 const { P1, P3, PB, PB1, PB2, P2 } = OIDS;

@@ -7,8 +7,8 @@
 // Counts in `spent` are exact and asserted; wall-clock time is only reported (the
 // benchmark measures it: bench/, hostile section).
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LIMITS } from "../../src/build/budget.js";
-import { fabricateRsaPublicKey, keyIdentifier, type Entity, type KeyPair } from "../../src/generate/pki.js";
+import { DEFAULT_LIMITS } from "../../src/pathbuilder/budget.js";
+import { fabricateRsaPublicKey, keyIdentifier, type Entity, type KeyPair } from "../../testsuite/src/generate/pki.js";
 import { dn, expectCode, expectPathDers, expectValid, OIDS, pki, run, timed } from "./helpers.js";
 
 // Wall-clock speed is measured by the benchmark (bench/, "hostile" section), not asserted

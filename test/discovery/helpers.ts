@@ -17,7 +17,7 @@ import {
   id_signedData,
 } from "@peculiar/asn1-cms";
 import { verify, type ErrorCode, type VerifyOptions, type VerifyResult } from "../../src/index.js";
-import { TestPki, type Entity, type TestPkiOptions } from "../../src/generate/pki.js";
+import { TestPki, type Entity, type TestPkiOptions } from "../../testsuite/src/generate/pki.js";
 import { parseCertificate, type Certificate } from "../../src/parsing/certificate.js";
 import type { DistinguishedName } from "../../src/parsing/name.js";
 import type { IssuerSource } from "../../src/stores/issuer-source.js";

@@ -5,10 +5,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { conformanceCommand, defaultConformanceEnv, type ConformanceEnv } from "../../src/cli/conformance-command.js";
-import { pkitsSuite } from "../../src/conformance/pkits.js";
+import { conformanceCommand, defaultConformanceEnv, type ConformanceEnv } from "../../testsuite/src/cli/conformance-command.js";
+import { pkitsSuite } from "../../testsuite/src/pkits.js";
 import { exportPkitsCases } from "./pkits-export.js";
-import type { InteropReport } from "../../src/conformance/report/model.js";
+import type { InteropReport } from "../../testsuite/src/report/model.js";
 import { verify } from "../../src/index.js";
 import { pkits, pkitsSubsetSuite } from "./helpers.js";
 

@@ -3,10 +3,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadPkits, runPkits, type PkitsSuiteData } from "../../src/conformance/pkits.js";
-import { summarize, type ConformanceSuite, type VerifyFn } from "../../src/conformance/suite.js";
+import { loadPkits, runPkits, type PkitsSuiteData } from "../../testsuite/src/pkits.js";
+import { summarize, type ConformanceSuite, type VerifyFn } from "../../testsuite/src/suite.js";
 import { exportPkitsCases } from "./pkits-export.js";
-import type { ExportManifest, ExportedCase } from "../../src/conformance/interop/types.js";
+import type { ExportManifest, ExportedCase } from "../../testsuite/src/interop/types.js";
 
 let pkitsData: PkitsSuiteData | undefined;
 export const pkits = (): PkitsSuiteData => (pkitsData ??= loadPkits());

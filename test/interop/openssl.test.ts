@@ -2,9 +2,9 @@
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { explainOpenssl, opensslArgs, opensslImplementation, parseOpensslError, parseUserPolicies } from "../../src/conformance/interop/openssl.js";
-import { cellFromOutcome } from "../../src/conformance/report/model.js";
-import type { ExportedCase } from "../../src/conformance/interop/types.js";
+import { explainOpenssl, opensslArgs, opensslImplementation, parseOpensslError, parseUserPolicies } from "../../testsuite/src/interop/openssl.js";
+import { cellFromOutcome } from "../../testsuite/src/report/model.js";
+import type { ExportedCase } from "../../testsuite/src/interop/types.js";
 import { exportPkits, type Exported } from "./helpers.js";
 
 const openssl = opensslImplementation();

@@ -3,10 +3,10 @@ import { writeFileSync, mkdirSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as pkijs from "pkijs";
-import { explainPkijs, pkijsImplementation } from "../../src/conformance/interop/pkijs.js";
-import { certpathImplementation, certpathOptions } from "../../src/conformance/interop/certpath.js";
-import { cellFromOutcome } from "../../src/conformance/report/model.js";
-import type { ExportedCase } from "../../src/conformance/interop/types.js";
+import { explainPkijs, pkijsImplementation } from "../../testsuite/src/interop/pkijs.js";
+import { certpathImplementation, certpathOptions } from "../../testsuite/src/interop/certpath.js";
+import { cellFromOutcome } from "../../testsuite/src/report/model.js";
+import type { ExportedCase } from "../../testsuite/src/interop/types.js";
 import { exportPkits, type Exported } from "./helpers.js";
 
 const NIST1 = "2.16.840.1.101.3.2.1.48.1";

@@ -1,14 +1,14 @@
 // A minimal exporter of NIST PKITS cases in the exported case format (testsuite/FORMAT.md)
-// for the interop tests: a chosen subset, fast. It writes what src/conformance/export.ts
+// for the interop tests: a chosen subset, fast. It writes what testsuite/src/export.ts
 // writes for the same cases (checked in report.test.ts): the end entity is the target, the
 // other certificates the untrusted bag in the listed order, one anchor, every CRL of the
 // case, hard-fail revocation.
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadPkits, type PkitsSuiteData } from "../../src/conformance/pkits.js";
-import { toPem } from "../../src/conformance/interop/cases.js";
-import { caseFolderName, type ExportManifest, type ExportedCase } from "../../src/conformance/interop/types.js";
+import { loadPkits, type PkitsSuiteData } from "../../testsuite/src/pkits.js";
+import { toPem } from "../../testsuite/src/interop/cases.js";
+import { caseFolderName, type ExportManifest, type ExportedCase } from "../../testsuite/src/interop/types.js";
 
 const nn = (i: number) => String(i).padStart(2, "0");
 

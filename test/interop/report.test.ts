@@ -3,16 +3,16 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exportCases } from "../../src/conformance/export.js";
-import { runInteropSession } from "../../src/conformance/interop/session.js";
-import type { Implementation, ExportedCase, RunOutcome } from "../../src/conformance/interop/types.js";
-import { certpathImplementation } from "../../src/conformance/interop/certpath.js";
-import { escapeHtml, renderHtml } from "../../src/conformance/report/html.js";
-import { judge, type InteropReport } from "../../src/conformance/report/model.js";
-import { formatInteropSummary, formatInteropTables } from "../../src/conformance/report/terminal.js";
-import { reportJson } from "../../src/conformance/report/write.js";
+import { exportCases } from "../../testsuite/src/export.js";
+import { runInteropSession } from "../../testsuite/src/interop/session.js";
+import type { Implementation, ExportedCase, RunOutcome } from "../../testsuite/src/interop/types.js";
+import { certpathImplementation } from "../../testsuite/src/interop/certpath.js";
+import { escapeHtml, renderHtml } from "../../testsuite/src/report/html.js";
+import { judge, type InteropReport } from "../../testsuite/src/report/model.js";
+import { formatInteropSummary, formatInteropTables } from "../../testsuite/src/report/terminal.js";
+import { reportJson } from "../../testsuite/src/report/write.js";
 import { verify } from "../../src/index.js";
-import { summarize, type ConformanceSuite } from "../../src/conformance/suite.js";
+import { summarize, type ConformanceSuite } from "../../testsuite/src/suite.js";
 import { exportPkits, pkits, pkitsSubsetSuite, type Exported } from "./helpers.js";
 
 const IDS = ["4.1.1", "4.1.2", "4.1.3", "4.6.5", "4.8.1/1"];
@@ -261,7 +261,7 @@ describe("certpath cross-check through the files", () => {
     expect(r.certpath).toEqual({ passed: 1, failed: 0 });
   });
 
-  it("the tests' PKITS exporter writes what src/conformance/export.ts writes", () => {
+  it("the tests' PKITS exporter writes what testsuite/src/export.ts writes", () => {
     const c = ex.manifest.cases.find((x) => x.id === "4.8.1/1")!;
     expect(c).toMatchObject({ suite: "pkits", dir: "pkits/4.8.1_1", topology: "NIST PKITS", revocation: { mode: "hard" }, files: { target: "target.der", anchors: ["anchors/00.der"], ocsp: [] } });
     expect(ex.manifest.format).toBe("certpath-cases/1");

@@ -7,11 +7,11 @@ import { parseCertificate, KU, type DistributionPoint } from "../../src/parsing/
 import { parseCrl } from "../../src/parsing/crl.js";
 import { parseOcspResponse } from "../../src/parsing/ocsp.js";
 import { generalNameText, type GeneralName } from "../../src/parsing/name.js";
-import { contentOf, isPrintable } from "../../src/generate/der.js";
-import { tlvs, keyIdentifier } from "../../src/generate/keys.js";
-import { CRL_REASONS, EKU_OIDS, type DistributionPointInput, type StringEncoding } from "../../src/generate/pki.js";
-import { effectiveExtKeyUsage, effectiveKeyUsage, entityKey, isCaKind, relTime, type GeneratedCase } from "../../src/conformance/multidomain/generate.js";
-import type { CertDecl, EntityDecl, RelTime } from "../../src/conformance/multidomain/model.js";
+import { contentOf, isPrintable } from "../../testsuite/src/generate/der.js";
+import { tlvs, keyIdentifier } from "../../testsuite/src/generate/keys.js";
+import { CRL_REASONS, EKU_OIDS, type DistributionPointInput, type StringEncoding } from "../../testsuite/src/generate/pki.js";
+import { effectiveExtKeyUsage, effectiveKeyUsage, entityKey, isCaKind, relTime, type GeneratedCase } from "../../testsuite/src/multidomain/generate.js";
+import type { CertDecl, EntityDecl, RelTime } from "../../testsuite/src/multidomain/model.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 

@@ -4,12 +4,12 @@
 // for); determinism (generating again gives the same bytes).
 import { afterAll, describe, expect, it } from "vitest";
 import { verify } from "../../src/index.js";
-import { allScenarios } from "../../src/conformance/multidomain/cases/index.js";
-import { generateScenario } from "../../src/conformance/multidomain/generate.js";
-import { GROUPS, lintScenario } from "../../src/conformance/multidomain/model.js";
-import { multidomainCases, multidomainSuite, runMultidomainCase, sortByGroup } from "../../src/conformance/multidomain/suite.js";
-import { conformanceSuites } from "../../src/conformance/suites.js";
-import { failureLine, formatTable, type CaseResult } from "../../src/conformance/suite.js";
+import { allScenarios } from "../../testsuite/src/multidomain/cases/index.js";
+import { generateScenario } from "../../testsuite/src/multidomain/generate.js";
+import { GROUPS, lintScenario } from "../../testsuite/src/multidomain/model.js";
+import { multidomainCases, multidomainSuite, runMultidomainCase, sortByGroup } from "../../testsuite/src/multidomain/suite.js";
+import { conformanceSuites } from "../../testsuite/src/suites.js";
+import { failureLine, formatTable, type CaseResult } from "../../testsuite/src/suite.js";
 import { auditCase } from "./audit.js";
 
 const scenarios = allScenarios();

@@ -7,11 +7,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { verify } from "../../src/index.js";
-import { exportCases, loadExported, runExportedCase, type ExportedCase, type ExportSummary } from "../../src/conformance/export.js";
-import { multidomainCases, runMultidomainCase } from "../../src/conformance/multidomain/suite.js";
-import { loadPkits, runPkitsCase } from "../../src/conformance/pkits.js";
+import { exportCases, loadExported, runExportedCase, type ExportedCase, type ExportSummary } from "../../testsuite/src/export.js";
+import { multidomainCases, runMultidomainCase } from "../../testsuite/src/multidomain/suite.js";
+import { loadPkits, runPkitsCase } from "../../testsuite/src/pkits.js";
 import { main } from "../../src/cli/main.js";
-import { failureLine } from "../../src/conformance/suite.js";
+import { failureLine } from "../../testsuite/src/suite.js";
 
 const root = mkdtempSync(join(tmpdir(), "certpath-export-"));
 const dir = join(root, "cases");

@@ -9,7 +9,7 @@ import { AuthorityKeyIdentifier, BasicConstraints, Certificate as AsnCertificate
 import { parseCertificate } from "../../src/parsing/certificate.js";
 import { dnFromAsn } from "../../src/parsing/name.js";
 import { bytesToBigInt } from "../../src/parsing/der.js";
-import { TestPki } from "../../src/generate/pki.js";
+import { TestPki } from "../../testsuite/src/generate/pki.js";
 
 function expectSameAsLibrary(der: Uint8Array, label: string): void {
   const ours = parseCertificate(der, label);

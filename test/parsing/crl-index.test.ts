@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
-import { TestPki } from "../../src/generate/pki.js";
-import { largeCrl } from "../../src/generate/large-crl.js";
+import { TestPki } from "../../testsuite/src/generate/pki.js";
+import { largeCrl } from "../../testsuite/src/generate/large-crl.js";
 import { crlCacheLimits, parseCrl, setCrlCacheLimits, type Crl } from "../../src/parsing/crl.js";
 import { verify } from "../../src/index.js";
 

@@ -1,6 +1,6 @@
 // CRL parsing edge cases found in review: fields after an absent optional nextUpdate.
 import { describe, expect, it } from "vitest";
-import { TestPki } from "../../src/generate/pki.js";
+import { TestPki } from "../../testsuite/src/generate/pki.js";
 import { parseCrl } from "../../src/parsing/crl.js";
 
 describe("parseCrl", () => {

@@ -23,7 +23,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TestPki, type Entity } from "../../src/generate/pki.js";
+import { TestPki, type Entity } from "../../testsuite/src/generate/pki.js";
 import { closedPortUrl, requireOpenssl, startHttpServer, startOcspResponder, TempDir, wholeSecondNow, type HttpServer, type IndexEntry, type OcspResponder } from "./helpers.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));

@@ -6,7 +6,7 @@ import type { CliIo } from "../../src/cli/common.js";
 import { buildVerifyOptions, formatReport, toJsonReport, verifyCommand, VERIFY_OPTIONS } from "../../src/cli/verify-command.js";
 import { DirectoryIssuerSource } from "../../src/stores/directory.js";
 import type { VerifyOptions, VerifyResult } from "../../src/api/types.js";
-import { TestPki } from "../../src/generate/pki.js";
+import { TestPki } from "../../testsuite/src/generate/pki.js";
 import { TempDir } from "./helpers.js";
 
 const p = new TestPki({ seed: "cli-flags" });

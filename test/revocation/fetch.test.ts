@@ -8,7 +8,7 @@
 //   -> Fetch CA (OpenSSL responder "ca"; CRL at /ca.crl) -> leaves.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verify, type CertificateStatus, type RevocationPreference, type VerifyResult } from "../../src/index.js";
-import { TestPki, type Entity, type IssuedCrl } from "../../src/generate/pki.js";
+import { TestPki, type Entity, type IssuedCrl } from "../../testsuite/src/generate/pki.js";
 import { expectError, expectValid } from "../rules/helpers.js";
 import { requireOpenssl, startHttpServer, startOcspResponder, TempDir, wholeSecondNow, type HttpServer, type IndexEntry, type OcspResponder } from "./helpers.js";
 

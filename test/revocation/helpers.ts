@@ -13,7 +13,7 @@ import net, { type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { X509Certificate } from "node:crypto";
-import type { Entity, NameInput } from "../../src/generate/pki.js";
+import type { Entity, NameInput } from "../../testsuite/src/generate/pki.js";
 import { parseCertificate, type Certificate } from "../../src/parsing/certificate.js";
 import { buildOcspRequest } from "../../src/parsing/ocsp.js";
 

@@ -9,7 +9,7 @@
 // the responders' index files already list.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verify, type CertificateStatus, type VerifyOptions, type VerifyResult } from "../../src/index.js";
-import { TestPki, type Entity, type ExtensionOverrides, type IssuedCrl } from "../../src/generate/pki.js";
+import { TestPki, type Entity, type ExtensionOverrides, type IssuedCrl } from "../../testsuite/src/generate/pki.js";
 import { expectError, expectValid } from "../rules/helpers.js";
 import {
   closedPortUrl,

@@ -1,8 +1,8 @@
 // Signature and key algorithms along whole paths (RFC 5280 4.1.1.2, RFC 3279, 4055,
 // 5480, 5758, 8410), key-size limits (WEAK_KEY) and unsupported algorithms.
 import { describe, expect, it } from "vitest";
-import { explicit, nullValue, oid, seq } from "../../src/generate/der.js";
-import { fabricateRsaPublicKey, generateKey, type KeyAlg, type SignatureSpec } from "../../src/generate/pki.js";
+import { explicit, nullValue, oid, seq } from "../../testsuite/src/generate/der.js";
+import { fabricateRsaPublicKey, generateKey, type KeyAlg, type SignatureSpec } from "../../testsuite/src/generate/pki.js";
 import { expectError, expectValid, pki, run } from "./helpers.js";
 
 const SIG = "RFC 5280 6.1.3 (a)(1)";

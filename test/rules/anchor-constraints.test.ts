@@ -2,7 +2,7 @@
 // basicConstraints, name constraints and policy constraints apply; without it, an anchor
 // is only a name and a key (RFC 5280 6.1.1 (d)).
 import { describe, expect, it } from "vitest";
-import type { Entity } from "../../src/generate/pki.js";
+import type { Entity } from "../../testsuite/src/generate/pki.js";
 import { expectError, expectValid, pki, run } from "./helpers.js";
 
 const RULE = "RFC 5937";

@@ -1,7 +1,7 @@
 // RFC 5280 6.1.4 (o) and 6.1.5 (f): a critical extension that is not processed
 // rejects the path, on an intermediate and on the target alike.
 import { describe, expect, it } from "vitest";
-import { integer, utf8 } from "../../src/generate/der.js";
+import { integer, utf8 } from "../../testsuite/src/generate/der.js";
 import { expectError, expectValid, pki, run } from "./helpers.js";
 
 const UNKNOWN = "1.3.6.1.4.1.55555.99.1";

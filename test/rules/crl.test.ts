@@ -2,7 +2,7 @@
 // hard and soft modes, delta CRLs (5.2.4), removeFromCRL (5.3.1), separate CRL signing
 // keys (6.3.3 (f)) and stale CRLs (6.3.3 (a)).
 import { describe, expect, it } from "vitest";
-import type { Entity, IssuedCrl } from "../../src/generate/pki.js";
+import type { Entity, IssuedCrl } from "../../testsuite/src/generate/pki.js";
 import type { RevocationMode } from "../../src/index.js";
 import { expectError, expectValid, pki, run } from "./helpers.js";
 

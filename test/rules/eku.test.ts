@@ -1,7 +1,7 @@
 // RFC 5280 4.2.1.12: the target is valid for the purposes the caller asks for;
 // anyExtendedKeyUsage, or no extKeyUsage at all, means any purpose.
 import { describe, expect, it } from "vitest";
-import { EKU_OIDS, type Entity } from "../../src/generate/pki.js";
+import { EKU_OIDS, type Entity } from "../../testsuite/src/generate/pki.js";
 import { expectError, expectValid, pki, run } from "./helpers.js";
 
 const RULE = "RFC 5280 4.2.1.12";

@@ -2,7 +2,7 @@
 // wrapper over generated entities and assertions on the error contract.
 import { expect } from "vitest";
 import { verify, type ErrorCode, type VerifyOptions, type VerifyResult } from "../../src/index.js";
-import { TestPki, type Entity, type IssuedCrl, type TestPkiOptions } from "../../src/generate/pki.js";
+import { TestPki, type Entity, type IssuedCrl, type TestPkiOptions } from "../../testsuite/src/generate/pki.js";
 
 export const NOW = new Date("2025-01-01T00:00:00Z");
 

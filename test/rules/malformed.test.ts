@@ -1,7 +1,7 @@
 // Bad input never throws out of `verify`: it gives valid false with a MALFORMED_* code
 // naming the input. Structural RFC 5280 violations the parser enforces are included.
 import { describe, expect, it } from "vitest";
-import { integer, seq, utf8 } from "../../src/generate/der.js";
+import { integer, seq, utf8 } from "../../testsuite/src/generate/der.js";
 import { verify } from "../../src/index.js";
 import { expectValid, NOW, pki, run } from "./helpers.js";
 

@@ -1,7 +1,7 @@
 // RFC 5280 6.1.3 (b), (c) with 4.2.1.10 matching: names of every later certificate
 // within the permitted subtrees and outside the excluded ones, per name form.
 import { describe, expect, it } from "vitest";
-import type { Entity } from "../../src/generate/pki.js";
+import type { Entity } from "../../testsuite/src/generate/pki.js";
 import { expectError, expectValid, pki, run } from "./helpers.js";
 
 const PERMITTED = "RFC 5280 6.1.3 (b)";

@@ -1,7 +1,7 @@
 // RFC 5280 6.1.3 (d)-(f), 6.1.4 (a), (b), (h)-(j), 6.1.5 (g): certificate policies,
 // explicit policy, policy mapping and anyPolicy inhibition.
 import { describe, expect, it } from "vitest";
-import type { Entity } from "../../src/generate/pki.js";
+import type { Entity } from "../../testsuite/src/generate/pki.js";
 import type { VerifyOptions } from "../../src/index.js";
 import { expectError, expectValid, pki, run } from "./helpers.js";
 

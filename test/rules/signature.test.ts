@@ -1,8 +1,8 @@
 // RFC 5280 6.1.3 (a)(1): each signature verifies with the working public key;
 // RFC 5280 4.1.1.2: signatureAlgorithm equals tbsCertificate.signature.
 import { describe, expect, it } from "vitest";
-import { nullValue, oid, seq } from "../../src/generate/der.js";
-import { ALG_OIDS } from "../../src/generate/pki.js";
+import { nullValue, oid, seq } from "../../testsuite/src/generate/der.js";
+import { ALG_OIDS } from "../../testsuite/src/generate/pki.js";
 import { expectError, expectValid, pki, run } from "./helpers.js";
 
 const SIG = "RFC 5280 6.1.3 (a)(1)";

@@ -14,8 +14,8 @@
 //     case.json                                 (this case's manifest entry)
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ErrorCode, Limits, PolicyOptions, RevocationMode } from "../api/types.js";
-import { toPem } from "../generate/der.js";
+import type { ErrorCode, Limits, PolicyOptions, RevocationMode } from "certpath";
+import { toPem } from "./generate/der.js";
 import { loadPkits, type PkitsSuiteData } from "./pkits.js";
 import { sameSet, type CaseOutcome, type CaseResult, type VerifyFn } from "./suite.js";
 import { MULTIDOMAIN_DESCRIPTION, MULTIDOMAIN_SUITE_NAME, multidomainCases, sortByGroup } from "./multidomain/suite.js";

@@ -15,8 +15,8 @@
 //  - the validation time of the case is the reference time;
 //  - a certificate, CRL or OCSP response is referred to by its id, an entity by its id.
 
-import type { ErrorCode, Limits, RevocationMode } from "../../api/types.js";
-import type { DistributionPointInput, KeyUsageName, ReasonFlagName, ReasonName, StringEncoding } from "../../generate/pki.js";
+import type { ErrorCode, Limits, RevocationMode } from "certpath";
+import type { DistributionPointInput, KeyUsageName, ReasonFlagName, ReasonName, StringEncoding } from "../generate/pki.js";
 
 /** The groups (report sections) of the suite, in report order. */
 export const GROUPS = [

@@ -1,5 +1,5 @@
 // A Scenario (./model.ts) into bytes: certificates, CRLs and OCSP responses, through the
-// test-PKI generator (src/generate). Deterministic: Ed25519/Ed448 keys are derived from
+// test-PKI generator (testsuite/src/generate). Deterministic: Ed25519/Ed448 keys are derived from
 // "multidomain|<name>|<keySeed>" (and cached per seed in-process by generateKey), their
 // signatures are deterministic, serial numbers are digests of the certificate contents,
 // and the bag is shuffled with a seed derived from the case id. The same description
@@ -20,12 +20,12 @@ import {
   type StringEncoding,
   type CrlEntrySpec,
   CRL_REASONS,
-} from "../../generate/pki.js";
-import { bitString, contentOf, explicit, generalizedTime, integer, nullValue, octets, oid, seq, tlv } from "../../generate/der.js";
-import { tlvs } from "../../generate/keys.js";
-import { parseCertificate } from "../../parsing/certificate.js";
+} from "../generate/pki.js";
+import { bitString, contentOf, explicit, generalizedTime, integer, nullValue, octets, oid, seq, tlv } from "../generate/der.js";
+import { tlvs } from "../generate/keys.js";
+import { parseCertificate } from "certpath";
 import { shuffleDeterministic } from "../pkits.js";
-import type { VerifyOptions } from "../../api/types.js";
+import type { VerifyOptions } from "certpath";
 import { caseSettings, type CertDecl, type CertKind, type CrlDecl, type EntityDecl, type OcspDecl, type RelTime, type Scenario } from "./model.js";
 
 const DAY = 86_400_000;

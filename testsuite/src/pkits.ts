@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { PolicyOptions } from "../api/types.js";
+import type { PolicyOptions } from "certpath";
 import { sameSet, summarize, formatTable, type CaseResult, type ConformanceSuite, type SuiteReport, type VerifyFn, type CaseOutcome } from "./suite.js";
 
 export type PkitsMode = "given" | "shuffled";
@@ -49,7 +49,7 @@ export interface PkitsSuiteData {
 
 /** testsuite/vectors/pkits of the package (same relative place from src/ and dist/). */
 export function defaultPkitsDir(): string {
-  return fileURLToPath(new URL("../../testsuite/vectors/pkits/", import.meta.url));
+  return fileURLToPath(new URL("../vectors/pkits/", import.meta.url));
 }
 
 /** Reads pkits.json and every certificate and CRL it names (synchronously, once). */

@@ -1,8 +1,8 @@
 // certpath itself as an implementation under test: the public `verify` on the exported
 // case files (the same files the other implementations read).
 
-import { verify as libraryVerify } from "../../index.js";
-import type { PolicyOptions, VerifyOptions, VerifyResult } from "../../api/types.js";
+import { verify as libraryVerify } from "certpath";
+import type { PolicyOptions, VerifyOptions, VerifyResult } from "certpath";
 import { readCaseInputs } from "./cases.js";
 import type { ExportedCase, Implementation, RunOutcome } from "./types.js";
 

@@ -2,7 +2,7 @@
 // A suite is a named function from a `verify` to per-case results; `certpath conformance`
 // runs the list in ./suites.ts.
 
-import type { VerifyOptions, VerifyResult } from "../api/types.js";
+import type { VerifyOptions, VerifyResult } from "certpath";
 
 export type VerifyFn = (options: VerifyOptions) => Promise<VerifyResult>;
 

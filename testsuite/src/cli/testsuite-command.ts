@@ -3,9 +3,9 @@
 // validators can be run against them. Exit 0 on success, 2 on a usage error, 1 when the
 // files cannot be written.
 
-import { EXPORTABLE_SUITES, exportCases, type ExportableSuite } from "../conformance/export.js";
-import { formatOptions, parseArgs, UsageError, type OptionSpec } from "./args.js";
-import { EXIT, type CliDeps } from "./common.js";
+import { EXPORTABLE_SUITES, exportCases, type ExportableSuite } from "../export.js";
+import { formatOptions, parseArgs, UsageError, type OptionSpec } from "certpath/cli-support";
+import { EXIT, type CliDeps } from "certpath/cli-support";
 
 export const TESTSUITE_OPTIONS: readonly OptionSpec[] = [
   { name: "suite", kind: "list", valueName: "NAME", choices: EXPORTABLE_SUITES, help: "export only this suite (repeatable); default: all" },

@@ -6,7 +6,7 @@
 // (an input it has no way to take), so the report can explain a mismatch instead of hiding it.
 
 /** RFC 5280 6.1.1 inputs of a case, as in pkits.json. */
-import type { Limits } from "../../api/types.js";
+import type { Limits } from "certpath";
 
 export interface CaseSettings {
   initialPolicySet: string[];

@@ -1,5 +1,5 @@
 // `certpath conformance [--suite NAME ...] [--impl LIST] [--report DIR] [--cases DIR] [--json FILE]`:
-// runs the conformance suites (src/conformance/suites.ts) through the library's `verify`,
+// runs the conformance suites (testsuite/src/suites.ts) through the library's `verify`,
 // then the other implementations under test (OpenSSL's `openssl verify`, pkijs) on the same
 // cases exported as files, and writes the interoperability matrix (case x implementation)
 // as DIR/index.html and DIR/results.json. Prints a table per suite (passed/cases per
@@ -8,16 +8,17 @@
 // case, else 1; other implementations' failures are reported, never counted.
 
 import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { conformanceSuites } from "../conformance/suites.js";
-import type { ConformanceSuite } from "../conformance/suite.js";
-import type { Implementation } from "../conformance/interop/types.js";
-import type { Exporter } from "../conformance/interop/export-cases.js";
-import { runInteropSession } from "../conformance/interop/session.js";
-import { formatInteropSummary, formatInteropTables } from "../conformance/report/terminal.js";
-import { DEFAULT_REPORT_DIR, writeReport } from "../conformance/report/write.js";
-import { formatOptions, parseArgs, UsageError, type OptionSpec } from "./args.js";
-import { EXIT, type CliDeps } from "./common.js";
+import { conformanceSuites } from "../suites.js";
+import type { ConformanceSuite } from "../suite.js";
+import type { Implementation } from "../interop/types.js";
+import type { Exporter } from "../interop/export-cases.js";
+import { runInteropSession } from "../interop/session.js";
+import { formatInteropSummary, formatInteropTables } from "../report/terminal.js";
+import { DEFAULT_REPORT_DIR, writeReport } from "../report/write.js";
+import { formatOptions, parseArgs, UsageError, type OptionSpec } from "certpath/cli-support";
+import { EXIT, type CliDeps } from "certpath/cli-support";
 
 export const IMPLEMENTATION_NAMES = ["certpath", "openssl", "pkijs"] as const;
 
@@ -74,7 +75,9 @@ export interface ConformanceEnv {
 
 function packageVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
+    // The library's version (the kit is versioned on its own): certpath's package.json.
+    const file = createRequire(import.meta.url).resolve("certpath/package.json");
+    const pkg = JSON.parse(readFileSync(file, "utf8")) as { version?: string };
     return pkg.version ?? "unknown";
   } catch {
     return "unknown";
@@ -88,20 +91,20 @@ export function defaultConformanceEnv(): ConformanceEnv {
       const out: Implementation[] = [];
       for (const n of names) {
         if (n === "openssl") {
-          const { opensslImplementation } = await import("../conformance/interop/openssl.js");
+          const { opensslImplementation } = await import("../interop/openssl.js");
           out.push(opensslImplementation(opts.openssl ? { bin: opts.openssl } : {}));
         } else if (n === "pkijs") {
-          const { pkijsImplementation } = await import("../conformance/interop/pkijs.js");
+          const { pkijsImplementation } = await import("../interop/pkijs.js");
           out.push(pkijsImplementation());
         }
       }
       return out;
     },
     async certpathDriver(deps, version) {
-      const { certpathImplementation } = await import("../conformance/interop/certpath.js");
+      const { certpathImplementation } = await import("../interop/certpath.js");
       return certpathImplementation(deps.verify, version);
     },
-    exporter: async (dir, suites) => (await import("../conformance/interop/export-cases.js")).defaultExporter(dir, suites),
+    exporter: async (dir, suites) => (await import("../interop/export-cases.js")).defaultExporter(dir, suites),
     // node:fs directly: CliIo has no mkdir.
     mkdir: (dir) => void mkdirSync(dir, { recursive: true }),
     certpathVersion: () => `certpath ${packageVersion()}`,

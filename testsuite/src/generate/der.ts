@@ -3,8 +3,8 @@
 // not one). The generator itself does not use this module: it builds @peculiar/asn1-x509
 // objects (./pki.ts, ./names.ts, ./keys.ts).
 //
-// Why it still exists: it is part of src/generate's public API (test/** and
-// src/conformance/multidomain/generate.ts import it), and some values here
+// Why it still exists: it is part of the generator's public API (test/** and
+// testsuite/src/multidomain/generate.ts import it), and some values here
 // are by design not well-formed instances of any schema (a TLV with arbitrary content,
 // an [n] IMPLICIT re-tagging of arbitrary bytes), which the schema-driven
 // @peculiar/asn1-schema cannot express. Even so no TLV is encoded by hand: identifier

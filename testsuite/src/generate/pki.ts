@@ -64,8 +64,6 @@ import {
   UserNotice,
   Validity,
 } from "@peculiar/asn1-x509";
-import { EKU_BY_NAME, OID } from "../parsing/oids.js";
-import { KU } from "../parsing/certificate.js";
 import { asnTime, embed, encodeOnce, integerOctets, octetText, oidText, toArrayBuffer, toDer, toPem, wellFormed, wholeSeconds } from "./asn.js";
 import { generateKey, keyIdentifier, signatureAlgorithm, signer, type KeyAlg, type KeyPair, type SignatureSpec } from "./keys.js";
 import { encodeName, generalNameAsn, nameAsn, nameLabel, rdnAsn, type GeneralNameInput, type NameInput, type StringEncoding } from "./names.js";
@@ -77,39 +75,63 @@ export { toPem };
 // ---------------------------------------------------------------------------
 // Vocabulary
 
-/** Extension OIDs by the names the generator's specs use (values from the parser's table). */
+// The generator's own tables, written out here from the RFCs: a test oracle never shares code
+// or tables with what it tests (a swapped bit in the parser's table must not move the
+// generator with it).
+
+/** Extension OIDs by the names the generator's specs use (RFC 5280 4.2, 5.2, 5.3; RFC 6960 4.2.2.2.1). */
 export const EXT_OIDS = {
-  subjectKeyIdentifier: OID.subjectKeyIdentifier,
-  keyUsage: OID.keyUsage,
-  subjectAltName: OID.subjectAltName,
-  issuerAltName: OID.issuerAltName,
-  basicConstraints: OID.basicConstraints,
-  crlNumber: OID.crlNumber,
-  reasonCode: OID.crlReason,
-  invalidityDate: OID.invalidityDate,
-  deltaCrlIndicator: OID.deltaCRLIndicator,
-  issuingDistributionPoint: OID.issuingDistributionPoint,
-  certificateIssuer: OID.certificateIssuer,
-  nameConstraints: OID.nameConstraints,
-  crlDistributionPoints: OID.crlDistributionPoints,
-  certificatePolicies: OID.certificatePolicies,
-  policyMappings: OID.policyMappings,
-  authorityKeyIdentifier: OID.authorityKeyIdentifier,
-  policyConstraints: OID.policyConstraints,
-  extKeyUsage: OID.extKeyUsage,
-  freshestCrl: OID.freshestCRL,
-  inhibitAnyPolicy: OID.inhibitAnyPolicy,
-  authorityInfoAccess: OID.authorityInfoAccess,
-  ocspNoCheck: OID.ocspNoCheck,
+  subjectKeyIdentifier: "2.5.29.14",
+  keyUsage: "2.5.29.15",
+  subjectAltName: "2.5.29.17",
+  issuerAltName: "2.5.29.18",
+  basicConstraints: "2.5.29.19",
+  crlNumber: "2.5.29.20",
+  reasonCode: "2.5.29.21",
+  invalidityDate: "2.5.29.24",
+  deltaCrlIndicator: "2.5.29.27",
+  issuingDistributionPoint: "2.5.29.28",
+  certificateIssuer: "2.5.29.29",
+  nameConstraints: "2.5.29.30",
+  crlDistributionPoints: "2.5.29.31",
+  certificatePolicies: "2.5.29.32",
+  policyMappings: "2.5.29.33",
+  authorityKeyIdentifier: "2.5.29.35",
+  policyConstraints: "2.5.29.36",
+  extKeyUsage: "2.5.29.37",
+  freshestCrl: "2.5.29.46",
+  inhibitAnyPolicy: "2.5.29.54",
+  authorityInfoAccess: "1.3.6.1.5.5.7.1.1",
+  ocspNoCheck: "1.3.6.1.5.5.7.48.1.5",
 } as const;
 
 export const ANY_POLICY = "2.5.29.32.0";
 
 /** Extended key usage purposes by name (RFC 5280 4.2.1.12); OIDs are accepted as is. */
-export const EKU_OIDS: Record<string, string> = { any: EKU_BY_NAME.anyExtendedKeyUsage!, ...EKU_BY_NAME };
+export const EKU_OIDS: Record<string, string> = {
+  any: "2.5.29.37.0",
+  serverAuth: "1.3.6.1.5.5.7.3.1",
+  clientAuth: "1.3.6.1.5.5.7.3.2",
+  codeSigning: "1.3.6.1.5.5.7.3.3",
+  emailProtection: "1.3.6.1.5.5.7.3.4",
+  timeStamping: "1.3.6.1.5.5.7.3.8",
+  OCSPSigning: "1.3.6.1.5.5.7.3.9",
+  anyExtendedKeyUsage: "2.5.29.37.0",
+};
 
 /** KeyUsage bits (RFC 5280 4.2.1.3). */
-export const KEY_USAGE_BITS = { ...KU, contentCommitment: KU.nonRepudiation } as const;
+export const KEY_USAGE_BITS = {
+  digitalSignature: 0,
+  nonRepudiation: 1,
+  keyEncipherment: 2,
+  dataEncipherment: 3,
+  keyAgreement: 4,
+  keyCertSign: 5,
+  cRLSign: 6,
+  encipherOnly: 7,
+  decipherOnly: 8,
+  contentCommitment: 1,
+} as const;
 export type KeyUsageName = keyof typeof KEY_USAGE_BITS;
 
 /** CRLReason codes (RFC 5280 5.3.1). */

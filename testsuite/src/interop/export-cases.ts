@@ -1,5 +1,5 @@
 // Producing the exported case folders the implementations read: the suite-wide exporter
-// (src/conformance/export.ts, also behind `certpath testsuite export DIR`), restricted to
+// (testsuite/src/export.ts, also behind `certpath testsuite export DIR`), restricted to
 // the suites being run. `certpath conformance --cases DIR` skips exporting and reads an
 // existing export instead.
 

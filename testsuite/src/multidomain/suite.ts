@@ -3,7 +3,7 @@
 // the user-constrained policy set (as a set), the exact path for a valid case (which
 // certificates, not only which subjects: cross-certificate pairs and re-keyed CAs share
 // names), and certpath's error code for an invalid case when the scenario names one.
-import type { VerifyResult } from "../../api/types.js";
+import type { VerifyResult } from "certpath";
 import { sameSet, summarize, type CaseOutcome, type CaseResult, type ConformanceSuite, type SuiteReport, type VerifyFn } from "../suite.js";
 import { allScenarios } from "./cases/index.js";
 import { generateScenario, idsByDer, verifyOptionsOf, type GeneratedCase } from "./generate.js";
