@@ -132,6 +132,30 @@ export const KEY_USAGE_BITS = {
   decipherOnly: 8,
   contentCommitment: 1,
 } as const;
+/**
+ * The criticality each certificate extension gets unless a spec says otherwise (RFC 5280
+ * 4.2: "MUST be critical" / "SHOULD be critical" ones critical, the rest not; basicConstraints
+ * only in CA certificates). A table so that tests can mutate it and see the audit catch it.
+ */
+export const DEFAULT_CRITICAL: Record<Exclude<keyof typeof EXT_OIDS, "crlNumber" | "reasonCode" | "invalidityDate" | "deltaCrlIndicator" | "issuingDistributionPoint" | "certificateIssuer">, boolean> = {
+  subjectKeyIdentifier: false,
+  authorityKeyIdentifier: false,
+  basicConstraints: true,
+  keyUsage: true,
+  extKeyUsage: false,
+  subjectAltName: false,
+  issuerAltName: false,
+  certificatePolicies: false,
+  policyMappings: true,
+  policyConstraints: true,
+  inhibitAnyPolicy: true,
+  nameConstraints: true,
+  crlDistributionPoints: false,
+  freshestCrl: false,
+  authorityInfoAccess: false,
+  ocspNoCheck: false,
+};
+
 export type KeyUsageName = keyof typeof KEY_USAGE_BITS;
 
 /** CRLReason codes (RFC 5280 5.3.1). */
@@ -391,49 +415,47 @@ const accessLocation = (u: string) => generalNameAsn(u.includes(":") && !u.inclu
 /** The certificate extensions of `spec`, in a fixed order, custom ones last. */
 function certificateExtensions(x: ExtensionsSpec, subjectKey: KeyPair, issuerKey: KeyPair, enc?: StringEncoding): Extension[] {
   const out: Extension[] = [];
-  const add = (name: keyof NonNullable<ExtensionsSpec["critical"]>, dflt: boolean, value: object | undefined) => {
-    if (value) out.push(extension(EXT_OIDS[name as keyof typeof EXT_OIDS], x.critical?.[name] ?? dflt, value));
+  const add = (name: keyof typeof DEFAULT_CRITICAL, value: object | undefined, critical: boolean = x.critical?.[name] ?? DEFAULT_CRITICAL[name]) => {
+    if (value) out.push(extension(EXT_OIDS[name], critical, value));
   };
   const ski = keyId(x.subjectKeyIdentifier, subjectKey);
-  add("subjectKeyIdentifier", false, ski && new SubjectKeyIdentifier(ski));
-  add("authorityKeyIdentifier", false, authorityKeyIdentifier(x.authorityKeyIdentifier, issuerKey, enc));
+  add("subjectKeyIdentifier", ski && new SubjectKeyIdentifier(ski));
+  add("authorityKeyIdentifier", authorityKeyIdentifier(x.authorityKeyIdentifier, issuerKey, enc));
   if (x.basicConstraints) {
     const bc = x.basicConstraints;
     // cA is BOOLEAN DEFAULT FALSE (omitted unless true), pathLenConstraint optional.
     const value = new BasicConstraints({ cA: !!bc.cA, pathLenConstraint: bc.pathLen });
-    add("basicConstraints", bc.critical ?? x.critical?.basicConstraints ?? bc.cA, value);
+    // RFC 5280 4.2.1.9: critical in CA certificates.
+    add("basicConstraints", value, bc.critical ?? x.critical?.basicConstraints ?? (DEFAULT_CRITICAL.basicConstraints && bc.cA));
   }
-  add("keyUsage", true, x.keyUsage && namedBits(KeyUsage, x.keyUsage.map((k) => KEY_USAGE_BITS[k])));
-  add("extKeyUsage", false, x.extKeyUsage && new ExtendedKeyUsage(x.extKeyUsage.map((e) => oidText(EKU_OIDS[e] ?? e))));
-  add("subjectAltName", false, x.subjectAltName && new SubjectAlternativeName(generalNames(x.subjectAltName, enc)));
-  add("issuerAltName", false, x.issuerAltName && new IssueAlternativeName(generalNames(x.issuerAltName, enc)));
-  add("certificatePolicies", false, x.certificatePolicies && new CertificatePolicies(x.certificatePolicies.map(policyInformation)));
+  add("keyUsage", x.keyUsage && namedBits(KeyUsage, x.keyUsage.map((k) => KEY_USAGE_BITS[k])));
+  add("extKeyUsage", x.extKeyUsage && new ExtendedKeyUsage(x.extKeyUsage.map((e) => oidText(EKU_OIDS[e] ?? e))));
+  add("subjectAltName", x.subjectAltName && new SubjectAlternativeName(generalNames(x.subjectAltName, enc)));
+  add("issuerAltName", x.issuerAltName && new IssueAlternativeName(generalNames(x.issuerAltName, enc)));
+  add("certificatePolicies", x.certificatePolicies && new CertificatePolicies(x.certificatePolicies.map(policyInformation)));
   add(
     "policyMappings",
-    true,
     x.policyMappings &&
       new PolicyMappings(x.policyMappings.map(([i, s]) => Object.assign(new PolicyMapping(), { issuerDomainPolicy: policyOid(i), subjectDomainPolicy: policyOid(s) }))),
   );
   const pc = x.policyConstraints;
   add(
     "policyConstraints",
-    true,
     pc &&
       new PolicyConstraints({
         requireExplicitPolicy: pc.requireExplicitPolicy !== undefined ? integerOctets(pc.requireExplicitPolicy) : undefined,
         inhibitPolicyMapping: pc.inhibitPolicyMapping !== undefined ? integerOctets(pc.inhibitPolicyMapping) : undefined,
       }),
   );
-  add("inhibitAnyPolicy", true, x.inhibitAnyPolicy !== undefined ? new InhibitAnyPolicy(integerOctets(x.inhibitAnyPolicy)) : undefined);
+  add("inhibitAnyPolicy", x.inhibitAnyPolicy !== undefined ? new InhibitAnyPolicy(integerOctets(x.inhibitAnyPolicy)) : undefined);
   const nc = x.nameConstraints;
   const subtrees = (l?: GeneralNameInput[]) => l && new GeneralSubtrees(l.map((g) => new GeneralSubtree({ base: generalNameAsn(g, enc) })));
-  add("nameConstraints", true, nc && new NameConstraints({ permittedSubtrees: subtrees(nc.permitted), excludedSubtrees: subtrees(nc.excluded) }));
-  add("crlDistributionPoints", false, x.crlDistributionPoints && new CRLDistributionPoints(distributionPoints(x.crlDistributionPoints, enc)));
-  add("freshestCrl", false, x.freshestCrl && new FreshestCRL(distributionPoints(x.freshestCrl, enc)));
+  add("nameConstraints", nc && new NameConstraints({ permittedSubtrees: subtrees(nc.permitted), excludedSubtrees: subtrees(nc.excluded) }));
+  add("crlDistributionPoints", x.crlDistributionPoints && new CRLDistributionPoints(distributionPoints(x.crlDistributionPoints, enc)));
+  add("freshestCrl", x.freshestCrl && new FreshestCRL(distributionPoints(x.freshestCrl, enc)));
   const aia = x.authorityInfoAccess;
   add(
     "authorityInfoAccess",
-    false,
     aia &&
       new AuthorityInfoAccessSyntax([
         ...(aia.ocsp ?? []).map((u) => new AccessDescription({ accessMethod: "1.3.6.1.5.5.7.48.1", accessLocation: accessLocation(u) })),
@@ -441,7 +463,7 @@ function certificateExtensions(x: ExtensionsSpec, subjectKey: KeyPair, issuerKey
       ]),
   );
   // RFC 6960 4.2.2.2.1: id-pkix-ocsp-nocheck's value is NULL.
-  add("ocspNoCheck", false, x.ocspNoCheck ? new Uint8Array(AsnNullConverter.toASN(null).toBER(false)) : undefined);
+  add("ocspNoCheck", x.ocspNoCheck ? new Uint8Array(AsnNullConverter.toASN(null).toBER(false)) : undefined);
   for (const c of x.custom ?? []) out.push(extension(c.oid, c.critical ?? false, c.valueDer));
   return out;
 }
