@@ -21,5 +21,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // @ldclabs/cose-ts (COSE interop, test/cose/interop-libs.test.ts) ships ESM with
+    // extension-less imports that Node cannot resolve; vite's resolver can.
+    server: { deps: { inline: ["@ldclabs/cose-ts"] } },
   },
 });

@@ -6,7 +6,8 @@
 // tried in turn), and also a path anchor when given a subject name.
 import { readFileSync } from "node:fs";
 import * as asn1js from "asn1js";
-import type { Input, NameAndKey } from "../api/types.js";
+import type { Input, NameAndKey, Verifier, VerifierConfig } from "../api/types.js";
+import { createVerifier } from "../api/verifier.js";
 import { looksLikePem } from "../parsing/der.js";
 import { parseTrustAnchors, publicKeyFromSpki } from "../parsing/trust-anchor.js";
 import { coseKeyThumbprint } from "./thumbprint.js";
@@ -48,8 +49,21 @@ function isSpki(der: Uint8Array): boolean {
 export class CoseTrustAnchorStore {
   private readonly anchors: (Input | NameAndKey)[] = [];
   private readonly raw: RawKeyAnchor[] = [];
+  private prepared?: Verifier;
 
   constructor(readonly name = "trust anchors") {}
+
+  /**
+   * A prepared verifier (createVerifier) over this store's path anchors, built on first use
+   * and rebuilt after the store changes: the COSE door validates signer paths with it
+   * instead of re-parsing the anchors on every message. `config` (revocation, fetch policy,
+   * ...) makes a separate verifier the caller keeps.
+   */
+  pathVerifier(config?: Omit<VerifierConfig, "trustAnchors">): Verifier {
+    if (config) return createVerifier({ ...config, trustAnchors: [...this.anchors] });
+    this.prepared ??= createVerifier({ trustAnchors: [...this.anchors] });
+    return this.prepared;
+  }
 
   /** Path-validation anchors, as `verify` takes them. */
   get trustAnchors(): readonly (Input | NameAndKey)[] {
@@ -69,6 +83,7 @@ export class CoseTrustAnchorStore {
   addCertificate(input: Input, label = `${this.name}[${this.size}]`): this {
     parseTrustAnchors(input, label); // throws MalformedError on bad input
     this.anchors.push(input);
+    this.prepared = undefined;
     return this;
   }
 
@@ -81,6 +96,7 @@ export class CoseTrustAnchorStore {
   addNameAndKey(a: NameAndKey, label = `${this.name}[${this.size}]`): this {
     parseTrustAnchors(a, label);
     this.anchors.push(a);
+    this.prepared = undefined;
     return this;
   }
 
@@ -165,6 +181,11 @@ export class TeepTrustAnchors {
   for(role: TeepRole): CoseTrustAnchorStore {
     if (!TEEP_ROLES.includes(role)) throw new TypeError(`unknown TEEP role ${String(role)}`);
     return this[role];
+  }
+
+  /** The prepared verifier of one role (see CoseTrustAnchorStore.pathVerifier). */
+  verifierFor(role: TeepRole, config?: Omit<VerifierConfig, "trustAnchors">): Verifier {
+    return this.for(role).pathVerifier(config);
   }
 
   /** Loads each role's files (PEM or DER: certificates, TrustAnchorInfo, SPKI). */

@@ -155,6 +155,17 @@ function anchorInputs(anchors: CoseVerifyOptions["anchors"]): readonly (Input | 
   return anchors instanceof CoseTrustAnchorStore ? anchors.trustAnchors : anchors;
 }
 
+/**
+ * A store's own prepared verifier, when the call asks for nothing a verifier fixes at
+ * creation (revocation, online fetching, issuer sources, anchor-constraint choice): the
+ * anchors are then parsed once per store, not once per message.
+ */
+function storeVerifier(anchors: CoseVerifyOptions["anchors"], o: CoseVerifyOptions): CosePathVerifier | undefined {
+  if (!(anchors instanceof CoseTrustAnchorStore) || anchors.trustAnchors.length === 0) return undefined;
+  if (o.revocation !== undefined || o.fetchPolicy !== undefined || o.issuerSources !== undefined || o.enforceAnchorConstraints !== undefined) return undefined;
+  return anchors.pathVerifier();
+}
+
 /** The Sig_structure for a given external_aad (it differs per candidate when the certificate is bound through it). */
 type TbsFor = (externalAad: Uint8Array) => Uint8Array;
 
@@ -228,8 +239,8 @@ async function checkSigner(layers: HeaderLayer[], tbsFor: TbsFor, signature: Uin
 
   // Then the path: x5chain and x5bag (and the caller's certificates) are an untrusted bag.
   const intermediates = [...found.carried, ...extra].filter((c) => c.sha256 !== leaf!.sha256).map((c) => c.der);
-  const verifier: CosePathVerifier | undefined = resolved && "verifier" in resolved ? resolved.verifier : resolved && "anchors" in resolved ? undefined : o.verifier;
   const anchors = resolved && "anchors" in resolved ? resolved.anchors : o.anchors;
+  const verifier: CosePathVerifier | undefined = resolved && "verifier" in resolved ? resolved.verifier : resolved && "anchors" in resolved ? storeVerifier(anchors, o) : (o.verifier ?? storeVerifier(anchors, o));
   if (!verifier && anchorInputs(anchors).length === 0)
     throw new CoseError("NO_PATH", `${what}: no trust anchors to validate "${subject}" against (give anchors, a verifier, or resolveKey)`, 0, subject);
   const vr = verifier

@@ -11,6 +11,8 @@ import {
   ecdsaDerToRaw,
   externalSigner,
   keyObjectSigner,
+  createVerifier,
+  TeepTrustAnchors,
   signCose,
   signCose1,
   verifyCose,
@@ -286,20 +288,31 @@ describe("key and anchor resolution hook", () => {
   });
 });
 
-describe("verifier option: a prepared path verifier per role", () => {
-  it("validates the signer's path with the given verifier's verify(target, perCall)", async () => {
-    const ee = w.signer("p256");
-    const msg = await signCose1(queryRequest(), { signer: keyObjectSigner(ee.key.privateKey!, COSE_ALG.ESP256!), x5chain: w.chainOf(ee), x5bag: w.bag });
-    const { verify } = await import("../../src/api/verify.js");
-    const calls: number[] = [];
-    const verifier = {
-      verify: (target: Uint8Array | string, perCall: { intermediates?: (Uint8Array | string)[]; time?: Date | string; policy?: object } = {}) => {
-        calls.push(perCall.intermediates!.length);
-        return verify({ target, trustAnchors: [w.deviceRoot.der], ...perCall });
-      },
-    };
-    const r = await verifyCoseSign1(msg, { verifier, policy: devicePolicy, time: NOW });
-    expectValid(r);
-    expect(calls).toEqual([4]);
+describe("a prepared Verifier per TEEP role (createVerifier) instead of re-parsing anchors per message", () => {
+  const ee = w.signer("p256");
+  const message = () => signCose1(queryRequest(), { signer: keyObjectSigner(ee.key.privateKey!, COSE_ALG.ESP256!), x5chain: w.chainOf(ee), x5bag: w.bag });
+
+  it("options.verifier: the signer's path is validated by verifier.verify (its stats count the calls)", async () => {
+    const verifier = createVerifier({ trustAnchors: [w.deviceRoot.der] });
+    const msg = await message();
+    for (let i = 0; i < 3; i++) expectValid(await verifyCoseSign1(msg, { verifier, policy: devicePolicy, time: NOW }));
+    expect(verifier.stats().calls).toBe(3);
+    const wrong = createVerifier({ trustAnchors: [w.agentRoot.der] });
+    expectFailure(await verifyCoseSign1(msg, { verifier: wrong, policy: devicePolicy, time: NOW }), "NO_PATH", 6, SIGNER);
+  });
+
+  it("a store builds its verifier once, reuses it, and rebuilds it after add()", async () => {
+    const anchors = new TeepTrustAnchors();
+    anchors.tam.add(w.agentRoot.pem);
+    const msg = await message();
+    expectFailure(await verifyCoseSign1(msg, { anchors: anchors.tam, policy: devicePolicy, time: NOW }), "NO_PATH", 6, SIGNER);
+    const first = anchors.verifierFor("tam");
+    expect(anchors.tam.pathVerifier()).toBe(first);
+    anchors.tam.add(w.deviceRoot.pem);
+    const second = anchors.verifierFor("tam");
+    expect(second).not.toBe(first);
+    expectValid(await verifyCoseSign1(msg, { anchors: anchors.tam, policy: devicePolicy, time: NOW }));
+    expectValid(await verifyCoseSign1(msg, { anchors: anchors.tam, policy: devicePolicy, time: NOW }));
+    expect(second.stats().calls).toBe(2);
   });
 });
