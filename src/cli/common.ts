@@ -11,6 +11,8 @@ export interface CliIo {
   stderr(text: string): void;
   readFile(path: string): Uint8Array;
   writeFile(path: string, text: string): void;
+  /** Binary output (`certpath cose sign --out`); node:fs when absent. */
+  writeBytes?(path: string, bytes: Uint8Array): void;
 }
 
 export interface CliDeps {
@@ -32,4 +34,5 @@ export const processIo: CliIo = {
   stderr: (t) => void process.stderr.write(t),
   readFile: (p) => new Uint8Array(readFileSync(p)),
   writeFile: (p, t) => writeFileSync(p, t),
+  writeBytes: (p, b) => writeFileSync(p, b),
 };

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { EXIT, type CliDeps } from "./common.js";
 import { verifyCommand, VERIFY_USAGE } from "./verify-command.js";
+import { coseCommand } from "./cose-command.js";
 
 export const MAIN_HELP = `certpath - X.509 certification path building and RFC 5280 validation
 
@@ -10,6 +11,7 @@ Commands:
   certpath verify TARGET --anchor FILE ...   validate one certificate (see 'certpath verify --help')
   certpath conformance [--json FILE]         run the conformance suites (see 'certpath conformance --help')
   certpath testsuite export DIR              write every conformance case as plain files (see 'certpath testsuite --help')
+  certpath cose verify|sign|inspect MESSAGE  COSE_Sign1 / COSE_Sign messages (see 'certpath cose --help')
   certpath --version                         print the version
 
 ${VERIFY_USAGE}
@@ -63,6 +65,8 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
       const kit = await loadKit(deps, command);
       return kit ? kit.testsuiteCommand(rest, deps) : EXIT.USAGE;
     }
+    case "cose":
+      return coseCommand(rest, deps);
     case "--help":
     case "-h":
     case "help":
@@ -76,7 +80,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
       deps.io.stderr(`certpath: missing command\n${MAIN_HELP}`);
       return EXIT.USAGE;
     default:
-      deps.io.stderr(`certpath: unknown command "${command}" (expected verify, conformance or testsuite; try 'certpath --help')\n`);
+      deps.io.stderr(`certpath: unknown command "${command}" (expected verify, conformance, testsuite or cose; try 'certpath --help')\n`);
       return EXIT.USAGE;
   }
 }
