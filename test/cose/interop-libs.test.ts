@@ -15,7 +15,7 @@ import { Header } from "@ldclabs/cose-ts/header";
 import { ECDSAKey } from "@ldclabs/cose-ts/ecdsa";
 import { Ed25519Key } from "@ldclabs/cose-ts/ed25519";
 import { COSE_ALG, keyObjectSigner, signCose1, verifyCose } from "../../src/index.js";
-import type { KeyAlg } from "../../src/generate/pki.js";
+import type { KeyAlg } from "../../testsuite/src/generate/pki.js";
 import { devicePolicy, expectFailure, expectValid, NOW, queryRequest, teepWorld } from "./helpers.js";
 
 const coseJs = createRequire(import.meta.url)("cose-js") as {
