@@ -365,7 +365,7 @@ export function createVerifier(config: VerifierConfig): Verifier {
   const c = config.cache ?? {};
   return new PreparedVerifier(cfg, {
     signatures: new SignatureOutcomeCache(c.signatureEntries),
-    fetch: new FetchCache(c.fetchEntries, c.fetchBytes),
+    fetch: new FetchCache(c.fetchEntries, c.fetchBytes, c.fetchMaxAgeMs),
   });
 }
 

@@ -51,6 +51,27 @@ export interface HttpRequest {
   body?: Uint8Array;
   contentType?: string;
   accept?: string;
+  /** Called with the headers of the 200 answer (for Cache-Control / Expires). */
+  onHeaders?: (headers: http.IncomingHttpHeaders) => void;
+}
+
+/**
+ * How long an HTTP answer may be reused by its own headers (RFC 9111 5.2.2.1 max-age,
+ * 5.3 Expires; no-store and no-cache mean not at all): an absolute time in ms, or
+ * undefined when the headers say nothing.
+ */
+export function httpExpiry(headers: http.IncomingHttpHeaders, now = Date.now()): number | undefined {
+  const cc = String(headers["cache-control"] ?? "").toLowerCase();
+  if (/(^|[,\s])(no-store|no-cache)([,\s=]|$)/.test(cc)) return now;
+  const m = /(^|[,\s])max-age\s*=\s*"?(\d+)/.exec(cc);
+  if (m) return now + Number(m[2]) * 1000;
+  const exp = headers["expires"];
+  if (exp !== undefined) {
+    const t = Date.parse(String(exp));
+    // RFC 9111 5.3: an invalid date means "already expired".
+    return Number.isNaN(t) ? now : t;
+  }
+  return undefined;
 }
 
 /** One request with the policy's limits; resolves to the body of a 200 answer. */
@@ -76,6 +97,7 @@ export async function httpRequest(url: string, policy: FetchPolicy, req: HttpReq
         res.resume();
         return reject(new FetchError(url, `HTTP status ${status}`));
       }
+      req.onHeaders?.(res.headers);
       const declared = Number(res.headers["content-length"] ?? "NaN");
       if (declared > policy.maxBytes) {
         res.destroy();
@@ -108,9 +130,19 @@ interface CacheEntry {
   expires: number;
 }
 
+/** What a loader hands the cache: the body, and until when it may be reused. */
+export interface Fetched {
+  body: Uint8Array;
+  /** Absolute time (ms) after which the body is not reused; at or before now: not stored. */
+  expires: number;
+}
+
 /**
- * A bounded cache of fetched bodies by URL. The caller says how long an answer stays
- * good (a CRL until its nextUpdate, a certificate bundle for a fixed time).
+ * A bounded cache of fetched bodies, keyed by URL and request (an OCSP POST's key holds
+ * its request). The loader says how long an answer stays good (a CRL until its nextUpdate,
+ * HTTP Cache-Control / Expires, whichever is first), never beyond `maxAgeMs`. Bounded by
+ * count and bytes, oldest first out. One fetch per key is in flight at a time: a second
+ * asker joins the first one's request (single flight).
  */
 export class FetchCache {
   private readonly map = new Map<string, CacheEntry>();
@@ -123,10 +155,46 @@ export class FetchCache {
   failures = 0;
   joined = 0;
 
+  private readonly inFlight = new Map<string, Promise<Uint8Array>>();
+
   constructor(
-    private readonly maxEntries = 1_000,
-    private readonly maxBytes = 64 * 1024 * 1024,
+    readonly maxEntries = 1_000,
+    readonly maxBytes = 64 * 1024 * 1024,
+    /** Longest any body is reused, whatever its nextUpdate or headers say. */
+    readonly maxAgeMs = 24 * 3600_000,
   ) {}
+
+  /**
+   * The body for `key`: from the cache, from a fetch already in flight for the same key,
+   * or from `load` (whose answer is then stored until its expiry).
+   */
+  async getOrFetch(key: string, load: () => Promise<Fetched>, now = Date.now()): Promise<{ body: Uint8Array; from: "cache" | "joined" | "network" }> {
+    const cached = this.get(key, now);
+    if (cached) return { body: cached, from: "cache" };
+    const pending = this.inFlight.get(key);
+    if (pending) {
+      this.joined++;
+      return { body: await pending, from: "joined" };
+    }
+    this.fetches++;
+    const p = load().then(
+      (f) => {
+        const expires = Math.min(f.expires, Date.now() + this.maxAgeMs);
+        if (expires > Date.now()) this.set(key, f.body, expires);
+        return f.body;
+      },
+      (e) => {
+        this.failures++;
+        throw e;
+      },
+    );
+    this.inFlight.set(key, p);
+    try {
+      return { body: await p, from: "network" };
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
 
   get(url: string, now = Date.now()): Uint8Array | undefined {
     const e = this.map.get(url);
@@ -168,6 +236,10 @@ export class FetchCache {
   clear(): void {
     this.map.clear();
     this.bytes = 0;
+  }
+
+  get size(): number {
+    return this.map.size;
   }
 }
 

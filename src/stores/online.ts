@@ -8,12 +8,19 @@ import { OID } from "../parsing/oids.js";
 import { parseCertificateBundle } from "../parsing/bundle.js";
 import { parseCrl, type Crl } from "../parsing/crl.js";
 import { parseOcspResponse, type OcspResponseModel } from "../parsing/ocsp.js";
-import { DEFAULT_FETCH_POLICY, FetchError, checkUrl, httpRequest, sharedFetchCache, type FetchCache, type FetchPolicy } from "./http.js";
+import { createHash } from "node:crypto";
+import { DEFAULT_FETCH_POLICY, FetchError, checkUrl, httpExpiry, httpRequest, sharedFetchCache, type FetchCache, type FetchPolicy } from "./http.js";
 
 export interface FetchAttempt {
   readonly url: string;
   readonly ok: boolean;
   readonly detail: string;
+}
+
+/** An OCSP answer is reusable until the earliest nextUpdate of its single responses; without one, not at all. */
+function ocspExpiry(r: OcspResponseModel): number {
+  const next = r.responses.map((x) => x.nextUpdate?.getTime()).filter((t): t is number => t !== undefined);
+  return next.length === r.responses.length && next.length ? Math.min(...next) : 0;
 }
 
 /** How long a fetched certificate bundle is reused without asking again. */
@@ -80,6 +87,26 @@ export class OnlineRetriever {
   }
 
   /**
+   * One body through the cache: a fresh cached copy, a fetch of the same key already in
+   * flight (joined), or a request whose answer is kept until the earliest of what the
+   * content says (`expiry`), what the HTTP headers say, and the cache's maximum age.
+   */
+  private async cached<T>(key: string, url: string, policy: FetchPolicy, req: Parameters<typeof httpRequest>[2], parse: (b: Uint8Array) => T, expiry: (v: T) => number) {
+    return this.cache.getOrFetch(key, async () => {
+      let headers: Parameters<typeof httpExpiry>[0] = {};
+      const body = await httpRequest(url, policy, { ...req!, onHeaders: (h) => (headers = h) });
+      let expires: number;
+      try {
+        expires = expiry(parse(body));
+      } catch {
+        expires = 0; // an unparsable answer is not kept
+      }
+      const byHeaders = httpExpiry(headers);
+      return { body, expires: byHeaders === undefined ? expires : Math.min(expires, byHeaders) };
+    });
+  }
+
+  /**
    * OCSP requests (RFC 6960 A.1): GET when the encoded request is short (RFC 5019 5),
    * POST otherwise or when `method` says so. OCSP answers are not cached across calls
    * (a nonce makes each one single-use); each (url, request) is sent once per call.
@@ -96,11 +123,28 @@ export class OnlineRetriever {
         const useGet = method === "get" || (method === "auto" && b64.length + r.url.length < 255);
         try {
           if (left <= 0) throw new FetchError(r.url, "not fetched: the call's time budget is spent");
-          const body = useGet
-            ? await httpRequest(`${r.url.replace(/\/$/, "")}/${encodeURIComponent(b64)}`, policy, { method: "GET", accept: "application/ocsp-response" })
-            : await httpRequest(r.url, policy, { method: "POST", body: r.der, contentType: "application/ocsp-request", accept: "application/ocsp-response" });
+          const getUrl = `${r.url.replace(/\/$/, "")}/${encodeURIComponent(b64)}`;
+          const req = useGet
+            ? ({ method: "GET", accept: "application/ocsp-response" } as const)
+            : ({ method: "POST", body: r.der, contentType: "application/ocsp-request", accept: "application/ocsp-response" } as const);
+          const target = useGet ? getUrl : r.url;
+          let body: Uint8Array;
+          let from = "network";
+          if (r.nonce) {
+            // A nonce makes the answer single-use (RFC 8954): never cached, never shared.
+            checkUrl(target, this.policy);
+            body = await httpRequest(target, policy, req);
+            this.cache.fetches++;
+          } else {
+            // Without a nonce the answer is reusable until its nextUpdate (RFC 5019 6.2), keyed by URL and request.
+            checkUrl(target, this.policy);
+            const key = useGet ? getUrl : `POST ${r.url} ${createHash("sha256").update(r.der).digest("hex")}`;
+            const got = await this.cached(key, target, policy, req, (b) => parseOcspResponse(b, r.url), ocspExpiry);
+            body = got.body;
+            from = got.from;
+          }
           out.push({ response: parseOcspResponse(body, `${r.url} (${r.label})`), nonce: r.nonce });
-          this.attempts.push({ url: r.url, ok: true, detail: `OCSP ${useGet ? "GET" : "POST"} for ${r.label}: ${body.length} bytes` });
+          this.attempts.push({ url: r.url, ok: true, detail: `OCSP ${useGet ? "GET" : "POST"} for ${r.label}: ${from === "cache" ? "from cache" : from === "joined" ? "joined a fetch in flight" : `${body.length} bytes`}` });
         } catch (e) {
           const msg = e instanceof FetchError ? e.message : `${r.url}: ${(e as Error).message}`;
           this.attempts.push({ url: r.url, ok: false, detail: `OCSP for ${r.label}: ${msg}` });
@@ -131,12 +175,10 @@ export class OnlineRetriever {
         try {
           // The policy applies to cached answers too: a later call's allow-list still holds.
           checkUrl(url, this.policy);
-          const cached = this.cache.get(url);
-          const body = cached ?? (await httpRequest(url, { ...this.policy, timeoutMs: Math.min(this.policy.timeoutMs, left) }));
-          const v = parse(body, url);
-          if (!cached) this.cache.set(url, body, expiry(v));
+          const got = await this.cached(url, url, { ...this.policy, timeoutMs: Math.min(this.policy.timeoutMs, left) }, { method: "GET" }, (b) => parse(b, url), expiry);
+          const v = parse(got.body, url);
           out.push(v);
-          this.attempts.push({ url, ok: true, detail: cached ? "from cache" : `${body.length} bytes` });
+          this.attempts.push({ url, ok: true, detail: got.from === "cache" ? "from cache" : got.from === "joined" ? "joined a fetch in flight" : `${got.body.length} bytes` });
         } catch (e) {
           const msg = e instanceof FetchError ? e.message : `${url}: ${(e as Error).message}`;
           this.attempts.push({ url, ok: false, detail: msg });
