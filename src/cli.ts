@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // The `certpath` executable: a thin shell over the library; the logic is in src/cli/.
-import { verify } from "./index.js";
+import { createVerifier, verify } from "./index.js";
 import { processIo } from "./cli/common.js";
 import { main } from "./cli/main.js";
 
-main(process.argv.slice(2), { verify, io: processIo }).then(
+main(process.argv.slice(2), { verify, createVerifier, io: processIo }).then(
   (code) => {
     process.exitCode = code;
   },

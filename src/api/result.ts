@@ -75,8 +75,12 @@ export function shapeResult(
     );
   }
   if (budget.depthCut) return invalid({ code: "BUDGET_EXCEEDED", message: `no path within maxDepth ${budget.limits.maxDepth}` }, extra);
+  const skipped = notes.filter((n) => n.startsWith("skipped")).length;
   return invalid(
-    { code: "NO_PATH", message: `no issuer chain from "${target.subject.text || target.serial}" (issuer "${target.issuer.text}") to any trust anchor` },
+    {
+      code: "NO_PATH",
+      message: `no issuer chain from "${target.subject.text || target.serial}" (issuer "${target.issuer.text}") to any trust anchor${skipped ? `; ${skipped} unreadable untrusted entr${skipped > 1 ? "ies were" : "y was"} skipped (see warnings)` : ""}`,
+    },
     extra,
   );
 }

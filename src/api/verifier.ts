@@ -12,6 +12,8 @@ import { parseCrls, type Crl } from "../parsing/crl.js";
 import { MalformedError } from "../parsing/errors.js";
 import { parseOcspResponse, type OcspResponseModel } from "../parsing/ocsp.js";
 import { parseTrustAnchors, type ParsedAnchor } from "../parsing/trust-anchor.js";
+import { parseUntrustedCertificates } from "../parsing/untrusted.js";
+import { describeInput } from "../parsing/sniff.js";
 import type { DistinguishedName } from "../parsing/name.js";
 import { digestOf, processSignatureCache, SignatureOutcomeCache } from "../crypto/outcome-cache.js";
 import { CertificateIndex } from "../stores/certificate-index.js";
@@ -40,6 +42,8 @@ interface Snapshot {
   readonly reach: Reachability | null;
   /** A malformed anchor, CRL or OCSP response in the configuration: every call reports it. */
   readonly error?: VerifyResult;
+  /** Unreadable untrusted entries of the configuration, skipped: every result lists them. */
+  readonly notes: readonly string[];
 }
 
 /** An anchor's identity for `remove`: its name, its key and the certificate it came from. */
@@ -105,8 +109,9 @@ export class PreparedVerifier implements Verifier {
     let crls: Crl[] = [];
     let ocsp: OcspResponseModel[] = [];
     let error: VerifyResult | undefined;
+    const notes: string[] = [];
     try {
-      certs = parseAll(cfg.intermediates, "intermediates", parseCertificates, budget);
+      certs = parseAll(cfg.intermediates, "intermediates", (x, label) => parseUntrustedCertificates(x, label, notes), budget);
       parsedAnchors = parseAll(cfg.trustAnchors, "trustAnchors", parseTrustAnchors, budget);
       // The deadline is also checked inside a long CRL's entry list (a million-entry CRL takes seconds).
       crls = parseAll(cfg.crls, "revocation.crls", (d, label) => parseCrls(d, label, { checkTime: budget ? () => budget.checkTime() : undefined }), budget);
@@ -131,7 +136,8 @@ export class PreparedVerifier implements Verifier {
           [...index.all(), ...cfg.issuerSources.flatMap((s) => [...s.all!()])],
         )
       : null;
-    return { generation: 0, index, anchors, anchorStore: new TrustAnchorStore(anchors), crls: dedupe(crls), ocsp, reach, error };
+    this.warnings.push(...notes);
+    return { generation: 0, index, anchors, anchorStore: new TrustAnchorStore(anchors), crls: dedupe(crls), ocsp, reach, error, notes };
   }
 
   async verify(target: Input, perCall?: PerCallOptions): Promise<VerifyResult> {
@@ -148,11 +154,11 @@ export class PreparedVerifier implements Verifier {
     const snap = this.snap;
     if (snap.error) return snap.error;
     let local: Certificate[] = [];
+    const notes = [...snap.notes];
     if (s.intermediates !== this.cfg.intermediates) {
       try {
-        local = parseAll(s.intermediates, "intermediates", parseCertificates, budget);
+        local = parseAll(s.intermediates, "intermediates", (x, label) => parseUntrustedCertificates(x, label, notes), budget);
       } catch (e) {
-        if (e instanceof MalformedError) return invalid({ code: e.code, message: e.message });
         const be = asBudgetError(e);
         if (!be) throw e;
         return invalid({ code: "BUDGET_EXCEEDED", message: `${be.message} while reading the inputs` }, { spent: budget.spent() });
@@ -161,14 +167,14 @@ export class PreparedVerifier implements Verifier {
     this.calls++;
     this.inFlight++;
     try {
-      return await this.call(target, s, budget, snap, local);
+      return await this.call(target, s, budget, snap, local, notes);
     } finally {
       this.inFlight--;
       this.computed += budget.verifier.computed;
     }
   }
 
-  private async call(target: Certificate, s: CallSettings, budget: Budget, snap: Snapshot, local: readonly Certificate[]): Promise<VerifyResult> {
+  private async call(target: Certificate, s: CallSettings, budget: Budget, snap: Snapshot, local: readonly Certificate[], notes: readonly string[]): Promise<VerifyResult> {
     // The call's own certificates (its x5chain, then what is fetched), over the snapshot's.
     const bag = new MemoryIssuerSource();
     for (const c of local) if (!snap.index.has(c.sha256)) bag.add(c);
@@ -235,7 +241,7 @@ export class PreparedVerifier implements Verifier {
       r = search.main;
     }
     const fetched = online?.attempts.map((a) => `${a.ok ? "fetched" : "failed"} ${a.url}: ${a.detail}`);
-    return shapeResult(r, budgetError, budget, s.revocationMode !== "none", target, fetched);
+    return shapeResult(r, budgetError, budget, s.revocationMode !== "none", target, fetched, notes);
   }
 
   add(m: VerifierMaterial): VerifierChange {
@@ -313,7 +319,7 @@ export class PreparedVerifier implements Verifier {
       });
     };
     return {
-      certs: each(m.intermediates, "intermediates", parseCertificates),
+      certs: each(m.intermediates, "intermediates", (x, label) => parseUntrustedCertificates(x, label, warnings)),
       anchors: each(m.trustAnchors as (Input | NameAndKey)[] | undefined, "trustAnchors", parseTrustAnchors),
       crls: each(m.crls, "crls", parseCrls),
       ocsp: each(m.ocspResponses, "ocspResponses", parseOcspList),
@@ -351,7 +357,11 @@ export function parseTarget(input: Input): [Certificate] | VerifyResult {
     if (t.length !== 1) return invalid({ code: "MALFORMED_INPUT", message: `target: holds ${t.length} certificates, expected one`, certIndex: 0 });
     return [t[0]!];
   } catch (e) {
-    if (e instanceof MalformedError) return invalid({ code: e.code, message: e.message, certIndex: 0 });
+    if (e instanceof MalformedError) {
+      // A wrong kind of file says what it holds (a CRL, a key, a CSR, nothing at all).
+      const found = describeInput(input);
+      return invalid({ code: e.code, message: found ? `${e.message}; it holds ${found}, not a certificate` : e.message, certIndex: 0 });
+    }
     throw e;
   }
 }

@@ -2,7 +2,7 @@
 // process or the real engine) and the exit statuses of the contract.
 
 import { readFileSync, writeFileSync } from "node:fs";
-import type { VerifyOptions, VerifyResult } from "../api/types.js";
+import type { Verifier, VerifierConfig, VerifyOptions, VerifyResult } from "../api/types.js";
 
 export type VerifyFn = (options: VerifyOptions) => Promise<VerifyResult>;
 
@@ -18,6 +18,8 @@ export interface CliIo {
 export interface CliDeps {
   verify: VerifyFn;
   io: CliIo;
+  /** When given, `certpath verify` builds one verifier for the invocation and calls it (the real CLI does). */
+  createVerifier?: (config: VerifierConfig) => Verifier;
 }
 
 /** Exit statuses. 0, 1 and 2 are part of the outside contract. */

@@ -333,7 +333,11 @@ export async function verifyCommand(argv: readonly string[], deps: CliDeps): Pro
 
   let result: VerifyResult;
   try {
-    result = await deps.verify(built.options);
+    if (deps.createVerifier) {
+      // One verifier per invocation: the inputs are parsed and indexed once, then the target is validated.
+      const { target, ...config } = built.options;
+      result = await deps.createVerifier(config).verify(target);
+    } else result = await deps.verify(built.options);
   } catch (e) {
     io.stderr(`certpath verify: internal error: verify threw: ${(e as Error)?.stack ?? String(e)}\n`);
     return EXIT.INTERNAL;

@@ -36,10 +36,30 @@ describe("malformed inputs", () => {
     expect(r.error?.code).toBe("MALFORMED_CERTIFICATE");
   });
 
-  it("MALFORMED_CERTIFICATE: a malformed intermediate is named by its position", async () => {
+  it("an unreadable intermediate is skipped with a warning naming its position (only the target and anchors fail a call)", async () => {
     const r = await verify({ ...base, target: ee.der, intermediates: [ca.der, Uint8Array.from([0x30, 0x00])] });
-    expect(r.error?.code).toBe("MALFORMED_CERTIFICATE");
-    expect(r.error?.message).toContain("intermediates[1]");
+    expectValid(r);
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings![0]).toMatch(/^skipped an unreadable untrusted certificate: intermediates\[1\]: .* \(MALFORMED_CERTIFICATE\)$/);
+  });
+
+  it("a wrong kind of file as the target says what it holds: a CRL, a CSR-shaped signed object, a key, nothing", async () => {
+    const crl = p.crl(ca).der;
+    const cases: [Uint8Array | string, string][] = [
+      [crl, "it holds a CRL, not a certificate"],
+      [new Uint8Array(0), "it holds an empty input, not a certificate"],
+      ["-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", "it holds PEM labelled PRIVATE KEY (a private key), not a certificate"],
+      ["-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n", "it holds PEM labelled X509 CRL (a CRL), not a certificate"],
+      ["hello", "it holds text that is neither PEM nor DER, not a certificate"],
+      [root.key.spki, "it holds a public key (SubjectPublicKeyInfo), not a certificate"],
+    ];
+    for (const [target, said] of cases) {
+      const r = await verify({ ...base, target });
+      expect(r.valid).toBe(false);
+      expect(r.error!.message.startsWith("target"), r.error!.message).toBe(true);
+      expect(r.error!.message).toContain(said);
+      expect(r.error!.certIndex).toBe(0);
+    }
   });
 
   it("MALFORMED_CERTIFICATE: a malformed trust anchor is named by its position", async () => {
@@ -65,8 +85,14 @@ describe("malformed inputs", () => {
   it("MALFORMED_CERTIFICATE: an empty policyConstraints (RFC 5280 4.2.1.11)", async () => {
     const empty = p.ca("CN=Bad PC CA", root, { extensions: { policyConstraints: {} } });
     const r = await run(p.ee("CN=Bad PC EE", empty), { intermediates: [empty], anchors: [root] });
-    expect(r.error?.code).toBe("MALFORMED_CERTIFICATE");
-    expect(r.error?.message).toContain("RFC 5280 4.2.1.11");
+    // As an untrusted intermediate it is skipped, with the rule in the warning; the path then lacks it.
+    expect(r.error?.code).toBe("NO_PATH");
+    expect(r.warnings![0]).toContain("(MALFORMED_CERTIFICATE)");
+    expect(r.warnings![0]).toContain("RFC 5280 4.2.1.11");
+    // As the target it fails the call.
+    const t = await run(empty, { anchors: [root] });
+    expect(t.error?.code).toBe("MALFORMED_CERTIFICATE");
+    expect(t.error?.message).toContain("RFC 5280 4.2.1.11");
   });
 
   it("MALFORMED_CERTIFICATE: an extension value that is not its ASN.1 type", async () => {
