@@ -6,7 +6,7 @@
 // waiting call keeps its own snapshot.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVerifier, type VerifierConfig } from "../../src/index.js";
-import { TestPki, type Entity, type IssuedCrl } from "../../src/generate/pki.js";
+import { TestPki, type Entity, type IssuedCrl } from "../../testsuite/src/generate/pki.js";
 import { startHttpServer, wholeSecondNow, type HttpServer } from "../revocation/helpers.js";
 
 const NOW = wholeSecondNow();
