@@ -62,11 +62,15 @@ export class PathBuilder {
   readonly visited = new Set<Certificate>();
   /** Issuer candidates cut because no anchor is reachable from their issuer's name yet: their AIA may bring the missing link. */
   readonly cutUnreachable = new Set<Certificate>();
-  /** Names from which some chain of certificates (by name alone) reaches an anchor. */
-  private readonly reachable: { has(name: string): boolean } | undefined;
+  /**
+   * Per name, the fewest certificates (by name chaining alone) from a certificate issued
+   * under that name to an anchor: 0 for an anchor's own name. A name without a distance
+   * reaches no anchor at all. Undefined when a source cannot list its certificates.
+   */
+  private readonly reachable: NameReach | undefined;
 
   constructor(private readonly o: PathBuilderOptions) {
-    this.reachable = o.reachable === undefined ? reachableNames(o.anchors, o.sources) : (o.reachable ?? undefined);
+    this.reachable = o.reachable === undefined ? anchorDistances(o.anchors, o.sources) : (o.reachable ?? undefined);
   }
 
   /**
@@ -107,6 +111,13 @@ export class PathBuilder {
       return;
     }
     for (const issuer of this.rankIssuers(child, onPath)) {
+      // RFC 4158 3.5.8 taken to its end: a path through `issuer` needs at least
+      // distance(issuer's issuer) more certificates; past this pass's limit, the branch
+      // waits for a deeper pass (so this pass is not the last one).
+      if (this.reachable && path.length + 1 + (this.reachable.distance(issuer.issuer.key) ?? 0) > limit) {
+        this.frontierOpen = true;
+        continue;
+      }
       budget.takeStep();
       if (!this.signatureFits(path, child, issuer.publicKey, issuer.subject.text)) continue;
       const id = nodeIdentity(issuer);
@@ -146,14 +157,15 @@ export class PathBuilder {
   /** Candidate issuers from every source, deduplicated, loops removed, in RFC 4158 3.5 priority order. */
   private rankIssuers(child: Certificate, onPath: Set<string>): Certificate[] {
     const seen = new Set<string>();
-    const out: { c: Certificate; s: number; i: number }[] = [];
+    const out: { c: Certificate; s: number; dist: number; i: number }[] = [];
     const t = this.o.time.getTime();
     const akid = child.authorityKeyId?.keyId;
     for (const src of this.o.sources) {
       for (const c of src.findBySubject(child.issuer)) {
         if (seen.has(c.sha256) || onPath.has(nodeIdentity(c))) continue;
         // RFC 4158 5.1: a certificate whose issuer name leads to no anchor is a dead end.
-        if (this.reachable && !this.reachable.has(c.issuer.key)) {
+        const d = this.reachable?.distance(c.issuer.key);
+        if (this.reachable && d === undefined) {
           this.cutUnreachable.add(c);
           continue;
         }
@@ -169,43 +181,50 @@ export class PathBuilder {
         // RFC 4158 3.5.4: valid at the validation time.
         if (c.notBefore.getTime() <= t && t <= c.notAfter.getTime()) s += 2;
         else s -= 4;
-        // RFC 4158 3.5.8 (shorter distance): a certificate whose issuer is an anchor.
-        if (this.o.anchors.findBySubject(c.issuer).length) s += 1;
-        out.push({ c, s, i: out.length });
+        // RFC 4158 3.5.8 (shorter distance): within a priority, the nearer an anchor the sooner.
+        const dist = d ?? (this.o.anchors.findBySubject(c.issuer).length ? 0 : 1);
+        out.push({ c, s, dist, i: out.length });
       }
     }
-    out.sort((a, b) => b.s - a.s || a.i - b.i);
+    out.sort((a, b) => b.s - a.s || a.dist - b.dist || a.i - b.i);
     return out.map((x) => x.c);
   }
 }
 
 /**
- * The names from which a chain of subject/issuer names reaches an anchor's name: the
- * fixpoint of "anchor subjects, plus the subject of any certificate whose issuer is in the
- * set". Computed once per search in time linear in the bag; it cuts, before any signature
- * check, every branch that can never end at an anchor (a mesh with no anchor in reach).
+ * Breadth first from the anchors' names over "issuer name -> subject name" of every
+ * certificate: per name, the fewest certificates from one issued under it to an anchor.
+ * Computed once per search in time linear in the bag (a prepared verifier keeps its own,
+ * ./reachability.ts); names it misses reach no anchor, so every branch through them is cut
+ * before any signature check, and the distances bound each branch by the depth left.
  */
-function reachableNames(anchors: TrustAnchorStore, sources: readonly IssuerSource[]): Set<string> | undefined {
+function anchorDistances(anchors: TrustAnchorStore, sources: readonly IssuerSource[]): NameReach | undefined {
   // A source that cannot list its certificates may hold any name: no pruning then.
   if (!sources.every((s) => s.all)) return undefined;
-  const reach = new Set(anchors.all.map((a) => a.subject.key));
-  const bySubjectIssuer: [string, string][] = [];
-  for (const src of sources) for (const c of src.all!()) bySubjectIssuer.push([c.subject.key, c.issuer.key]);
   // Reverse edges: issuer name -> subject names of certificates it issued.
   const issued = new Map<string, string[]>();
-  for (const [subj, iss] of bySubjectIssuer) {
-    const l = issued.get(iss);
-    if (l) l.push(subj);
-    else issued.set(iss, [subj]);
-  }
-  const queue = [...reach];
-  while (queue.length) {
-    for (const subj of issued.get(queue.pop()!) ?? []) {
-      if (!reach.has(subj)) {
-        reach.add(subj);
-        queue.push(subj);
-      }
+  for (const src of sources)
+    for (const c of src.all!()) {
+      const l = issued.get(c.issuer.key);
+      if (l) l.push(c.subject.key);
+      else issued.set(c.issuer.key, [c.subject.key]);
     }
+  const dist = new Map<string, number>();
+  let level: string[] = [];
+  for (const a of anchors.all)
+    if (!dist.has(a.subject.key)) {
+      dist.set(a.subject.key, 0);
+      level.push(a.subject.key);
+    }
+  for (let d = 1; level.length; d++) {
+    const next: string[] = [];
+    for (const name of level)
+      for (const subj of issued.get(name) ?? [])
+        if (!dist.has(subj)) {
+          dist.set(subj, d);
+          next.push(subj);
+        }
+    level = next;
   }
-  return reach;
+  return { has: (n) => dist.has(n), distance: (n) => dist.get(n) };
 }
