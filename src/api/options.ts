@@ -31,6 +31,8 @@ export interface CallSettings {
   readonly ocspMaxAgeMs: number;
   readonly issuerSources: readonly IssuerSource[];
   readonly asyncIssuerSources: readonly AsyncIssuerSource[];
+  /** Record the search for `result.graph`. */
+  readonly graph: boolean;
 }
 
 const OID_RE = /^[0-2](\.(0|[1-9][0-9]*))+$/;
@@ -126,6 +128,7 @@ export interface PerCallSettings {
   readonly extendedKeyUsage?: readonly string[];
   readonly policy?: PolicyInputs;
   readonly limits?: Partial<BudgetLimits>;
+  readonly graph?: boolean;
 }
 
 export function coercePerCall(o: PerCallOptions | undefined): PerCallSettings {
@@ -137,6 +140,7 @@ export function coercePerCall(o: PerCallOptions | undefined): PerCallSettings {
     extendedKeyUsage: o.extendedKeyUsage === undefined ? undefined : oids(o.extendedKeyUsage, "extendedKeyUsage", []),
     policy: o.policy === undefined ? undefined : coercePolicy(o.policy),
     limits: o.limits === undefined ? undefined : coerceLimits(o.limits),
+    graph: o.graph === undefined ? undefined : bool(o.graph, "graph"),
   };
 }
 
@@ -150,6 +154,7 @@ export function callSettings(c: ConfigSettings, target: Input, p: PerCallSetting
     extendedKeyUsage: p.extendedKeyUsage ?? c.extendedKeyUsage,
     policy: p.policy ?? c.policy,
     limits: p.limits ? { ...c.limits, ...p.limits } : c.limits,
+    graph: p.graph ?? c.graph,
   };
 }
 
@@ -201,5 +206,6 @@ export function coerceConfig(o: Omit<VerifyOptions, "target">): ConfigSettings {
     ocspMaxAgeMs: positive(rev.ocspMaxAgeMs, "revocation.ocspMaxAgeMs") ?? 7 * 24 * 3600_000,
     issuerSources: sources,
     asyncIssuerSources: asyncSources,
+    graph: bool(o.graph, "graph"),
   };
 }

@@ -7,7 +7,7 @@ import { effectiveKey, type VerificationKey } from "../crypto/verifier.js";
 import type { IssuerSource } from "../stores/issuer-source.js";
 import { TrustAnchorStore, type TrustAnchor } from "../stores/trust-anchors.js";
 import type { Budget } from "../pathbuilder/budget.js";
-import { PathBuilder, type CandidatePath } from "../pathbuilder/path-builder.js";
+import { PathBuilder, type CandidatePath, type SearchObserver } from "../pathbuilder/path-builder.js";
 import type { NameReach } from "../pathbuilder/reachability.js";
 import { validatePath, DEFAULT_POLICY_INPUTS, type PathFailure, type PolicyInputs } from "../validate/path-validator.js";
 import type { PathStatus, RevocationChecker } from "../revocation/checker.js";
@@ -42,6 +42,8 @@ export class PathSearch {
   main: SearchResult | undefined;
   /** Set once the checker (which calls back into this search) exists. */
   revocation!: RevocationChecker;
+  /** Told what the main search (depth 0) learns, for `result.graph`. */
+  observer: SearchObserver | undefined;
 
   constructor(
     private readonly s: SearchSettings,
@@ -60,7 +62,8 @@ export class PathSearch {
 
   /** Searches paths for `target` to `anchors`; returns the first that validates, plus what failed. */
   search(target: Certificate, anchors: TrustAnchorStore, policy: PolicyInputs, eku: readonly string[], depth: number): SearchResult {
-    const builder = new PathBuilder({ target, sources: this.sources(), anchors, time: this.s.time, budget: this.budget, reachable: depth === 0 ? this.reach() : undefined });
+    const observer = depth === 0 ? this.observer : undefined;
+    const builder = new PathBuilder({ target, sources: this.sources(), anchors, time: this.s.time, budget: this.budget, reachable: depth === 0 ? this.reach() : undefined, observer });
     const tried: Tried[] = [];
     if (depth === 0) this.main = { found: undefined, tried, builder };
     for (const cand of builder.paths()) {
@@ -75,13 +78,16 @@ export class PathSearch {
       });
       if (!out.ok) {
         tried.push({ cand, failure: out.failure! });
+        observer?.reject?.(cand, out.failure!);
         continue;
       }
       const rev = this.revocation.check({ certs: cand.certs, anchor: cand.anchor, issuerKeys: out.issuerKeys }, depth);
       if (rev.failure) {
         tried.push({ cand, failure: rev.failure, statuses: rev.statuses });
+        observer?.reject?.(cand, rev.failure, rev.statuses);
         continue;
       }
+      observer?.accept?.(cand, rev.statuses);
       const result = { found: { cand, policies: out.policies, statuses: rev.statuses, warnings: rev.warnings }, tried, builder };
       if (depth === 0) this.main = result;
       return result;

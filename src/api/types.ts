@@ -3,6 +3,7 @@
 
 import type { AsyncIssuerSource, IssuerSource } from "../stores/issuer-source.js";
 import type { NameAndKey } from "../parsing/trust-anchor.js";
+import type { TrustGraph } from "../graph/types.js";
 
 export type { NameAndKey };
 
@@ -71,6 +72,8 @@ export interface VerifyOptions {
   issuerSources?: IssuerSource[];
   /** Sources that need I/O, asked between search rounds for issuers the search lacked (AIA over HTTP is built in with `revocation.fetch`). */
   asyncIssuerSources?: AsyncIssuerSource[];
+  /** Return `result.graph`: the CAs, certificates and what the search learnt of each (src/graph/types.ts). */
+  graph?: boolean;
 }
 
 export interface FetchOptions {
@@ -139,6 +142,8 @@ export interface VerifyResult {
   warnings?: string[];
   /** With `revocation.fetch`: each URL the call fetched or failed to fetch, and why. */
   fetched?: string[];
+  /** With `graph: true`: what the call knew and learnt, as a graph (CAs as nodes, certificates as edges). */
+  graph?: TrustGraph;
 }
 
 /**
@@ -200,6 +205,8 @@ export interface PerCallOptions {
   extendedKeyUsage?: string[];
   policy?: PolicyOptions;
   limits?: Limits;
+  /** Return `result.graph` for this call (see `VerifyOptions.graph`). */
+  graph?: boolean;
 }
 
 /** Material to add to (or remove from) a verifier; each list as in `VerifyOptions`. */
@@ -250,6 +257,8 @@ export interface Verifier {
   /** Removes material given as the same DER/PEM (matched by SHA-256). */
   remove(material: VerifierMaterial): VerifierChange;
   stats(): VerifierStats;
+  /** What the verifier holds, as a graph: its anchors and certificates (no target, no search). */
+  graph(): TrustGraph;
   /** Entries of the configuration that were skipped, each naming the entry. */
   readonly warnings: readonly string[];
 }

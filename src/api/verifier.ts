@@ -28,6 +28,9 @@ import { callSettings, coerceConfig, coercePerCall, type CallSettings, type Conf
 import { PathSearch, type SearchResult } from "./search.js";
 import { searchInRounds } from "./rounds.js";
 import { invalid, shapeResult } from "./result.js";
+import { SearchRecorder } from "../graph/recorder.js";
+import { buildGraph } from "../graph/model.js";
+import type { TrustGraph } from "../graph/types.js";
 import type { Input, NameAndKey, PerCallOptions, Verifier, VerifierChange, VerifierConfig, VerifierMaterial, VerifierStats, VerifyResult } from "./types.js";
 
 /** One consistent view of the verifier's material. */
@@ -202,6 +205,8 @@ export class PreparedVerifier implements Verifier {
       search.validateSigner,
     );
     search.revocation = checker;
+    const recorder = s.graph ? new SearchRecorder() : undefined;
+    search.observer = recorder;
     const material = {
       crls,
       candidates,
@@ -241,7 +246,19 @@ export class PreparedVerifier implements Verifier {
       r = search.main;
     }
     const fetched = online?.attempts.map((a) => `${a.ok ? "fetched" : "failed"} ${a.url}: ${a.detail}`);
-    return shapeResult(r, budgetError, budget, s.revocationMode !== "none", target, fetched, notes);
+    const result = shapeResult(r, budgetError, budget, s.revocationMode !== "none", target, fetched, notes);
+    if (recorder) {
+      // The graph of the call (issue 14): every certificate it could use, and what the main search learnt.
+      const listed = [...snap.index.all(), ...bag.all(), ...s.issuerSources.flatMap((src) => (src.all ? [...src.all()] : []))];
+      result.graph = buildGraph({ target, certificates: listed, anchors: snap.anchors, time: s.time, recorder, valid: result.valid, error: result.error });
+    }
+    return result;
+  }
+
+  /** The verifier's material as a graph: anchors and certificates, issuers matched by key identifier or signature. */
+  graph(): TrustGraph {
+    const snap = this.snap;
+    return buildGraph({ certificates: [...snap.index.all(), ...this.cfg.issuerSources.flatMap((src) => (src.all ? [...src.all()] : []))], anchors: snap.anchors, time: this.cfg.time ?? new Date(), recorder: new SearchRecorder() });
   }
 
   add(m: VerifierMaterial): VerifierChange {

@@ -4,11 +4,13 @@ import { readFileSync } from "node:fs";
 import { EXIT, type CliDeps } from "./common.js";
 import { verifyCommand, VERIFY_USAGE } from "./verify-command.js";
 import { coseCommand } from "./cose-command.js";
+import { graphCommand } from "./graph-command.js";
 
 export const MAIN_HELP = `certpath - X.509 certification path building and RFC 5280 validation
 
 Commands:
   certpath verify TARGET --anchor FILE ...   validate one certificate (see 'certpath verify --help')
+  certpath graph TARGET --anchor FILE ...    draw the PKI the search saw, the path found and the paths that failed (see 'certpath graph --help')
   certpath conformance [--json FILE]         run the conformance suites (see 'certpath conformance --help')
   certpath testsuite export DIR              write every conformance case as plain files (see 'certpath testsuite --help')
   certpath cose verify|sign|inspect MESSAGE  COSE_Sign1 / COSE_Sign messages (see 'certpath cose --help')
@@ -57,6 +59,8 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   switch (command) {
     case "verify":
       return verifyCommand(rest, deps);
+    case "graph":
+      return graphCommand(rest, deps);
     case "conformance": {
       const kit = await loadKit(deps, command);
       return kit ? kit.conformanceCommand(rest, deps) : EXIT.USAGE;
@@ -80,7 +84,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
       deps.io.stderr(`certpath: missing command\n${MAIN_HELP}`);
       return EXIT.USAGE;
     default:
-      deps.io.stderr(`certpath: unknown command "${command}" (expected verify, conformance, testsuite or cose; try 'certpath --help')\n`);
+      deps.io.stderr(`certpath: unknown command "${command}" (expected verify, graph, conformance, testsuite or cose; try 'certpath --help')\n`);
       return EXIT.USAGE;
   }
 }

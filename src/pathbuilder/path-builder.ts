@@ -37,6 +37,34 @@ export interface PathBuilderOptions {
    * source cannot list its certificates); absent, the builder computes it from the sources.
    */
   reachable?: NameReach | null;
+  /** Told what the search learns (src/graph draws it); never changes the search. */
+  observer?: SearchObserver;
+}
+
+/**
+ * Optional hook at the search's decision points. The builder calls `signature` and `cut`
+ * and `candidate`; the caller that validates candidates calls `accept` and `reject`.
+ */
+export interface SearchObserver {
+  /** `child`'s signature was checked with an issuer's key (`outcome` undefined: deferred, DSA parameters inherited). */
+  signature?(child: Certificate, issuerKey: Certificate["publicKey"], outcome: SignatureOutcome | undefined): void;
+  /** `cert` was dropped as an issuer candidate before any signature check. */
+  cut?(cert: Certificate, reason: "unreachable"): void;
+  /** A complete candidate path is handed to validation. */
+  candidate?(cand: CandidatePath): void;
+  /** The candidate validated (with the revocation statuses of its certificates, when checked). */
+  accept?(cand: CandidatePath, statuses?: readonly RevocationNote[]): void;
+  /** The candidate failed validation or revocation at `failure.certIndex` (the anchor when it equals `certs.length`). */
+  reject?(cand: CandidatePath, failure: { code: string; message: string; certIndex: number }, statuses?: readonly RevocationNote[]): void;
+}
+
+/** One certificate's revocation status as the observer hears it (index in the candidate's certs). */
+export interface RevocationNote {
+  readonly certIndex: number;
+  readonly status: "good" | "revoked" | "unknown" | "not-checked";
+  readonly revocationTime?: Date;
+  readonly reason?: string;
+  readonly source?: string;
 }
 
 /**
@@ -104,7 +132,9 @@ export class PathBuilder {
       for (const anchor of this.rankAnchors(child, anchors.findBySubject(child.issuer))) {
         if (!this.signatureFits(path, child, anchor.publicKey, anchor.label)) continue;
         budget.takeCandidate();
-        yield { certs: [...path], anchor };
+        const cand = { certs: [...path], anchor };
+        this.o.observer?.candidate?.(cand);
+        yield cand;
         budget.checkTime();
       }
       if (!this.frontierOpen && this.rankIssuers(child, onPath).length) this.frontierOpen = true;
@@ -135,8 +165,12 @@ export class PathBuilder {
    * inherited cannot be checked yet; validation checks it once the path is complete.
    */
   private signatureFits(path: Certificate[], child: Certificate, key: Certificate["publicKey"], label: string): boolean {
-    if (needsInheritedParams(key)) return true;
+    if (needsInheritedParams(key)) {
+      this.o.observer?.signature?.(child, key, undefined);
+      return true;
+    }
     const r: SignatureOutcome = this.o.budget.verifier.verify(child, key);
+    this.o.observer?.signature?.(child, key, r);
     if (r.ok) return true;
     // Each deepening pass meets the same dead ends again: record each once.
     const key2 = `${child.sha256}|${label}|${path.length}`;
@@ -167,6 +201,7 @@ export class PathBuilder {
         const d = this.reachable?.distance(c.issuer.key);
         if (this.reachable && d === undefined) {
           this.cutUnreachable.add(c);
+          this.o.observer?.cut?.(c, "unreachable");
           continue;
         }
         seen.add(c.sha256);
