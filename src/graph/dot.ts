@@ -151,7 +151,7 @@ function edgeStmt(e: GraphEdge, compact: boolean): string {
 }
 
 function legend(g: TrustGraph, title: string): string {
-  const row = (sample: string, text: string) => `<TR><TD ALIGN="LEFT" WIDTH="60">${sample}</TD><TD ALIGN="LEFT">${h(text)}</TD></TR>`;
+  const row = (sample: string, text: string) => `<TR><TD ALIGN="LEFT" FIXEDSIZE="TRUE" WIDTH="56" HEIGHT="16">${sample}</TD><TD ALIGN="LEFT">${h(text)}</TD></TR>`;
   const line = (color: string, dashed = false, bold = false) =>
     `<FONT COLOR="${color}">${bold ? "<B>" : ""}${dashed ? "- - - -&#x25B6;" : "&#x2501;&#x2501;&#x2501;&#x25B6;"}${bold ? "</B>" : ""}</FONT>`;
   const rows = [
@@ -177,7 +177,7 @@ export function graphToDot(g: TrustGraph, o: DotOptions = {}): string {
   out.push(
     `  graph [rankdir=TB fontname="Helvetica" fontsize=${compact ? 9 : 11} nodesep=${compact ? 0.25 : 0.4} ranksep=${compact ? 0.35 : 0.55} newrank=true bgcolor="white" pad=0.2${o.legend === false ? "" : ` labelloc=b labeljust=l label=${legend(g, o.title ?? defaultTitle(g))}`}];`,
   );
-  out.push(`  node [fontname="Helvetica" fontsize=${compact ? 8 : 10} margin="0.12,0.05"];`);
+  out.push(`  node [fontname="Helvetica" fontsize=${compact ? 8 : 10} margin="0.25,0.06"];`);
   out.push(`  edge [fontname="Helvetica" fontsize=8 arrowsize=0.7];`);
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   for (const d of g.domains) {

@@ -3,7 +3,7 @@
 // (./two-bridge.ts): which entities and certificates exist, which path validates, and
 // where each shortcut fails by the RFC 5280 rule it breaks.
 import { describe, expect, it, beforeAll } from "vitest";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateScenario, verifyOptionsOf, type GeneratedCase } from "../../testsuite/src/multidomain/generate.js";
@@ -43,7 +43,10 @@ beforeAll(async () => {
   expect(lintScenario(TWO_BRIDGE)).toEqual([]);
   gen = generateScenario(TWO_BRIDGE);
   result = await verify({ ...verifyOptionsOf(gen), graph: true });
-  svg = await renderGraph(result.graph!, "svg");
+  svg = await renderGraph(result.graph!, "svg", { title: "Bob (Dom2) validated from anchor PCA1 through two bridges" });
+  // The picture the README shows (docs/pictures/two-bridges.svg is a copy of it).
+  mkdirSync("reports/graph", { recursive: true });
+  writeFileSync("reports/graph/two-bridges.svg", svg);
 });
 
 const k = TWO_BRIDGE.case;
