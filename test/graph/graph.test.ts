@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateScenario, verifyOptionsOf, type GeneratedCase } from "../../testsuite/src/multidomain/generate.js";
 import { lintScenario } from "../../testsuite/src/multidomain/model.js";
-import { verify, type VerifyResult } from "../../src/index.js";
+import { createVerifier, verify, type VerifyResult } from "../../src/index.js";
 import { renderGraph } from "../../src/graph/render.js";
 import { main } from "../../src/cli/main.js";
 import { capturingIo } from "../cli-io.js";
@@ -123,6 +123,24 @@ describe("the two-bridge PKI as a graph", () => {
     const json = JSON.parse(await renderGraph(result.graph!, "json"));
     expect(json.format).toBe("certpath-graph/1");
     expect(json.edges).toHaveLength(expectedEdges.length);
+  });
+
+  it("createVerifier: verifier.graph() is its material; graph: true per call gives the call's graph", async () => {
+    const { target, ...config } = verifyOptionsOf(gen);
+    const v = createVerifier(config);
+    const held = v.graph();
+    const heldEntities = new Set([...k.bag, ...k.anchors].flatMap((id) => [decls.get(id)!.subject, decls.get(id)!.issuer]));
+    expect(held.target).toBeUndefined();
+    expect(held.valid).toBeUndefined();
+    expect(held.nodes).toHaveLength(heldEntities.size);
+    expect(held.edges).toHaveLength(k.bag.filter((id) => decls.get(id)!.subject !== decls.get(id)!.issuer).length);
+    expect(held.candidates).toEqual([]);
+    const r = await v.verify(target, { graph: true });
+    expect(r.valid).toBe(true);
+    expect(r.graph!.nodes).toHaveLength(expectedNodes.size);
+    expect(r.graph!.edges).toHaveLength(expectedEdges.length);
+    expect(r.graph!.path).toHaveLength(TWO_BRIDGE.expect.path!.length - 1);
+    expect((await v.verify(target)).graph).toBeUndefined();
   });
 
   it("no graph unless asked", async () => {
