@@ -387,7 +387,7 @@ async function main() {
     `of the engine's own process. cp÷X speed = certpath found/s ÷ X found/s (above 1: certpath faster);`,
     `cp÷X sigs = certpath sigs/path ÷ X sigs/path (below 1: certpath verifies fewer signatures).`,
     ``,
-    ...TOPOS.flatMap((t) => [`## ${t}`, ``, markdown(MAIN_HEADERS, byTopo(t).map(mainRow)), ``]),
+    ...TOPOS.flatMap((t) => [`## ${t}`, ``, `![${t}: a small instance of this topology (bench/pictures.mjs)](pictures/${t}.svg)`, ``, markdown(MAIN_HEADERS, byTopo(t).map(mainRow)), ``]),
     `## Parsing vs search`,
     ``,
     `pkijs and x509 re-parse the whole bag on every call (DER), certpath serves it from its parse cache.`,

@@ -12,6 +12,8 @@ export interface DotOptions {
   legend?: boolean;
   /** Smaller fonts and spacing, for thumbnails (default false). */
   compact?: boolean;
+  /** Layout direction: TB (default: anchors on top, the target below) or LR (wide hierarchies). */
+  direction?: "TB" | "LR";
 }
 
 export const COLORS = {
@@ -175,7 +177,7 @@ export function graphToDot(g: TrustGraph, o: DotOptions = {}): string {
   const out: string[] = [];
   out.push("digraph certpath {");
   out.push(
-    `  graph [rankdir=TB fontname="Helvetica" fontsize=${compact ? 9 : 11} nodesep=${compact ? 0.25 : 0.4} ranksep=${compact ? 0.35 : 0.55} newrank=true bgcolor="white" pad=0.2${o.legend === false ? "" : ` labelloc=b labeljust=l label=${legend(g, o.title ?? defaultTitle(g))}`}];`,
+    `  graph [rankdir=${o.direction ?? "TB"} fontname="Helvetica" fontsize=${compact ? 9 : 11} nodesep=${compact ? 0.25 : 0.4} ranksep=${compact ? 0.35 : 0.55} newrank=true bgcolor="white" pad=0.2${o.legend === false ? "" : ` labelloc=b labeljust=l label=${legend(g, o.title ?? defaultTitle(g))}`}];`,
   );
   out.push(`  node [fontname="Helvetica" fontsize=${compact ? 8 : 10} margin="0.25,0.06"];`);
   out.push(`  edge [fontname="Helvetica" fontsize=8 arrowsize=0.7];`);

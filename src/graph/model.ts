@@ -252,20 +252,32 @@ function parentName(n: DistinguishedName): string {
 
 /**
  * Domains: a root (an anchor, a self-signed CA, or a node nothing issues to) and the CAs
- * below it. An edge is hierarchical when its subject is no root and either shares its
- * issuer's name prefix (O/OU/DC) or has no other issuer; every other edge crosses domains.
- * Domains are the connected components of the hierarchical edges. A bridge is a CA alone in
- * its domain, no anchor, cross-certified in both directions with two or more other domains.
+ * below it. Each other node hangs under one parent: an issuer sharing its name prefix
+ * (O/OU/DC), or else its only issuer among the inputs; its certificates from that parent
+ * are hierarchical, every other certificate crosses domains (a node with several foreign
+ * issuers and none of its own name is the root of its own domain: a bridge, say). Domains
+ * are the connected components of the hierarchical edges. A bridge is a CA alone in its
+ * domain, no anchor, cross-certified in both directions with two or more other domains.
  */
 function assignDomains(nodes: GraphNode[], edges: { edge: GraphEdge; from: NodeState; to: NodeState }[]): GraphDomain[] {
-  const issuers = new Map<string, Set<string>>();
-  for (const { edge } of edges) {
-    let s = issuers.get(edge.to);
-    if (!s) issuers.set(edge.to, (s = new Set()));
-    s.add(edge.from);
+  const issuers = new Map<string, NodeState[]>();
+  for (const { edge, from } of edges) {
+    const l = issuers.get(edge.to) ?? [];
+    if (!l.includes(from)) l.push(from);
+    issuers.set(edge.to, l);
   }
   const isRoot = (n: GraphNode) => n.anchor || n.selfSigned || !issuers.has(n.id);
   const byId = new Map(nodes.map((n) => [n.id, n]));
+  const parentOf = new Map<string, string>();
+  for (const { to } of edges) {
+    if (parentOf.has(to.node.id) || isRoot(to.node)) continue;
+    const all = issuers.get(to.node.id)!;
+    const known = all.filter((st) => st.node.known);
+    const mine = parentName(to.name);
+    const same = known.find((st) => parentName(st.name) === mine);
+    const parent = same ?? (known.length === 1 ? known[0] : known.length === 0 && all.length === 1 ? all[0] : undefined);
+    parentOf.set(to.node.id, parent ? parent.node.id : "");
+  }
   const parent = new Map(nodes.map((n) => [n.id, n.id]));
   const find = (x: string): string => {
     let r = x;
@@ -273,8 +285,8 @@ function assignDomains(nodes: GraphNode[], edges: { edge: GraphEdge; from: NodeS
     parent.set(x, r);
     return r;
   };
-  for (const { edge, from, to } of edges) {
-    const hier = !isRoot(to.node) && (parentName(from.name) === parentName(to.name) || issuers.get(edge.to)!.size === 1);
+  for (const { edge } of edges) {
+    const hier = parentOf.get(edge.to) === edge.from;
     edge.cross = !hier;
     if (hier) {
       const a = find(edge.from);
