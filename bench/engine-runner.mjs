@@ -1,66 +1,57 @@
-// Runs ONE engine over ONE cached benchmark cell, in its own process (so the peak RSS
-// belongs to that engine alone), and prints one JSON line with the measurements.
+// One engine over one cached benchmark cell, in its own process (so its peak RSS is its
+// own). bench/run.mjs forks it and drives it over IPC, round by round, interleaved with the
+// other engines' processes:
+//   {cmd:"setup", engine, cell, crlDir?}   load the cell, build the engine, JIT warm-up
+//   {cmd:"run", mode, indices, budgetMs}   time the targets `indices` in `mode` ("cold"|"warm")
+//   {cmd:"exit"}
+// Standalone (one engine, one cell, printing one JSON line per mode):
+//   node --expose-gc bench/engine-runner.mjs <certpath|pkijs|x509|floor> <cell.json> [--crls DIR]
 //
-//   node --expose-gc bench/engine-runner.mjs <certpath|pkijs|x509|baseline> <cell.json>
-//        [--also-preparsed] [--warmup N] [--warmup-ms MS] [--target-timeout-ms MS] [--cell-budget-ms MS]
-//
-// Every engine gets the same inputs per target, as DER: the target, the whole shuffled bag
-// of CA and cross-certificates (untrusted) and the relying party's one anchor. Parsing the
-// bag is part of each call for every engine. certpath keeps a process-wide cache of parsed
-// certificates keyed by SHA-256 (src/parsing/cache.ts), so after its first call it only
-// hashes the bag; pkijs and @peculiar/x509 have no such cache. `--also-preparsed` (pkijs,
-// x509) runs a second pass in the same process (after the DER pass and its peak-RSS reading)
-// that parses the bag and the anchor once, outside the timed loop, and hands the same objects
-// to every call: that isolates their path search from their parsing. One JSON line per pass.
-import { readFileSync } from "node:fs";
-import { webcrypto } from "node:crypto";
+// Modes, the same for every engine:
+// - cold: every certificate new. certpath's process caches (parsed certificates and CRLs,
+//   signature outcomes) are emptied before each call; pkijs and @peculiar/x509 parse their
+//   inputs on every call (they keep nothing).
+// - warm: every engine reuses its parsed inputs. certpath: one createVerifier (bag, anchor,
+//   CRLs parsed and indexed once, outside the timed loop), verifier.verify(target); pkijs and
+//   x509: the bag, the anchor (and CRLs) parsed once outside the timed loop. The targets are
+//   new in both modes: the timed targets are never the warm-up's, and each is timed once.
+// - floor (its own "engine"): the signature verifications of the path certpath finds, each
+//   certificate against its issuer's public key with node:crypto (objects built outside the
+//   timed loop), plus, in CRL cells, one CRL signature per certificate of the path.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { webcrypto, X509Certificate as NodeX509, verify as cryptoVerify, createPublicKey } from "node:crypto";
 
-const [engineName, cellFile, ...rest] = process.argv.slice(2);
-const flag = (name) => rest.includes(`--${name}`);
-const ALSO_PREPARSED = flag("also-preparsed");
-const opt = (name, dflt) => {
-  const i = rest.indexOf(`--${name}`);
-  return i >= 0 ? Number(rest[i + 1]) : dflt;
-};
-/** Warm-up: up to WARMUP targets, but stop once WARMUP_MS is spent (at least one target). */
-const WARMUP = opt("warmup", 50);
-const WARMUP_MS = opt("warmup-ms", 2500);
-/** pkijs / @peculiar/x509 only: a safety net; a target still running after this is aborted (their crypto calls start throwing). */
-const TARGET_TIMEOUT_MS = opt("target-timeout-ms", 10_000);
-/**
- * pkijs only: abort once its search has looked up the issuers of one certificate this many
- * times. pkijs' buildPath() recurses into every issuer found with no visited set; in an
- * acyclic bag a certificate is expanded once per distinct path to it (1-2 here), around a
- * cross-certificate cycle it is expanded again on every lap and the search never ends.
- */
-const PKIJS_MAX_REPEAT = opt("pkijs-max-repeat", 8);
-/** Timed passes over the sample (median found/s reported), within the cell budget. */
-const MAX_PASSES = opt("passes", 3);
-/** Stop the timed loop after this long; the remaining targets are reported as not attempted. */
-const CELL_BUDGET_MS = opt("cell-budget-ms", 4_000);
+/** pkijs only: abort once its search has looked up the issuers of one certificate this many times (it keeps no visited set). */
+const PKIJS_MAX_REPEAT = 8;
+/** pkijs / x509 only: a target still running after this is aborted (their crypto calls start throwing). */
+const TARGET_TIMEOUT_MS = 20_000;
 
-const cell = JSON.parse(readFileSync(cellFile, "utf8"));
 const fromB64 = (s) => new Uint8Array(Buffer.from(s, "base64"));
-const anchor = fromB64(cell.anchor);
-const bag = cell.bag.map(fromB64);
-const targets = cell.targets.map(fromB64);
-const time = new Date(cell.meta.time);
 
-// ---------------------------------------------------------------------------
-// A signature-check counter with an abort switch (for the engines we cannot bound otherwise).
+function loadCell(file, crlDir) {
+  const cell = JSON.parse(readFileSync(file, "utf8"));
+  const crls = crlDir ? readdirSync(crlDir).filter((f) => f.endsWith(".crl")).sort().map((f) => new Uint8Array(readFileSync(join(crlDir, f)))) : [];
+  return {
+    meta: cell.meta,
+    anchor: fromB64(cell.anchor),
+    bag: cell.bag.map(fromB64),
+    targets: cell.targets.map(fromB64),
+    time: new Date(cell.meta.time),
+    crls,
+    expectRevoked: cell.expectRevoked ?? [],
+  };
+}
 
 class Counter {
   n = 0;
-  calls = 0;
   deadline = Infinity;
   aborted = false;
   start(timeoutMs) {
     this.n = 0;
-    this.calls = 0;
     this.aborted = false;
     this.deadline = performance.now() + timeoutMs;
   }
-  /** Called before each crypto verify; throws once the target's time is up, so the engine unwinds. */
   check() {
     if (this.aborted || performance.now() > this.deadline) {
       this.aborted = true;
@@ -69,36 +60,45 @@ class Counter {
   }
 }
 
-// ---------------------------------------------------------------------------
-// Engines: each is `async (targetDer) => { found, sigChecks, reason?, pathLength? }`.
+function distUrl() {
+  return process.env.CERTPATH_DIST ? new URL(`file://${process.env.CERTPATH_DIST}/`) : new URL("../dist/", import.meta.url);
+}
 
-async function certpathEngine(PREPARSED) {
-  // bench/run.mjs points CERTPATH_DIST at a snapshot of dist/ taken when the run starts, so a
-  // rebuild by someone else during the run cannot mix two builds in one table.
-  const dist = process.env.CERTPATH_DIST ? new URL(`file://${process.env.CERTPATH_DIST}/`) : new URL("../dist/", import.meta.url);
-  const { verify } = await import(new URL("index.js", dist).href);
-  return async (target) => {
-    const r = await verify({ target, intermediates: bag, trustAnchors: [anchor], time, revocation: { mode: "none" } });
-    return {
-      found: r.valid,
-      // Signature computations the call performed (its verifier's counter; cache hits are not counted).
-      sigChecks: r.spent?.signatureChecks ?? NaN,
-      reason: r.valid ? undefined : `${r.error?.code}: ${r.error?.message}`,
-      pathLength: r.valid ? r.path.length : undefined,
-      extra: { candidatePaths: r.spent?.candidatePaths, steps: r.spent?.steps },
-    };
+// ---------------------------------------------------------------------------
+// Engines: setup(cell) -> { cold(target), warm(target) }, each -> { found, sigChecks, reason?, pathLength?, revoked? }
+
+async function certpathEngine(c) {
+  const dist = distUrl();
+  const { verify, createVerifier, clearParseCaches } = await import(new URL("index.js", dist).href);
+  const { processSignatureCache } = await import(new URL("crypto/outcome-cache.js", dist).href);
+  const revocation = c.crls.length ? { mode: "hard", crls: c.crls } : { mode: "none" };
+  const shape = (r) => ({
+    found: r.valid,
+    sigChecks: r.spent?.signatureChecks ?? NaN,
+    reason: r.valid ? undefined : `${r.error?.code}: ${r.error?.message}`.slice(0, 300),
+    code: r.valid ? "VALID" : r.error?.code,
+    pathLength: r.valid ? r.path.length : undefined,
+  });
+  const config = { intermediates: c.bag, trustAnchors: [c.anchor], time: c.time, revocation };
+  const verifier = createVerifier(config);
+  return {
+    async cold(target) {
+      clearParseCaches();
+      processSignatureCache.clear();
+      return shape(await verify({ ...config, target }));
+    },
+    async warm(target) {
+      return shape(await verifier.verify(target));
+    },
   };
 }
 
-async function pkijsEngine(PREPARSED) {
+async function pkijsEngine(c) {
   const pkijs = await import("pkijs");
   const ctr = new Counter();
-  // Counts every signature verification pkijs asks for: Certificate.verify() ends in
-  // CryptoEngine.verifyWithPublicKey(), which ends in this.verify() (= crypto.subtle.verify).
   class CountingEngine extends pkijs.CryptoEngine {
     async verifyWithPublicKey(...args) {
       ctr.check();
-      ctr.calls++;
       return super.verifyWithPublicKey(...args);
     }
     async verify(...args) {
@@ -109,16 +109,28 @@ async function pkijsEngine(PREPARSED) {
   const engine = new CountingEngine({ name: "counting", crypto: webcrypto });
   pkijs.setEngine("counting", engine);
   const parse = (d) => pkijs.Certificate.fromBER(d);
-  const pre = PREPARSED ? { bag: bag.map(parse), anchor: parse(anchor) } : undefined;
-  return async (target) => {
-    const certs = [...(pre ? pre.bag : bag.map(parse)), parse(target)]; // the target last: pkijs takes the last cert as the leaf
-    const trustedCerts = [pre ? pre.anchor : parse(anchor)];
-    // findIssuer is the library's own default, wrapped only to count expansions (which certificate's issuers were looked for, how often).
+  const parseCrl = (d) => pkijs.CertificateRevocationList.fromBER(d);
+  let pre;
+  let preError;
+  const prepare = () => {
+    try {
+      pre = { bag: c.bag.map(parse), anchor: parse(c.anchor), crls: c.crls.map(parseCrl) };
+    } catch (e) {
+      preError = `parsing the inputs threw: ${e?.message ?? e}`;
+    }
+  };
+  const run = async (target, p) => {
+    let certs, trustedCerts, crls;
+    try {
+      certs = [...(p ? p.bag : c.bag.map(parse)), parse(target)]; // the target last: pkijs takes the last cert as the leaf
+      trustedCerts = [p ? p.anchor : parse(c.anchor)];
+      crls = p ? p.crls : c.crls.map(parseCrl);
+    } catch (e) {
+      return { found: false, sigChecks: 0, reason: `parsing the inputs threw: ${e?.message ?? e}` };
+    }
     const expansions = new Map();
-    let findIssuerCalls = 0;
     let looped = false;
     const findIssuer = (cert, eng, crypto) => {
-      findIssuerCalls++;
       const n = (expansions.get(cert) ?? 0) + 1;
       expansions.set(cert, n);
       if (n > PKIJS_MAX_REPEAT) {
@@ -127,7 +139,7 @@ async function pkijsEngine(PREPARSED) {
       }
       return eng.defaultFindIssuer(cert, eng, crypto);
     };
-    const v = new pkijs.CertificateChainValidationEngine({ certs, trustedCerts, checkDate: time, findIssuer });
+    const v = new pkijs.CertificateChainValidationEngine({ certs, trustedCerts, crls, checkDate: c.time, findIssuer });
     ctr.start(TARGET_TIMEOUT_MS);
     let r;
     try {
@@ -135,31 +147,30 @@ async function pkijsEngine(PREPARSED) {
     } catch (e) {
       r = { result: false, resultMessage: `threw: ${e?.message ?? e}` };
     }
-    const maxRepeat = Math.max(0, ...expansions.values());
     const found = r.result === true && !ctr.aborted && !looped;
     let reason;
-    if (looped)
-      reason = `no end: aborted once one certificate's issuers had been looked up more than ${PKIJS_MAX_REPEAT} times (buildPath keeps no visited set and recurses around cross-certificate cycles)`;
-    else if (ctr.aborted) reason = `aborted after ${TARGET_TIMEOUT_MS} ms (${ctr.n} signature checks, ${findIssuerCalls} issuer look-ups)`;
-    else if (!found) reason = `${r.resultCode ?? ""} ${r.resultMessage}`.trim();
-    return {
-      found,
-      sigChecks: ctr.n,
-      reason,
-      pathLength: found ? r.certificatePath?.length : undefined,
-      extra: { verifyWithPublicKeyCalls: ctr.calls, findIssuerCalls, maxRepeat },
-    };
+    if (looped) reason = `no end: aborted once one certificate's issuers had been looked up more than ${PKIJS_MAX_REPEAT} times (buildPath keeps no visited set)`;
+    else if (ctr.aborted) reason = `aborted after ${TARGET_TIMEOUT_MS} ms`;
+    else if (!found) reason = `${r.resultCode ?? ""} ${r.resultMessage}`.trim().slice(0, 300);
+    return { found, sigChecks: ctr.n, reason, code: found ? "VALID" : "invalid", pathLength: found ? r.certificatePath?.length : undefined };
+  };
+  return {
+    cold: (t) => run(t, undefined),
+    async warm(t) {
+      if (!pre && !preError) prepare();
+      if (preError) return { found: false, sigChecks: 0, reason: preError };
+      return run(t, pre);
+    },
   };
 }
 
-async function x509Engine(PREPARSED) {
+async function x509Engine(c) {
+  if (c.crls.length) throw new Error("not run: @peculiar/x509's chain builder checks no revocation");
   await import("reflect-metadata");
   const x509 = await import("@peculiar/x509");
   const ctr = new Counter();
-  // Counts every crypto.subtle.verify call of the library (X509Certificate.verify, also
-  // inside isSelfSigned()); other subtle methods pass through.
   const subtle = webcrypto.subtle;
-  const counting = {
+  x509.cryptoProvider.set({
     getRandomValues: (a) => webcrypto.getRandomValues(a),
     randomUUID: () => webcrypto.randomUUID(),
     subtle: new Proxy(subtle, {
@@ -174,15 +185,12 @@ async function x509Engine(PREPARSED) {
         return typeof v === "function" ? v.bind(t) : v;
       },
     }),
-  };
-  x509.cryptoProvider.set(counting);
-  const anchorBuf = Buffer.from(anchor);
+  });
+  const anchorBuf = Buffer.from(c.anchor);
   const parse = (d) => new x509.X509Certificate(d);
-  const pre = PREPARSED ? [parse(anchor), ...bag.map(parse)] : undefined;
-  return async (target) => {
-    // The anchor is handed in first among the candidates (the most favourable place for a first-match builder).
-    const certificates = pre ?? [parse(anchor), ...bag.map(parse)];
-    const leaf = new x509.X509Certificate(target);
+  let pre;
+  const run = async (target, certificates) => {
+    const leaf = parse(target);
     ctr.start(TARGET_TIMEOUT_MS);
     let chain;
     try {
@@ -192,117 +200,136 @@ async function x509Engine(PREPARSED) {
     }
     const last = chain[chain.length - 1];
     const endsAtAnchor = Buffer.compare(Buffer.from(last.rawData), anchorBuf) === 0;
-    // ChainBuilder checks no validity periods; a chain to the anchor counts as found only
-    // when every certificate in it is valid at the validation time (checked here, untimed cost is negligible).
-    const expired = chain.filter((c) => c.notBefore > time || c.notAfter < time);
+    // The chain builder checks no validity periods: a chain counts only when every certificate is valid at the time.
+    const expired = chain.filter((x) => x.notBefore > c.time || x.notAfter < c.time);
     const found = endsAtAnchor && expired.length === 0;
-    // Reasons carry no subject names, so they aggregate; one example subject goes to `example`.
     let reason;
-    let example;
-    if (!endsAtAnchor) {
-      example = last.subject;
+    if (!endsAtAnchor)
       reason =
         last.subject === last.issuer
           ? "chain stops at an untrusted self-signed root (first issuer by name/KID, no backtracking)"
           : "chain stops at a certificate whose issuer is not in the bag (first issuer by name/KID, no backtracking)";
-    } else if (!found) {
-      example = expired[0].subject;
-      reason = "chain reaches the anchor through an expired certificate (no validity check, no backtracking)";
-    }
-    return { found, sigChecks: ctr.n, reason, example, pathLength: found ? chain.length : undefined };
+    else if (!found) reason = "chain reaches the anchor through an expired certificate (no validity check, no backtracking)";
+    return { found, sigChecks: ctr.n, reason, code: found ? "VALID" : "invalid", pathLength: found ? chain.length : undefined };
+  };
+  return {
+    // The anchor first among the candidates (the most favourable place for a first-match builder).
+    cold: (t) => run(t, [parse(c.anchor), ...c.bag.map(parse)]),
+    warm(t) {
+      pre ??= [parse(c.anchor), ...c.bag.map(parse)];
+      return run(t, pre);
+    },
   };
 }
 
+/** The floor: the path's own signature verifications (the path certpath finds), with node:crypto. */
+async function floorEngine(c) {
+  const dist = distUrl();
+  const { createVerifier, parseCrl } = await import(new URL("index.js", dist).href);
+  const revocation = c.crls.length ? { mode: "hard", crls: c.crls } : { mode: "none" };
+  const v = createVerifier({ intermediates: c.bag, trustAnchors: [c.anchor], time: c.time, revocation });
+  const crlBySubject = new Map();
+  for (const d of c.crls) {
+    const m = parseCrl(d);
+    crlBySubject.set(m.issuer.key, { tbs: m.tbs, sig: m.signature });
+  }
+  const { parseCertificate } = await import(new URL("index.js", dist).href);
+  // Per target (by its bytes): the verifications to time, prepared here, untimed.
+  const plans = new Map();
+  const planFor = async (target) => {
+    const key = Buffer.from(target).toString("base64");
+    let plan = plans.get(key);
+    if (plan) return plan;
+    const r = await v.verify(target);
+    plan = { found: r.valid, checks: [], code: r.valid ? "VALID" : r.error?.code };
+    if (r.valid) {
+      const ders = r.path.map((p) => p.der);
+      for (let i = 0; i + 1 < ders.length; i++) {
+        const cert = new NodeX509(Buffer.from(ders[i]));
+        const issuerKey = new NodeX509(Buffer.from(ders[i + 1])).publicKey;
+        plan.checks.push(() => cert.verify(issuerKey));
+        if (c.crls.length) {
+          const crl = crlBySubject.get(parseCertificate(ders[i]).issuer.key);
+          if (crl) plan.checks.push(() => cryptoVerify("sha256", crl.tbs, issuerKey, crl.sig));
+        }
+      }
+    }
+    plans.set(key, plan);
+    return plan;
+  };
+  const run = async (target, prepareOnly) => {
+    const plan = await planFor(target);
+    if (prepareOnly) return plan;
+    let ok = true;
+    for (const f of plan.checks) ok = f() && ok;
+    return { found: plan.found && ok, sigChecks: plan.checks.length, code: plan.code, reason: plan.found ? (ok ? undefined : "a path signature did not verify") : "certpath found no path" };
+  };
+  return { cold: run, warm: run, prepare: (t) => run(t, true) };
+}
+
+const ENGINES = { certpath: certpathEngine, pkijs: pkijsEngine, x509: x509Engine, floor: floorEngine };
+
 // ---------------------------------------------------------------------------
 
-async function measure(run, out) {
-  // The first call, cold (no JIT; for certpath an empty parse cache), then a warm-up of up to
-  // WARMUP targets or WARMUP_MS, then the timed pass over the sample.
+let cell;
+let eng;
+
+async function setup(engineName, file, crlDir, warmupIdx, timedIdx, warmupCold = true) {
+  cell = loadCell(file, crlDir);
+  const t0 = performance.now();
+  eng = await ENGINES[engineName](cell);
+  // The floor's plans are built outside the timing (they need certpath's path per target).
+  if (eng.prepare) for (const i of [...warmupIdx, ...timedIdx]) await eng.prepare(cell.targets[i]);
+  const setupMs = performance.now() - t0;
+  // JIT warm-up on targets that are never timed, in both modes.
   const w0 = performance.now();
-  await run(targets[0]);
-  out.firstCallMs = Math.round((performance.now() - w0) * 10) / 10;
-  let warm = 1;
-  while (warm < Math.min(WARMUP, targets.length) && performance.now() - w0 < WARMUP_MS) await run(targets[warm++]);
-  out.warmupTargets = warm;
+  let firstCallMs;
+  for (const i of warmupIdx) {
+    const s = performance.now();
+    if (warmupCold) await eng.cold(cell.targets[i]);
+    await eng.warm(cell.targets[i]);
+    firstCallMs ??= performance.now() - s;
+    if (performance.now() - w0 > 20_000) break;
+  }
+  return { setupMs: Math.round(setupMs), firstCallMs: Math.round((firstCallMs ?? 0) * 10) / 10 };
+}
+
+async function runTargets(mode, indices, budgetMs) {
   globalThis.gc?.();
-  // Timed passes over the sample, up to MAX_PASSES while the cell budget lasts. The first
-  // pass gives success, signature checks and reasons (the engines are deterministic: every
-  // pass sees the same); found/s is the median over complete passes (only the first may be
-  // partial, when the budget runs out inside it), to damp the noise of a shared machine.
   const per = [];
-  const passRates = [];
   const start = performance.now();
-  for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const p0 = performance.now();
-    let found = 0;
-    let n = 0;
-    for (const t of targets) {
-      const s = performance.now();
-      const r = await run(t);
-      if (pass === 0) per.push({ ...r, ms: performance.now() - s });
-      n++;
-      if (r.found) found++;
-      if (performance.now() - start > CELL_BUDGET_MS) break;
-    }
-    const ms = performance.now() - p0;
-    if (pass === 0 || n === targets.length) passRates.push({ found, n, ms });
-    if (performance.now() - start > CELL_BUDGET_MS) break;
+  for (const i of indices) {
+    const s = performance.now();
+    const r = await eng[mode](cell.targets[i]);
+    per.push({ i, ms: performance.now() - s, found: r.found, sigChecks: r.sigChecks, reason: r.reason, code: r.code, pathLength: r.pathLength });
+    if (performance.now() - start > budgetMs) break;
   }
-  passRates.sort((a, b) => a.found / a.ms - b.found / b.ms || a.n / a.ms - b.n / b.ms);
-  const median = passRates[Math.floor(passRates.length / 2)];
-  const elapsedMs = median.ms;
-  out.passes = passRates.length;
-  const found = per.filter((r) => r.found);
-  const reasons = {};
-  const examples = {};
-  for (const r of per)
-    if (!r.found) {
-      reasons[r.reason] = (reasons[r.reason] ?? 0) + 1;
-      if (r.example) examples[r.reason] ??= r.example;
+  return { per, rssMB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10 };
+}
+
+if (process.send) {
+  process.on("message", async (m) => {
+    try {
+      if (m.cmd === "setup") process.send({ ok: true, ...(await setup(m.engine, m.cell, m.crlDir, m.warmup, m.timed, m.warmupCold)) });
+      else if (m.cmd === "run") process.send({ ok: true, ...(await runTargets(m.mode, m.indices, m.budgetMs)) });
+      else if (m.cmd === "exit") process.exit(0);
+    } catch (e) {
+      process.send({ ok: false, crashed: String(e?.stack ?? e).slice(0, 1500) });
     }
-  const totalSig = per.reduce((a, r) => a + r.sigChecks, 0);
-  Object.assign(out, {
-    attempted: per.length,
-    found: found.length,
-    elapsedMs: Math.round(elapsedMs * 10) / 10,
-    foundPerSec: median.found / (elapsedMs / 1000),
-    targetsPerSec: median.n / (elapsedMs / 1000),
-    msPerTarget: elapsedMs / median.n,
-    sigChecksTotal: totalSig,
-    sigChecksPerFound: found.length ? totalSig / found.length : null,
-    sigChecksPerTarget: totalSig / per.length,
-    sigChecksPerFoundOnFound: found.length ? found.reduce((a, r) => a + r.sigChecks, 0) / found.length : null,
-    meanPathLength: found.length ? found.reduce((a, r) => a + (r.pathLength ?? 0), 0) / found.length : null,
-    successRate: found.length / per.length,
-    foundMask: per.map((r) => (r.found ? 1 : 0)).join(""),
-    failureReasons: reasons,
-    failureExamples: examples,
-    extra: per[0]?.extra ? Object.fromEntries(Object.keys(per[0].extra).map((k) => [k, per.reduce((a, r) => a + (r.extra?.[k] ?? 0), 0) / per.length])) : undefined,
   });
-}
-
-const ENGINES = { certpath: certpathEngine, pkijs: pkijsEngine, x509: x509Engine };
-
-async function main() {
-  if (engineName !== "baseline" && !ENGINES[engineName]) throw new Error(`unknown engine ${engineName}`);
-  const passes = engineName === "baseline" ? [undefined] : [false, ...(ALSO_PREPARSED && engineName !== "certpath" ? [true] : [])];
-  for (const preparsed of passes) {
-    const out = { engine: engineName, preparsed: !!preparsed, topology: cell.meta.topology, size: cell.meta.size, bag: bag.length, targets: targets.length };
-    if (preparsed !== undefined) {
-      const t0 = performance.now();
-      const run = await ENGINES[engineName](preparsed);
-      out.setupMs = Math.round(performance.now() - t0);
-      await measure(run, out);
-    }
-    // Peak RSS of the process so far: for a second (pre-parsed) pass it includes the first.
-    out.peakRssMB = Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
-    out.peakIncludesEarlierPass = !!preparsed;
-    out.endHeapUsedMB = Math.round((process.memoryUsage().heapUsed / 1048576) * 10) / 10;
-    process.stdout.write(JSON.stringify(out) + "\n");
+} else {
+  const [engineName, file, ...rest] = process.argv.slice(2);
+  const i = rest.indexOf("--crls");
+  const crlDir = i >= 0 ? rest[i + 1] : undefined;
+  const n = JSON.parse(readFileSync(file, "utf8")).targets.length;
+  const w = Math.min(5, Math.floor(n / 5));
+  const idx = [...Array(n).keys()];
+  const s = await setup(engineName, file, crlDir, idx.slice(0, w), idx.slice(w));
+  for (const mode of ["cold", "warm"]) {
+    const r = await runTargets(mode, idx.slice(w), 60_000);
+    const found = r.per.filter((x) => x.found).length;
+    const ms = r.per.reduce((a, x) => a + x.ms, 0);
+    const sig = r.per.reduce((a, x) => a + x.sigChecks, 0);
+    console.log(JSON.stringify({ engine: engineName, mode, ...s, attempted: r.per.length, found, msPerTarget: ms / r.per.length, sigChecksPerFound: found ? sig / found : null, peakRssMB: r.rssMB }));
   }
 }
-
-main().catch((e) => {
-  process.stdout.write(JSON.stringify({ engine: engineName, crashed: String(e?.stack ?? e) }) + "\n");
-  process.exitCode = 1;
-});

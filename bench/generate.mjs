@@ -258,7 +258,7 @@ export async function ensureCell(topology, size, targetCount, { regenerate = fal
       /* regenerate */
     }
   }
-  const { TestPki } = await import("../testsuite/testsuite/dist/generate/pki.js");
+  const { TestPki } = await import("../testsuite/dist/generate/pki.js");
   const t0 = performance.now();
   const b = new Builder(TestPki, topology, size);
   const { anchor, eligible } = TOPO[topology](b, size);
@@ -284,4 +284,72 @@ export async function ensureCell(topology, size, targetCount, { regenerate = fal
   const data = { meta, anchor: b64(anchor.der), bag: bag.map((e) => b64(e.der)), targets: targets.map((e) => b64(e.der)) };
   writeFileSync(file, JSON.stringify(data));
   return { file, meta, cached: false };
+}
+
+/**
+ * A CRL-heavy cell: the hierarchical topology of `size` CAs where every CA publishes a CRL
+ * of `entries` revoked serials (random, plus the serials of every other target issued
+ * under it: those targets are revoked). CRLs are written as DER files beside the cell.
+ * Returns the cell file, the CRL folder and which targets are revoked.
+ */
+export async function ensureCrlCell(size, targetCount, entries, { regenerate = false } = {}) {
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const file = join(CACHE_DIR, `crl-hierarchical-${size}-e${entries}-t${targetCount}.json`);
+  const crlDir = join(CACHE_DIR, `crl-hierarchical-${size}-e${entries}-t${targetCount}.crls`);
+  if (!regenerate && existsSync(file) && existsSync(join(crlDir, "done"))) {
+    try {
+      const meta = JSON.parse(readFileSync(file, "utf8")).meta;
+      if (meta.version === GEN_VERSION) return { file, crlDir, meta, cached: true };
+    } catch {
+      /* regenerate */
+    }
+  }
+  const { TestPki } = await import("../testsuite/dist/generate/pki.js");
+  const { largeCrl } = await import("../testsuite/dist/generate/large-crl.js");
+  const t0 = performance.now();
+  const b = new Builder(TestPki, "crl-hierarchical", size);
+  const { anchor, eligible } = TOPO.hierarchical(b, size);
+  b.addDeadEnds();
+  const targets = b.targets(targetCount, eligible);
+  const expectRevoked = targets.map((_, i) => i % 2 === 1);
+  const revokedUnder = new Map();
+  targets.forEach((t, i) => {
+    if (!expectRevoked[i]) return;
+    const l = revokedUnder.get(t.issuer) ?? [];
+    l.push(t.serial);
+    revokedUnder.set(t.issuer, l);
+  });
+  mkdirSync(crlDir, { recursive: true });
+  let bytes = 0;
+  b.cas.forEach(({ e }, k) => {
+    const der = largeCrl({
+      issuer: e,
+      count: entries,
+      thisUpdate: new Date(NOW.getTime() - 86400_000),
+      nextUpdate: new Date(NOW.getTime() + 7 * 86400_000),
+      seed: `crl-cell-${size}-${k}`,
+      include: revokedUnder.get(e) ?? [],
+    });
+    bytes += der.length;
+    writeFileSync(join(crlDir, `${String(k).padStart(4, "0")}.crl`), der);
+  });
+  writeFileSync(join(crlDir, "done"), "");
+  const bag = b.rnd.shuffle([...b.legit.filter((e) => e !== anchor), ...b.deadEnds]);
+  const meta = {
+    version: GEN_VERSION,
+    topology: "crl-hierarchical",
+    size,
+    cas: b.cas.length,
+    bag: bag.length,
+    targets: targets.length,
+    crls: b.cas.length,
+    entriesPerCrl: entries,
+    crlBytes: bytes,
+    revokedTargets: expectRevoked.filter(Boolean).length,
+    keyAlg: KEY_ALG,
+    time: NOW.toISOString(),
+    generatedMs: Math.round(performance.now() - t0),
+  };
+  writeFileSync(file, JSON.stringify({ meta, expectRevoked, anchor: b64(anchor.der), bag: bag.map((e) => b64(e.der)), targets: targets.map((e) => b64(e.der)) }));
+  return { file, crlDir, meta, cached: false };
 }

@@ -1,18 +1,29 @@
-// Path-discovery benchmark: certpath vs pkijs vs @peculiar/x509 over generated PKIs
-// (hierarchical, mesh, bridge, bridge-of-bridges) of 10..500 CAs. `npm run bench`.
+// The benchmark: CRL parsing at real-PKI size, cold certificate parsing, path discovery on
+// generated PKIs (hierarchical, mesh, bridge, bridge-of-bridges at 500 and 5,000 CAs) and a
+// CRL-heavy cell (hard revocation, 100,000-entry CRLs per CA): certpath against pkijs,
+// @peculiar/x509, Node/OpenSSL where they apply, and the floor. `npm run bench`.
 //
-//   node --expose-gc bench/run.mjs [--sizes 10,50] [--topologies mesh,bridge]
-//        [--targets 50] [--cell-budget-ms 5000] [--regen] [--no-preparsed]
+//   node --expose-gc bench/run.mjs [--sizes 500,5000] [--topologies mesh,bridge] [--rounds 3]
+//        [--round-budget-ms 4000] [--skip-crl-set] [--skip-parse] [--skip-crl-cell] [--regen]
 //
-// Each engine runs in its own child process per cell (bench/engine-runner.mjs), so the
-// peak RSS is that engine's. Writes bench/results.json and bench/RESULTS.md.
-import { spawnSync, execSync } from "node:child_process";
-import { writeFileSync, readFileSync, cpSync, rmSync, readdirSync, statSync } from "node:fs";
+// Honesty rules (each is checked below, not just promised):
+// - a crashed or timed-out engine run is reported as such, in its cell and in the summary;
+// - engines run interleaved: each round runs every engine on the same targets, in a rotated
+//   order, each engine in its own long-lived process (so its peak RSS is its own);
+// - cold (every certificate new) and warm (parsed inputs reused) are separate figures for
+//   every engine, and every timed target is new to every engine (never the warm-up's);
+// - each figure carries the machine's 1-minute load average while it was measured;
+// - the floor is the path's own signature verifications, measured in the same rounds, and
+//   every engine's time and signature checks are given as a ratio to it.
+// Writes bench/results.json and bench/RESULTS.md.
+import { fork, spawnSync } from "node:child_process";
+import { writeFileSync, readFileSync, cpSync, rmSync, readdirSync, statSync, existsSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { cpus, totalmem, release, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ensureCell, TOPOLOGIES, KEY_ALG, CACHE_DIR } from "./generate.mjs";
+import { ensureCell, ensureCrlCell, TOPOLOGIES, KEY_ALG, CACHE_DIR } from "./generate.mjs";
+import { ensureCrlSet, crlSetFiles } from "./crl-set.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -20,215 +31,37 @@ const arg = (name, dflt) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : dflt;
 };
-const SIZES = arg("sizes", "10,50,100,250,500").split(",").map(Number);
+const SIZES = arg("sizes", "500,5000").split(",").map(Number);
 const TOPOS = arg("topologies", TOPOLOGIES.join(",")).split(",");
-const TARGETS = Number(arg("targets", 50));
-const CELL_BUDGET_MS = Number(arg("cell-budget-ms", 5000));
+const ROUNDS = Number(arg("rounds", 3));
+const ROUND_BUDGET_MS = Number(arg("round-budget-ms", 4000));
 const REGEN = argv.includes("--regen");
-const PREPARSED = !argv.includes("--no-preparsed");
-/** Must match engine-runner.mjs's default --pkijs-max-repeat. */
-const PKIJS_MAX_REPEAT = 8;
+/** Targets per cell: warm-up targets first (never timed), then ROUNDS disjoint slices. */
+const PLAN = {
+  500: { targets: 40, warmup: 4, rounds: ROUNDS, peerColdRounds: ROUNDS, warmupCold: true },
+  // pkijs and x509 parse a bag of 6,000 certificates on every cold call (and pkijs compares
+  // them pairwise): at 5,000 CAs their cold mode runs in the first round only, and the
+  // warm-up (every engine alike) is in warm mode only.
+  5000: { targets: 16, warmup: 1, rounds: 2, peerColdRounds: 1, warmupCold: false },
+};
+const planFor = (size) => PLAN[size] ?? PLAN[500];
+const CRL_CELL = { size: 20, entries: 100_000, targets: 16, warmup: 2 };
+const ENGINES = ["floor", "certpath", "pkijs", "x509"];
+const MODES = ["cold", "warm"];
 
-const ENGINES = ["certpath", "pkijs", "x509"];
-const LABEL = { certpath: "certpath", pkijs: "pkijs", x509: "x509" };
-
-/** Runs one engine on one cell in a child process; returns its JSON lines (one per pass). */
-function runChild(engine, file, extra = []) {
-  const args = ["--expose-gc", join(HERE, "engine-runner.mjs"), engine, file, "--cell-budget-ms", String(CELL_BUDGET_MS), ...extra];
-  const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 180_000, maxBuffer: 64 << 20, env: { ...process.env, CERTPATH_DIST: DIST_SNAPSHOT } });
-  const lines = (r.stdout ?? "").trim().split("\n").filter(Boolean);
-  const out = [];
-  for (const line of lines) {
-    try {
-      const o = JSON.parse(line);
-      out.push(o.crashed ? { engine, crashed: o.crashed } : o);
-    } catch {
-      /* not ours */
-    }
-  }
-  if (!out.length) out.push({ engine, crashed: `exit ${r.status} ${r.signal ?? ""}: ${(r.stderr ?? "").slice(-400)}` });
-  return out;
-}
-
-// ---------------------------------------------------------------------------
-// Formatting
-
-const sig3 = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
-
-/** A short version of an engine's dominant failure reason, for table cells. */
-function shortReason(r) {
-  const reasons = Object.entries(r.failureReasons ?? {}).sort((a, b) => b[1] - a[1]);
-  if (!reasons.length) return "";
-  const t = reasons[0][0];
-  if (/no end: aborted/.test(t)) return "no end: loops on cross-cert cycles";
-  if (/Circular dependency/.test(t)) return "circular-chain error, no backtracking";
-  if (/untrusted self-signed/.test(t)) return "stops at wrong root, no backtracking";
-  if (/not in the bag/.test(t)) return "stops at dead end, no backtracking";
-  if (/expired certificate/.test(t)) return "took expired cert, no backtracking";
-  if (/No valid certificate paths found/.test(t)) return "a dead-end issuer aborts the search";
-  if (/not yet valid or expired/.test(t)) return "shortest path expired, no retry";
-  if (/aborted after/.test(t)) return "timed out";
-  return t.slice(0, 40);
-}
-
-function cells(r) {
-  if (!r || r.crashed) return { fps: `crashed`, sig: "n/a", ok: "n/a", mb: "n/a" };
-  const partial = r.attempted < r.targets ? ` (${r.attempted}/${r.targets} tried)` : "";
-  const fps = r.found ? sig3(r.foundPerSec) : `0 found (${shortReason(r)})`;
-  const sig = r.found ? sig3(r.sigChecksPerFound) : `n/a (0 found; ${sig3(r.sigChecksPerTarget)}/target)`;
-  const ok = `${Math.round(r.successRate * 100)}%${partial}`;
-  return { fps, sig, ok, mb: r.peakRssMB.toFixed(0) };
-}
-
-function ratioCells(cp, o) {
-  if (!cp || !o || cp.crashed || o.crashed) return { speed: "n/a", sig: "n/a" };
-  const speed = o.found === 0 ? "∞ (other found 0)" : `${sig3(cp.foundPerSec / o.foundPerSec)}×`;
-  const sig = o.found === 0 || cp.found === 0 ? "n/a (0 found)" : `${sig3(cp.sigChecksPerFound / o.sigChecksPerFound)}×`;
-  return { speed, sig };
-}
-
-function table(headers, rows, align) {
-  const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (r) => r.map((c, i) => (align?.[i] === "l" ? String(c).padEnd(w[i]) : String(c).padStart(w[i]))).join(" | ");
-  return [line(headers), w.map((n) => "-".repeat(n)).join("-|-"), ...rows.map(line)].join("\n");
-}
-
-function markdown(headers, rows) {
-  const esc = (c) => String(c).replace(/\|/g, "\\|");
-  return [`| ${headers.map(esc).join(" | ")} |`, `| ${headers.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`)].join("\n");
-}
-
-const MAIN_HEADERS = [
-  "CAs",
-  "bag",
-  ...ENGINES.flatMap((e) => [`${LABEL[e]} found/s`, `${LABEL[e]} sigs/path`, `${LABEL[e]} success`, `${LABEL[e]} peak MB`]),
-  "cp÷pkijs speed",
-  "cp÷pkijs sigs",
-  "cp÷x509 speed",
-  "cp÷x509 sigs",
-];
-
-function mainRow(cell) {
-  const c = Object.fromEntries(ENGINES.map((e) => [e, cells(cell.results[e])]));
-  const rp = ratioCells(cell.results.certpath, cell.results.pkijs);
-  const rx = ratioCells(cell.results.certpath, cell.results.x509);
-  return [cell.meta.cas, cell.meta.bag, ...ENGINES.flatMap((e) => [c[e].fps, c[e].sig, c[e].ok, c[e].mb]), rp.speed, rp.sig, rx.speed, rx.sig];
-}
-
-const PRE_HEADERS = [
-  "CAs",
-  "baseline MB",
-  "certpath 1st call ms",
-  "certpath ms/target",
-  "pkijs ms/target (DER)",
-  "pkijs ms/target (pre-parsed)",
-  "pkijs found/s (success) pre-parsed",
-  "x509 ms/target (DER)",
-  "x509 ms/target (pre-parsed)",
-  "x509 found/s (success) pre-parsed",
-];
-
-function preRow(cell) {
-  const r = cell.results;
-  const ms = (x) => (x && !x.crashed ? sig3(x.msPerTarget) : "n/a");
-  const fps = (x, why = "n/a") => (x && !x.crashed ? (x.found ? `${sig3(x.foundPerSec)} (${Math.round(x.successRate * 100)}%)` : `0 found (${shortReason(x)})`) : why);
-  const notRun = "not run (loops on cycles whatever the parsing)";
-  return [
-    cell.meta.cas,
-    r.baseline?.peakRssMB?.toFixed(0) ?? "n/a",
-    r.certpath?.firstCallMs ?? "n/a",
-    ms(r.certpath),
-    ms(r.pkijs),
-    r["pkijs-preparsed"] ? ms(r["pkijs-preparsed"]) : "n/a",
-    fps(r["pkijs-preparsed"], notRun),
-    ms(r.x509),
-    ms(r["x509-preparsed"]),
-    fps(r["x509-preparsed"]),
-  ];
-}
-
-// ---------------------------------------------------------------------------
-
-const CAPABILITIES = `
-- **certpath** (\`verify\`, revocation \`none\`, default limits: maxDepth 12, 2000 signature checks, 200 candidate paths, 20000 steps, 10 s):
-  forward search from the target (src/pathbuilder/path-builder.ts) with RFC 4158 ranking (key identifier
-  match, CA-ness, validity at the validation time, issuer-is-anchor), loop cut on name+SAN+key, a
-  name-reachability prune (issuers whose names lead to no anchor are skipped before any signature
-  check), the signature checked when an edge is taken (decoys cut at once; outcomes cached per call),
-  and every complete candidate validated with RFC 5280 6.1 (policies, name constraints, path length,
-  key usage, critical extensions); when a candidate fails it backtracks to the next one, within its
-  limits. Mean path lengths found are listed under "Observations".
-- **pkijs 4.0.0** (\`CertificateChainValidationEngine\`, certs = bag + target (target last, as pkijs
-  takes the last certificate as the leaf), trustedCerts = [anchor], checkDate): builds by recursively
-  enumerating *every* issuer of every certificate (name match, or AKI keyIdentifier = SKI when the
-  candidate has an SKI; each candidate's signature verified), with **no visited set**: once a
-  cross-certificate cycle is reachable (every mesh and bridge here) the enumeration never ends
-  (measured: on bridge/10 with the guard off, 2404 issuer look-ups in 5 s and 9070 in 20 s, one
-  certificate expanded 4533 times; the runner aborts a target once one certificate has been expanded
-  more than ${PKIJS_MAX_REPEAT} times, while in the acyclic tree no certificate was expanded more than 3 times). A candidate issuer whose own issuer is missing from the bag makes the
-  whole call fail ("No valid certificate paths found"), even when another path exists. Of the complete
-  paths it keeps those containing a trusted certificate, takes the **shortest** and checks validity
-  dates, name chaining and CA flags **only on that one**: if it goes through an expired certificate the
-  call fails, with no retry. It de-duplicates its input with an O(n²) byte comparison on every call.
-  Validation: basicConstraints cA / keyUsage keyCertSign for intermediates, validity, its own
-  simplified policy processing (policy sets with mapping, requireExplicitPolicy, inhibitAnyPolicy
-  counters, not the RFC 5280 valid_policy_tree), name constraints for DNS, rfc822, URI, IP and DN;
-  **no pathLenConstraint check**; critical extensions are refused only when pkijs cannot parse them.
-  **No Ed25519** (it maps no hash for OID 1.3.101.112, so every Ed25519 signature fails): hence P-256.
-- **@peculiar/x509 2.2.0** (\`X509ChainBuilder\`, certificates = [anchor, ...bag]): for each certificate it
-  takes the **first** certificate in list order whose subject equals the issuer name (and whose SKI
-  equals the AKI key id when both are present) and whose signature verifies, and stops at a
-  self-signed certificate or when no issuer is found; **no backtracking**, an error on a repeated
-  certificate ("Circular dependency"), no trust-anchor notion (the harness checks the chain ends at
-  the anchor), **no validity, basicConstraints, keyUsage, path length, policy or name-constraint
-  checks**: it builds a chain but does not validate it. Counted as found here only when the chain
-  ends at the anchor *and* every certificate in it is within its validity period at the validation
-  time (the harness checks the dates). It would handle Ed25519 (Node's WebCrypto).`;
-
-const METHOD = `
-- Keys: **P-256 / ECDSA-SHA256 for all engines** (pkijs cannot verify Ed25519). PKIs are generated with
-  \`TestPki\` from \`testsuite/dist/generate/pki.js\` and cached in \`bench/.cache/\` (ECDSA signatures are randomised,
-  so a regenerated PKI has different bytes; \`--regen\` forces it).
-- CAs = legitimate CAs, every one reachable from the anchor. Dead ends added on top, in proportion:
-  same-named decoys (same subject, other key, no SKI, so only a signature check rules them out; 5% of
-  CAs), expired copies of CA certificates (5%), expired twins of ~20% of the cross-certificates,
-  untrusted "Orphan Root"s that cross-certify real CAs (3%, 2 each) and cross-certificates from a
-  "Ghost CA" that is not in the bag (2%). bag = all of these certificates, shuffled (seeded), anchor excluded.
-- Topologies: *hierarchical* = one root, 5 children per CA, breadth first (depth 4 at 500);
-  *mesh* = size/8 peer roots (3..64), ring neighbours plus 2 random peers each cross-certified both
-  ways, sub-CA trees (3 children per CA) under the peers; *bridge* = one bridge CA cross-certified both
-  ways with size/8 principal CAs, sub-CA trees under the principals; *bridge-of-bridges* = size/60 bridges
-  (2..8) pairwise cross-certified both ways, each with its principals, sub-CA trees under those.
-  The relying party trusts one self-signed root (the tree root, peer 0, principal 0).
-- Targets: ${TARGETS} end-entity certificates per cell, each under a CA picked at random (seeded), so each
-  has a valid path. Every engine gets, per target, the same DER inputs: target, bag, anchor;
-  validation time 2025-01-01T00:00:00Z; no revocation.
-- Timing: each engine in its own child process per cell; one cold first call (reported), a warm-up
-  over the sample (stopping after 2.5 s), then up to 3 timed passes over the sample, one target
-  after another; found/s = targets with a valid path ÷ wall-clock seconds of the pass, median over
-  the complete passes. Timed work per cell stops after ${CELL_BUDGET_MS / 1000} s: an engine that cannot finish one pass
-  in that time is measured on the targets it got through ("k/${TARGETS} tried"); success % is over the
-  targets tried. Parsing the bag is inside every call for every engine, but certpath keeps a
-  process-wide cache of parsed certificates (SHA-256 keyed), so after its first call it only hashes
-  the bag, while pkijs and x509 parse the whole bag on every call; the second table shows pkijs and
-  x509 with the bag parsed once, outside the timed loop ("pre-parsed", a second pass in the same
-  child after the DER pass), to separate search from parsing.
-- Signature checks per found path = all signature verifications over the sample ÷ paths found
-  (failed targets' checks included). certpath: \`result.spent.signatureChecks\` (its per-call
-  verifier's count of computed verifications; cache hits not counted). pkijs: a \`CryptoEngine\`
-  subclass installed with \`setEngine\` and passed to \`verify()\`, counting its \`verify()\` (=
-  \`crypto.subtle.verify\`) calls; every \`Certificate.verify\` goes through \`verifyWithPublicKey\`,
-  also counted (same numbers). x509: \`cryptoProvider.set()\` with a WebCrypto whose \`subtle.verify\`
-  is wrapped with a counter (this includes the verification inside \`isSelfSigned()\`).
-- Peak MB = the child's peak RSS (\`process.resourceUsage().maxRSS\`), which includes Node itself and
-  the cell's data: compare with "baseline MB" (a child that loads the cell and no engine).`;
+const sig3 = (v) => (v === null || v === undefined || Number.isNaN(v) ? "n/a" : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
+const load1 = () => loadavg()[0];
+const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+};
 
 /** Copies dist/ (just built by `npm run bench`) so that every child of this run loads the same build. */
 const DIST_SNAPSHOT = join(CACHE_DIR, "dist");
 function snapshotDist() {
-  const src = join(HERE, "..", "dist");
   rmSync(DIST_SNAPSHOT, { recursive: true, force: true });
-  cpSync(src, DIST_SNAPSHOT, { recursive: true });
+  cpSync(join(HERE, "..", "dist"), DIST_SNAPSHOT, { recursive: true });
   const h = createHash("sha256");
   const walk = (d) => {
     for (const f of readdirSync(d).sort()) {
@@ -240,93 +73,390 @@ function snapshotDist() {
   walk(DIST_SNAPSHOT);
   return h.digest("hex").slice(0, 16);
 }
+const childEnv = () => ({ ...process.env, CERTPATH_DIST: DIST_SNAPSHOT });
+const log = (s) => process.stderr.write(s + "\n");
+
+function table(headers, rows) {
+  const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (r) => r.map((c, i) => String(c).padEnd(w[i])).join(" | ");
+  return [line(headers), w.map((n) => "-".repeat(n)).join("-|-"), ...rows.map(line)].join("\n");
+}
+function markdown(headers, rows) {
+  const esc = (c) => String(c).replace(/\|/g, "\\|");
+  return [`| ${headers.map(esc).join(" | ")} |`, `| ${headers.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`)].join("\n");
+}
+
+/** Every crash and timeout of the run, for the summary. */
+const CRASHES = [];
+
+// ---------------------------------------------------------------------------
+// A long-lived engine process over IPC, with a watchdog.
+
+class EngineProc {
+  constructor(engine, where) {
+    this.engine = engine;
+    this.where = where;
+    this.crashed = undefined;
+    this.child = fork(join(HERE, "engine-runner.mjs"), [], { execArgv: ["--expose-gc", "--max-old-space-size=4096"], env: childEnv(), stdio: ["ignore", "ignore", "pipe", "ipc"] });
+    this.stderr = "";
+    this.child.stderr.on("data", (d) => (this.stderr = (this.stderr + d).slice(-2000)));
+    this.child.on("exit", (code, signal) => {
+      this.exited = `exit ${code ?? ""} ${signal ?? ""}`.trim();
+      this.pending?.(undefined);
+    });
+  }
+  /** Sends a command; resolves with the reply, or marks the engine crashed (timeout, exit, error). */
+  ask(msg, timeoutMs, phase) {
+    if (this.crashed) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.fail(`${phase}: timed out after ${Math.round(timeoutMs / 1000)} s (killed)`);
+        this.child.kill("SIGKILL");
+        done(undefined);
+      }, timeoutMs);
+      const done = (v) => {
+        clearTimeout(timer);
+        this.pending = undefined;
+        this.child.off("message", onMsg);
+        resolve(v);
+      };
+      const onMsg = (m) => {
+        if (!m.ok) this.fail(`${phase}: ${m.crashed}`);
+        done(m.ok ? m : undefined);
+      };
+      this.pending = (v) => {
+        if (!this.crashed) this.fail(`${phase}: process ended (${this.exited}) ${this.stderr.slice(-400)}`);
+        done(v);
+      };
+      this.child.on("message", onMsg);
+      this.child.send(msg);
+    });
+  }
+  fail(reason) {
+    if (this.crashed) return;
+    this.crashed = reason;
+    CRASHES.push({ where: this.where, engine: this.engine, reason: reason.split("\n")[0].slice(0, 300) });
+    log(`  ${this.engine} CRASHED: ${reason.split("\n")[0].slice(0, 300)}`);
+  }
+  close() {
+    if (!this.crashed && !this.exited) this.child.send({ cmd: "exit" });
+    setTimeout(() => this.child.kill("SIGKILL"), 2000).unref();
+  }
+}
+
+/** Is an engine's answer for target i right? Valid path, or, in the CRL cell, REVOKED for the revoked ones. */
+function correct(r, expectRevoked) {
+  if (!expectRevoked) return r.found;
+  return !r.found && (r.code === "REVOKED" || /revok/i.test(r.reason ?? ""));
+}
+
+/** Runs one cell: every engine set up, then ROUNDS rounds of (cold, warm) x engines, rotated. */
+async function runCell({ file, crlDir, meta, warmup, targets, rounds = ROUNDS, peerColdRounds = ROUNDS, warmupCold = true, engines = ENGINES, expectRevoked = [] }) {
+  const where = `${meta.topology}/${meta.cas}`;
+  const idx = [...Array(targets).keys()];
+  const warmIdx = idx.slice(0, warmup);
+  const timedIdx = idx.slice(warmup);
+  const per = Math.ceil(timedIdx.length / rounds);
+  const slices = Array.from({ length: rounds }, (_, r) => timedIdx.slice(r * per, (r + 1) * per)).filter((s) => s.length);
+  const procs = Object.fromEntries(engines.map((e) => [e, new EngineProc(e, where)]));
+  const res = Object.fromEntries(engines.map((e) => [e, { setup: undefined, runs: { cold: [], warm: [] } }]));
+  for (const e of engines) {
+    const s = Date.now();
+    const r = await procs[e].ask({ cmd: "setup", engine: e, cell: file, crlDir, warmup: warmIdx, timed: timedIdx, warmupCold }, 420_000, "setup");
+    res[e].setup = r && { setupMs: r.setupMs, firstCallMs: r.firstCallMs };
+    log(`  ${e.padEnd(9)} setup ${r ? `${r.setupMs} ms, first call ${r.firstCallMs} ms` : "FAILED"} [${((Date.now() - s) / 1000).toFixed(1)} s]`);
+  }
+  for (let round = 0; round < slices.length; round++) {
+    const order = engines.map((_, k) => engines[(k + round) % engines.length]);
+    for (const mode of MODES)
+      for (const e of order) {
+        if (mode === "cold" && (e === "pkijs" || e === "x509") && round >= peerColdRounds) continue;
+        const l0 = load1();
+        const r = await procs[e].ask({ cmd: "run", mode, indices: slices[round], budgetMs: ROUND_BUDGET_MS }, ROUND_BUDGET_MS + 240_000, `round ${round + 1} ${mode}`);
+        if (r) res[e].runs[mode].push({ round, per: r.per, rssMB: r.rssMB, load: (l0 + load1()) / 2 });
+      }
+    log(`  round ${round + 1}/${slices.length} done (load ${load1().toFixed(1)})`);
+  }
+  for (const e of engines) procs[e].close();
+  // Aggregates.
+  const floorMs = new Map();
+  const floorSig = new Map();
+  for (const run of res.floor?.runs.warm ?? [])
+    for (const p of run.per) {
+      floorMs.set(p.i, p.ms);
+      if (p.found) floorSig.set(p.i, p.sigChecks);
+    }
+  const floorSigs = mean([...floorSig.values()]);
+  const out = { meta, where, crashed: {}, engines: {} };
+  for (const e of engines) {
+    if (procs[e].crashed) out.crashed[e] = procs[e].crashed.split("\n")[0].slice(0, 300);
+    out.engines[e] = { setup: res[e].setup };
+    for (const mode of MODES) {
+      const runs = res[e].runs[mode];
+      const ps = runs.flatMap((r) => r.per);
+      if (!ps.length) {
+        out.engines[e][mode] = undefined;
+        continue;
+      }
+      const ok = ps.filter((p) => correct(p, expectRevoked[p.i]));
+      const found = ps.filter((p) => p.found);
+      const reasons = {};
+      for (const p of ps) if (!correct(p, expectRevoked[p.i])) reasons[p.reason ?? p.code ?? "?"] = (reasons[p.reason ?? p.code ?? "?"] ?? 0) + 1;
+      const ms = mean(ps.map((p) => p.ms));
+      const fl = mean(ps.map((p) => floorMs.get(p.i)).filter((x) => x !== undefined));
+      out.engines[e][mode] = {
+        attempted: ps.length,
+        offered: slices.flat().length,
+        correct: ok.length,
+        msPerTarget: ms,
+        floorMsPerTarget: fl,
+        timeRatio: ms / fl,
+        sigChecksPerFound: found.length ? found.reduce((a, p) => a + p.sigChecks, 0) / found.length : null,
+        // On the same targets: the engine's verifications over the found paths ÷ the floor's on those targets.
+        sigRatio: found.length ? found.reduce((a, p) => a + p.sigChecks, 0) / found.reduce((a, p) => a + (floorSig.get(p.i) ?? NaN), 0) : null,
+        meanPathLength: found.length ? mean(found.map((p) => p.pathLength ?? 0)) : null,
+        load: mean(runs.map((r) => r.load)),
+        peakRssMB: Math.max(...runs.map((r) => r.rssMB)),
+        failureReasons: reasons,
+      };
+    }
+  }
+  out.floorSigsPerPath = floorSigs;
+  return out;
+}
+
+function cellRows(cell) {
+  const rows = [];
+  for (const e of Object.keys(cell.engines)) {
+    for (const mode of e === "floor" ? ["warm"] : MODES) {
+      const m = cell.engines[e][mode];
+      const label = e === "floor" ? "floor (path's own signatures)" : `${e} ${mode}`;
+      if (!m) {
+        rows.push([label, cell.crashed[e] ? `CRASHED: ${cell.crashed[e].slice(0, 90)}` : "not run", "", "", "", "", "", "", ""]);
+        continue;
+      }
+      const tried = m.attempted < m.offered ? `${m.attempted}/${m.offered}` : `${m.attempted}`;
+      const fail = Object.entries(m.failureReasons).sort((a, b) => b[1] - a[1])[0];
+      rows.push([
+        label + (cell.crashed[e] ? " (CRASHED later)" : ""),
+        tried,
+        `${m.correct}/${m.attempted}${fail ? ` (${fail[0].slice(0, 60)})` : ""}`,
+        sig3(m.msPerTarget),
+        e === "floor" ? "1" : `${sig3(m.timeRatio)}×`,
+        sig3(m.sigChecksPerFound),
+        e === "floor" ? "1" : m.sigRatio === null ? "n/a" : `${sig3(m.sigRatio)}×`,
+        String(Math.round(m.peakRssMB)),
+        m.load.toFixed(1),
+      ]);
+    }
+  }
+  return rows;
+}
+const CELL_HEADERS = ["engine / mode", "targets timed", "right answers", "ms/target", "× floor time", "sigs/found path", "× floor sigs", "peak MB", "load"];
+
+// ---------------------------------------------------------------------------
+
+async function crlSetSection() {
+  const meta = await ensureCrlSet();
+  log(`CRL set: ${meta.count} CRLs, ${meta.entries} entries, ${(meta.bytes / 1e6).toFixed(1)} MB`);
+  const files = crlSetFiles();
+  const rows = [];
+  const engines = ["certpath", "openssl", "pkijs", "x509"];
+  for (let round = 0; round < 2; round++) {
+    for (let k = 0; k < engines.length; k++) {
+      const e = engines[(k + round) % engines.length];
+      const l0 = load1();
+      let o;
+      if (e === "openssl") {
+        const t0 = performance.now();
+        let failed = 0;
+        for (const f of files) {
+          const r = spawnSync("openssl", ["crl", "-inform", "DER", "-in", f, "-noout"], { timeout: 120_000 });
+          if (r.status !== 0) failed++;
+        }
+        o = { engine: "openssl", totalMs: Math.round(performance.now() - t0), parsed: files.length - failed, crls: files.length, note: `${files.length} \`openssl crl -noout\` processes` };
+      } else {
+        const r = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=4096", join(HERE, "crl-set.mjs"), e], { encoding: "utf8", timeout: 600_000, env: childEnv(), maxBuffer: 1 << 20 });
+        try {
+          o = JSON.parse(r.stdout.trim().split("\n").pop());
+        } catch {
+          o = { engine: e, crashed: `exit ${r.status} ${r.signal ?? ""}${r.error ? ` ${r.error.message}` : ""}: ${(r.stderr ?? "").slice(-300)}` };
+        }
+      }
+      o.round = round + 1;
+      o.load = (l0 + load1()) / 2;
+      if (o.crashed) CRASHES.push({ where: "CRL set parse", engine: e, reason: o.crashed.split("\n")[0].slice(0, 300) });
+      rows.push(o);
+      log(`  CRL set ${e} round ${round + 1}: ${o.crashed ? `CRASHED ${o.crashed.slice(0, 200)}` : `${o.totalMs} ms, ${o.parsed}/${o.crls} parsed${o.heldMB !== undefined ? `, held ${o.heldMB} MB` : ""}`}`);
+    }
+  }
+  return { meta, rows };
+}
+
+function crlSetTable(sec) {
+  const headers = ["engine", "round", "whole set s", "parsed", "largest CRL s", "held MB", "peak RSS MB", "lookup µs", "load", "errors"];
+  const rows = sec.rows.map((o) =>
+    o.crashed
+      ? [o.engine, o.round, `CRASHED: ${o.crashed.slice(0, 80)}`, "", "", "", "", "", o.load.toFixed(1), ""]
+      : [
+          o.engine,
+          o.round,
+          (o.totalMs / 1000).toFixed(2),
+          `${o.parsed}/${o.crls}`,
+          o.largestMs !== undefined ? (o.largestMs / 1000).toFixed(2) : "n/a",
+          o.heldMB ?? "n/a",
+          o.peakRssMB ?? "n/a",
+          o.lookupUs ?? "n/a",
+          o.load.toFixed(1),
+          Object.entries(o.errors ?? {})
+            .map(([k, v]) => `${v}× ${k}`)
+            .join("; ")
+            .slice(0, 120) || (o.note ?? ""),
+        ],
+  );
+  return { headers, rows };
+}
+
+async function parseSection(cellFiles, warmCell) {
+  const engines = ["certpath", "node", "pkijs", "x509"];
+  const rounds = 3;
+  const out = [];
+  for (let round = 0; round < rounds; round++)
+    for (let k = 0; k < engines.length; k++) {
+      const e = engines[(k + round) % engines.length];
+      const l0 = load1();
+      const r = spawnSync(process.execPath, ["--expose-gc", join(HERE, "parse-cold.mjs"), e, String(round), String(rounds), warmCell, ...cellFiles], { encoding: "utf8", timeout: 300_000, env: childEnv() });
+      let o;
+      try {
+        o = JSON.parse(r.stdout.trim().split("\n").pop());
+      } catch {
+        o = { engine: e, crashed: `exit ${r.status} ${r.signal ?? ""}: ${(r.stderr ?? "").slice(-300)}` };
+      }
+      o.load = (l0 + load1()) / 2;
+      o.round = round + 1;
+      if (o.crashed) CRASHES.push({ where: "cold parse", engine: e, reason: o.crashed.split("\n")[0].slice(0, 300) });
+      out.push(o);
+      log(`  cold parse ${e} round ${round + 1}: ${o.crashed ? "CRASHED" : `${o.usPerCert} µs/cert over ${o.certs}`}`);
+    }
+  const byEngine = {};
+  for (const e of engines) {
+    const ok = out.filter((o) => o.engine === e && !o.crashed);
+    byEngine[e] = ok.length ? { usPerCert: median(ok.map((o) => o.usPerCert)), certs: ok.reduce((a, o) => a + o.certs, 0), load: mean(ok.map((o) => o.load)), rounds: ok.map((o) => o.usPerCert) } : undefined;
+  }
+  return { rows: out, byEngine };
+}
+
+function parseTable(sec) {
+  const node = sec.byEngine.node?.usPerCert;
+  const headers = ["engine", "µs per certificate (median of rounds)", "rounds", "× Node X509Certificate", "certificates", "load"];
+  const rows = Object.entries(sec.byEngine).map(([e, m]) =>
+    m ? [e, sig3(m.usPerCert), m.rounds.map(sig3).join(", "), node ? `${sig3(m.usPerCert / node)}×` : "n/a", m.certs, m.load.toFixed(1)] : [e, "CRASHED", "", "", "", ""],
+  );
+  return { headers, rows };
+}
+
+// ---------------------------------------------------------------------------
 
 async function main() {
   const t0 = Date.now();
   const distHash = snapshotDist();
   const loadStart = loadavg().map((x) => x.toFixed(1)).join(" ");
-  const results = [];
-  for (const topology of TOPOS) {
+  const results = { cells: [] };
+
+  // Cells first (generation), so the parse section can use their certificates.
+  const cellSpecs = [];
+  for (const topology of TOPOS)
     for (const size of SIZES) {
-      const { file, meta, cached } = await ensureCell(topology, size, TARGETS, { regenerate: REGEN });
-      process.stderr.write(`${topology}/${size}: ${meta.cas} CAs, ${meta.bag} certs in bag${cached ? " (cached)" : ` (generated in ${meta.generatedMs} ms)`}\n`);
-      const cell = { meta, results: {} };
-      // pkijs gets a pre-parsed pass on the tree only: around cross-certificate cycles it loops whatever the parsing.
-      const jobs = [
-        ["baseline", []],
-        ["certpath", []],
-        ["pkijs", PREPARSED && topology === "hierarchical" ? ["--also-preparsed"] : []],
-        ["x509", PREPARSED ? ["--also-preparsed"] : []],
-      ];
-      for (const [engine, extra] of jobs) {
-        const s = Date.now();
-        const outs = runChild(engine, file, extra);
-        for (const r of outs) {
-          const key = r.preparsed ? `${engine}-preparsed` : engine;
-          cell.results[key] = r;
-          const summary = r.crashed
-            ? `CRASHED ${r.crashed.slice(0, 200)}`
-            : r.attempted === undefined
-              ? `peak ${r.peakRssMB} MB`
-              : `${r.found}/${r.attempted} found, ${sig3(r.msPerTarget)} ms/target, ${r.sigChecksPerTarget.toFixed(1)} sig/target, first call ${r.firstCallMs} ms, peak ${r.peakRssMB} MB`;
-          process.stderr.write(`  ${key.padEnd(16)} ${summary}\n`);
-        }
-        process.stderr.write(`  ${"".padEnd(16)} [${engine}: ${((Date.now() - s) / 1000).toFixed(1)} s]\n`);
-      }
-      results.push(cell);
+      const p = planFor(size);
+      const c = await ensureCell(topology, size, p.targets, { regenerate: REGEN });
+      log(`${topology}/${size}: ${c.meta.cas} CAs, ${c.meta.bag} certs in bag${c.cached ? " (cached)" : ` (generated in ${c.meta.generatedMs} ms)`}`);
+      cellSpecs.push({ ...c, ...p });
     }
+
+  if (!argv.includes("--skip-crl-set")) {
+    log(`\n== CRL parsing: generated Federal-PKI-sized set`);
+    results.crlSet = await crlSetSection();
   }
+  if (!argv.includes("--skip-parse")) {
+    log(`\n== cold certificate parsing`);
+    const big = cellSpecs.filter((c) => c.meta.size === Math.max(...SIZES)).map((c) => c.file);
+    const warm = (await ensureCell("hierarchical", 50, 10)).file;
+    results.parse = await parseSection(big, warm);
+  }
+  if (!argv.includes("--skip-crl-cell")) {
+    const c = await ensureCrlCell(CRL_CELL.size, CRL_CELL.targets, CRL_CELL.entries, { regenerate: REGEN });
+    log(`\n== CRL-heavy: hierarchical/${c.meta.cas}, ${c.meta.crls} CRLs of ${c.meta.entriesPerCrl} entries (${(c.meta.crlBytes / 1e6).toFixed(0)} MB), hard revocation, ${c.meta.revokedTargets} of ${c.meta.targets} targets revoked`);
+    const expectRevoked = JSON.parse(readFileSync(c.file, "utf8")).expectRevoked;
+    // @peculiar/x509's chain builder checks no revocation: not run here (stated in RESULTS.md).
+    results.crlCell = await runCell({ file: c.file, crlDir: c.crlDir, meta: c.meta, warmup: CRL_CELL.warmup, targets: CRL_CELL.targets, expectRevoked, engines: ["floor", "certpath", "pkijs"] });
+    writeReport(results, t0, distHash, loadStart, false);
+  }
+  for (const c of [...cellSpecs].sort((x, y) => x.meta.size - y.meta.size)) {
+    log(`\n== ${c.meta.topology}/${c.meta.size}: ${c.meta.cas} CAs, bag ${c.meta.bag}, ${c.targets} targets (${c.warmup} warm-up)`);
+    results.cells.push(await runCell({ file: c.file, meta: c.meta, warmup: c.warmup, targets: c.targets, rounds: c.rounds, peerColdRounds: c.peerColdRounds, warmupCold: c.warmupCold }));
+    writeReport(results, t0, distHash, loadStart, false);
+  }
+  writeReport(results, t0, distHash, loadStart, true);
+}
+
+function writeReport(results, t0, distHash, loadStart, final) {
   const totalSec = (Date.now() - t0) / 1000;
 
-  // ---- console tables
-  const byTopo = (t) => results.filter((c) => c.meta.topology === t);
-  for (const t of TOPOS) {
-    console.log(`\n=== ${t} ===`);
-    console.log(table(MAIN_HEADERS, byTopo(t).map(mainRow)));
+  // ---- summary: crashes first, then what the numbers say
+  const summary = [];
+  if (CRASHES.length) {
+    summary.push(`**${CRASHES.length} engine run(s) crashed or timed out** (their cells show what was measured before):`);
+    for (const c of CRASHES) summary.push(`  - ${c.where}: ${c.engine}: ${c.reason}`);
+  } else summary.push("No engine run crashed or timed out.");
+  if (results.crlSet) {
+    const cp = results.crlSet.rows.filter((o) => o.engine === "certpath" && !o.crashed);
+    const os = results.crlSet.rows.filter((o) => o.engine === "openssl" && !o.crashed);
+    if (cp.length)
+      summary.push(
+        `CRL set (${results.crlSet.meta.count} CRLs, ${results.crlSet.meta.entries.toLocaleString("en")} entries, ${(results.crlSet.meta.bytes / 1e6).toFixed(0)} MB): certpath ${(median(cp.map((o) => o.totalMs)) / 1000).toFixed(2)} s, holding ${median(cp.map((o) => o.heldMB))} MB (target: under 3 s and 100 MB)` +
+          (os.length ? `; openssl ${(median(os.map((o) => o.totalMs)) / 1000).toFixed(2)} s` : "") +
+          `; lookup ${median(cp.map((o) => o.lookupUs))} µs.`,
+      );
   }
-  console.log(`\n=== search only: pkijs and x509 with the bag parsed once (ms per target; certpath as measured above) ===`);
-  for (const t of TOPOS) {
-    console.log(`\n--- ${t} ---`);
-    console.log(table(PRE_HEADERS, byTopo(t).map(preRow)));
+  if (results.parse) {
+    const cp = results.parse.byEngine.certpath;
+    const nd = results.parse.byEngine.node;
+    if (cp && nd) summary.push(`Cold certificate parsing: certpath ${sig3(cp.usPerCert)} µs, Node's X509Certificate ${sig3(nd.usPerCert)} µs per certificate: ${sig3(cp.usPerCert / nd.usPerCert)}× (target: within 2×).`);
   }
-
-  // ---- failure reasons (full text), per engine and topology
-  const reasonLines = [];
-  for (const t of TOPOS)
-    for (const key of ["certpath", "pkijs", "x509", "pkijs-preparsed", "x509-preparsed"]) {
-      const agg = {};
-      for (const c of byTopo(t)) {
-        const r = c.results[key];
-        if (!r || r.crashed) continue;
-        for (const [why, n] of Object.entries(r.failureReasons ?? {})) {
-          agg[why] = (agg[why] ?? []).concat(`${c.meta.cas}:${n}`);
-        }
+  for (const cell of [...results.cells, ...(results.crlCell ? [results.crlCell] : [])]) {
+    const cp = cell.engines.certpath;
+    for (const mode of MODES) {
+      const m = cp?.[mode];
+      if (!m) continue;
+      if (m.correct < m.attempted) summary.push(`certpath ${mode} answered ${m.correct}/${m.attempted} right on ${cell.where}: ${Object.keys(m.failureReasons).join("; ").slice(0, 200)}`);
+      if (m.attempted < m.offered) summary.push(`certpath ${mode} ran out of round budget on ${cell.where}: ${m.attempted}/${m.offered} targets timed`);
+    }
+    if (cp?.cold?.sigRatio > 1.5) summary.push(`certpath spends ${sig3(cp.cold.sigRatio)}× the path's own signature checks on ${cell.where} (target ≤ 1.5×)`);
+    for (const e of ["pkijs", "x509"])
+      for (const mode of MODES) {
+        const o = cell.engines[e]?.[mode];
+        const m = cp?.[mode];
+        if (!o || !m) continue;
+        if (o.correct && o.msPerTarget < m.msPerTarget) summary.push(`${e} ${mode} takes less time per target than certpath on ${cell.where}: ${sig3(o.msPerTarget)} vs ${sig3(m.msPerTarget)} ms (it answers ${o.correct}/${o.attempted} right)`);
       }
-      for (const [why, where] of Object.entries(agg)) reasonLines.push(`- ${t} / ${key}: ${why} — at CAs:count ${where.join(", ")}`);
-    }
-  console.log(`\nFailure reasons (topology / engine: reason — size:targets):\n${reasonLines.join("\n") || "(none)"}`);
-
-  // ---- observations computed from the numbers
-  const obs = [];
-  for (const c of results) {
-    const cp = c.results.certpath;
-    if (!cp || cp.crashed) continue;
-    if (cp.successRate < 1) obs.push(`certpath found ${cp.found}/${cp.attempted} on ${c.meta.topology}/${c.meta.cas}: ${Object.keys(cp.failureReasons).join("; ")}`);
-    for (const e of ["pkijs", "x509", "pkijs-preparsed", "x509-preparsed"]) {
-      const o = c.results[e];
-      if (o && !o.crashed && o.found && o.foundPerSec > cp.foundPerSec)
-        obs.push(`${e} finds paths faster than certpath on ${c.meta.topology}/${c.meta.cas}: ${sig3(o.foundPerSec)} vs ${sig3(cp.foundPerSec)} found/s`);
-      if (o && !o.crashed && e.endsWith("preparsed") && o.msPerTarget < cp.msPerTarget)
-        obs.push(
-          `${e} spends less time per target than certpath on ${c.meta.topology}/${c.meta.cas}: ${sig3(o.msPerTarget)} vs ${sig3(cp.msPerTarget)} ms (it finds ${Math.round(o.successRate * 100)}% of the paths)`,
-        );
-      if (o && !o.crashed && o.found && o.sigChecksPerFound < cp.sigChecksPerFound)
-        obs.push(`${e} spends fewer signature checks per found path than certpath on ${c.meta.topology}/${c.meta.cas}: ${sig3(o.sigChecksPerFound)} vs ${sig3(cp.sigChecksPerFound)}`);
-    }
   }
-  const pathLens = results.map((c) => `${c.meta.topology}/${c.meta.cas}: ${c.results.certpath?.meanPathLength?.toFixed(1) ?? "n/a"}`);
-  console.log(`\nObservations:\n${obs.map((o) => `- ${o}`).join("\n") || "- certpath found every target and was fastest everywhere"}`);
-  console.log(`\nTotal run time ${totalSec.toFixed(0)} s`);
+  const sigRatios = results.cells.map((c) => c.engines.certpath?.cold?.sigRatio).filter((x) => x !== null && x !== undefined);
+  if (sigRatios.length) summary.push(`certpath signature checks per found path ÷ the path's own, over the ${sigRatios.length} topology cells: max ${sig3(Math.max(...sigRatios))}×.`);
+
+  // ---- console
+  const out = [];
+  if (results.crlSet) {
+    const t = crlSetTable(results.crlSet);
+    out.push(`\n=== CRL parsing (${results.crlSet.meta.count} CRLs, ${results.crlSet.meta.entries} entries, ${(results.crlSet.meta.bytes / 1e6).toFixed(1)} MB) ===`, table(t.headers, t.rows));
+  }
+  if (results.parse) {
+    const t = parseTable(results.parse);
+    out.push(`\n=== cold certificate parsing ===`, table(t.headers, t.rows));
+  }
+  for (const cell of results.cells) out.push(`\n=== ${cell.where} (bag ${cell.meta.bag}) ===`, table(CELL_HEADERS, cellRows(cell)));
+  if (results.crlCell) out.push(`\n=== CRL-heavy ${results.crlCell.where}: hard revocation, ${results.crlCell.meta.entriesPerCrl}-entry CRL per CA ===`, table(CELL_HEADERS, cellRows(results.crlCell)));
+  out.push(`\nSummary:\n${summary.map((s) => (s.startsWith("  ") ? s : `- ${s}`)).join("\n")}`, `\nTotal run time ${totalSec.toFixed(0)} s`);
+  if (final) console.log(out.join("\n"));
 
   // ---- files
   let cpu = "";
@@ -334,12 +464,6 @@ async function main() {
     cpu = (readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/) ?? [])[1] ?? cpus()[0]?.model ?? "";
   } catch {
     cpu = cpus()[0]?.model ?? "";
-  }
-  let nproc = String(cpus().length);
-  try {
-    nproc = execSync("nproc", { encoding: "utf8" }).trim();
-  } catch {
-    /* keep os.cpus() */
   }
   const versions = {};
   for (const p of ["pkijs", "@peculiar/x509", "asn1js"]) {
@@ -349,72 +473,122 @@ async function main() {
       versions[p] = "?";
     }
   }
+  const openssl = spawnSync("openssl", ["version"], { encoding: "utf8" }).stdout?.trim() ?? "?";
   const machine = {
     date: new Date().toISOString(),
-    nproc,
+    nproc: String(cpus().length),
     cpu,
     memGB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     os: `${process.platform} ${release()}`,
     versions,
+    openssl,
     keyAlg: KEY_ALG,
-    targets: TARGETS,
-    cellBudgetMs: CELL_BUDGET_MS,
+    rounds: ROUNDS,
+    roundBudgetMs: ROUND_BUDGET_MS,
     totalSec: Math.round(totalSec),
     loadAverageStart: loadStart,
-    distHash,
     loadAverageEnd: loadavg().map((x) => x.toFixed(1)).join(" "),
+    distHash,
   };
-  writeFileSync(join(HERE, "results.json"), JSON.stringify({ machine, results }, null, 2) + "\n");
-
+  writeFileSync(join(HERE, "results.json"), JSON.stringify({ machine, summary, crashes: CRASHES, ...results }, null, 2) + "\n");
   const md = [
-    `# Path discovery benchmark`,
+    `# certpath benchmark`,
     ``,
-    `Generated by \`npm run bench\` (\`bench/run.mjs\`) on ${machine.date}.`,
-    `Machine: nproc ${machine.nproc}, ${machine.cpu}, ${machine.memGB} GB, ${machine.os}; Node ${machine.node};`,
-    `pkijs ${versions.pkijs}, @peculiar/x509 ${versions["@peculiar/x509"]}. Whole run: ${machine.totalSec} s.`,
-    `certpath build measured: sha256 of dist/**/*.js ${distHash} (a snapshot taken at the start of the run, loaded by every child).`,
-    `Load average (1/5/15 min) at start ${machine.loadAverageStart}, at end ${machine.loadAverageEnd}: other work shared the machine, so absolute`,
-    `numbers are noisy; the ratios and the success / signature-check columns are the robust part.`,
+    `Generated by \`npm run bench\` (\`bench/run.mjs\`) on ${machine.date}. Machine: nproc ${machine.nproc}, ${machine.cpu}, ${machine.memGB} GB,`,
+    `${machine.os}; Node ${machine.node}; pkijs ${versions.pkijs}, @peculiar/x509 ${versions["@peculiar/x509"]}, ${openssl}. Whole run: ${machine.totalSec} s.`,
+    `certpath build: sha256 of dist/**/*.js ${distHash} (snapshot taken at the start, loaded by every child).`,
+    `Load average (1/5/15 min) at start ${machine.loadAverageStart}, at end ${machine.loadAverageEnd}. **The machine was shared**: every figure below`,
+    `carries the 1-minute load average measured while it ran ("load"); on 2 cores, a load of 2 or more means the figure is slower than on an idle machine.`,
+    `Ratios measured in the same rounds (× floor, × Node) are the robust part.`,
     ``,
-    `Reproduce: \`npm run bench\` (builds with \`tsc\`, then \`node --expose-gc bench/run.mjs\`). Options:`,
-    `\`--sizes 10,50\`, \`--topologies mesh,bridge\`, \`--targets 50\`, \`--cell-budget-ms 5000\`, \`--regen\`, \`--no-preparsed\`.`,
-    `One engine on one cell: \`node --expose-gc bench/engine-runner.mjs certpath bench/.cache/mesh-500-t50.json\`.`,
+    `## Summary`,
     ``,
-    `Columns: found/s = targets for which the engine found a valid path, per second of wall clock;`,
-    `sigs/path = signature verifications per found path; success = share of the targets tried with a`,
-    `valid path (certpath is the reference: every target has one by construction); peak MB = peak RSS`,
-    `of the engine's own process. cp÷X speed = certpath found/s ÷ X found/s (above 1: certpath faster);`,
-    `cp÷X sigs = certpath sigs/path ÷ X sigs/path (below 1: certpath verifies fewer signatures).`,
+    ...summary.map((s) => (s.startsWith("  ") ? s : `- ${s}`)),
     ``,
-    ...TOPOS.flatMap((t) => [`## ${t}`, ``, `![${t}: a small instance of this topology (bench/pictures.mjs)](pictures/${t}.svg)`, ``, markdown(MAIN_HEADERS, byTopo(t).map(mainRow)), ``]),
-    `## Parsing vs search`,
+    ...(results.crlSet
+      ? (() => {
+          const t = crlSetTable(results.crlSet);
+          return [
+            `## CRL parsing at real-PKI size`,
+            ``,
+            `A generated set shaped like the US Federal PKI's published CRLs: ${results.crlSet.meta.count} CRLs, ${results.crlSet.meta.entries.toLocaleString("en")} revoked entries,`,
+            `${(results.crlSet.meta.bytes / 1e6).toFixed(1)} MB, the largest with ${results.crlSet.meta.largestEntries.toLocaleString("en")} entries (sizes fall off like 1/rank; 10-octet serials, a reasonCode on every 16th entry).`,
+            `Each engine parses the whole set in a fresh process (certpath: empty cache) and keeps what it parsed; "held MB" = heap plus array buffers after a GC,`,
+            `minus before (the input bytes excluded). Lookup = one present and one absent serial per CRL in certpath's index. Two rounds, engines rotated.`,
+            ``,
+            markdown(t.headers, t.rows),
+            ``,
+          ];
+        })()
+      : []),
+    ...(results.parse
+      ? (() => {
+          const t = parseTable(results.parse);
+          return [
+            `## Cold certificate parsing`,
+            ``,
+            `Every certificate of the ${Math.max(...SIZES)}-CA cells (bags and targets, de-duplicated), split into 3 slices; round r parses slice r in a fresh`,
+            `process per engine (after a JIT warm-up on other certificates), so each certificate is new. certpath: \`parseCertificate\`; node: \`new X509Certificate\``,
+            `(OpenSSL's d2i_X509); pkijs: \`Certificate.fromBER\`; x509: \`new X509Certificate\` of @peculiar/x509.`,
+            ``,
+            markdown(t.headers, t.rows),
+            ``,
+          ];
+        })()
+      : []),
+    `## Path discovery`,
     ``,
-    `pkijs and x509 re-parse the whole bag on every call (DER), certpath serves it from its parse cache.`,
-    `"pre-parsed" runs give pkijs and x509 the bag parsed once, outside the timed loop. "certpath 1st call"`,
-    `is its first, cold call (empty parse cache, no JIT).`,
+    `Per cell: the engines' processes run interleaved, round by round (${ROUNDS} rounds, engine order rotated each round); in each round every engine gets the same`,
+    `targets, first cold then warm, at most ${ROUND_BUDGET_MS / 1000} s per engine and mode (targets not reached are counted as not timed: "k/n").`,
+    `Warm-up targets (never timed) come first. 500-CA cells: ${planFor(500).targets} targets, ${planFor(500).warmup} warm-up; 5,000-CA cells: ${planFor(5000).targets} targets, ${planFor(5000).warmup} warm-up`,
+    `(fewer: pkijs and x509 reparse a bag of thousands of certificates per call).`,
+    `- **cold**: every certificate new: certpath's process caches (parsed certificates and CRLs, signature outcomes) are emptied before each call of \`verify\`;`,
+    `  pkijs and x509 parse all their inputs on every call. **warm**: parsed inputs reused by every engine: certpath one \`createVerifier\` (bag, anchor,`,
+    `  CRLs parsed and indexed once, outside the timing) and \`verifier.verify(target)\`, whose signature-outcome cache also carries over between calls;`,
+    `  pkijs and x509 get the bag, anchor (and CRLs) parsed once outside the timing. Targets are new in both modes.`,
+    `- **floor**: the signature verifications of the path certpath finds (each certificate against its issuer's key, node:crypto, objects prepared outside`,
+    `  the timing; in the CRL cell also one CRL signature per certificate), measured in the same rounds. "× floor time" = the engine's ms/target ÷ the floor's`,
+    `  on the same targets; "× floor sigs" = signature verifications per found path ÷ the path's own.`,
+    `- right answers: a valid path (by construction every target has one), or in the CRL cell REVOKED for the revoked half. sigs/found: certpath counts`,
+    `  the verifications it computed (cache hits not counted, so warm can be below the floor); pkijs and x509 count WebCrypto verify calls.`,
     ``,
-    ...TOPOS.flatMap((t) => [`### ${t}`, ``, markdown(PRE_HEADERS, byTopo(t).map(preRow)), ``]),
-    `## Why engines fail (observed)`,
+    ...results.cells.flatMap((cell, k) => [
+      `### ${cell.where} (bag ${cell.meta.bag} certificates)`,
+      ``,
+      // A picture of a small instance of the topology (bench/pictures.mjs), once per topology.
+      ...(results.cells.findIndex((c) => c.meta.topology === cell.meta.topology) === k ? [`![${cell.meta.topology}: a small instance of this topology (bench/pictures.mjs)](pictures/${cell.meta.topology}.svg)`, ``] : []),
+      markdown(CELL_HEADERS, cellRows(cell)),
+      ``,
+    ]),
+    ...(results.crlCell
+      ? [
+          `### CRL-heavy: ${results.crlCell.where}, hard revocation`,
+          ``,
+          `Every CA publishes a CRL of ${results.crlCell.meta.entriesPerCrl.toLocaleString("en")} entries (${results.crlCell.meta.crls} CRLs, ${(results.crlCell.meta.crlBytes / 1e6).toFixed(0)} MB); half of the targets are on their CA's CRL.`,
+          `certpath cold parses every CRL on every call; warm indexes them once in the verifier. x509's chain builder has no revocation checking (not run).`,
+          ``,
+          markdown(CELL_HEADERS, cellRows(results.crlCell)),
+          ``,
+        ]
+      : []),
+    `## What the peers do`,
     ``,
-    `Topology / engine: reason (full text) — CAs:targets.`,
+    `- **pkijs** (\`CertificateChainValidationEngine\`): enumerates every issuer of every certificate recursively with no visited set (the runner aborts a`,
+    `  target once one certificate has been expanded ${8} times: around cross-certificate cycles it never ends), keeps the shortest complete path and`,
+    `  checks only that one, de-duplicates its input with an O(n²) byte comparison per call; no pathLenConstraint check; its CRL parser (asn1js)`,
+    `  refuses CRLs above about 2,500 entries ("Maximum ASN.1 node count exceeded").`,
+    `- **@peculiar/x509** (\`X509ChainBuilder\`): takes the first issuer by name/key id whose signature verifies, no backtracking, no validity, basic`,
+    `  constraints, policy or revocation checks; counted as found only when its chain ends at the anchor and every certificate is within its validity.`,
+    `- **openssl**: \`openssl crl -noout\`, one process per CRL (parses and discards).`,
     ``,
-    ...reasonLines,
-    ``,
-    `## Observations computed from these numbers`,
-    ``,
-    ...(obs.length ? obs.map((o) => `- ${o}`) : ["- certpath found every target and had the highest found/s in every cell"]),
-    `- certpath mean path length (certificates incl. target and anchor): ${pathLens.join(", ")}`,
-    ``,
-    `## What each engine does and cannot do`,
-    CAPABILITIES,
-    ``,
-    `## Method`,
-    METHOD,
+    `Reproduce: \`npm run bench\`. Options: \`--sizes 500\`, \`--topologies mesh\`, \`--rounds 3\`, \`--round-budget-ms 4000\`, \`--skip-crl-set\`, \`--skip-parse\`,`,
+    `\`--skip-crl-cell\`, \`--regen\`. One engine on one cell: \`node --expose-gc bench/engine-runner.mjs certpath bench/.cache/mesh-500-t40.json\`.`,
     ``,
   ].join("\n");
   writeFileSync(join(HERE, "RESULTS.md"), md);
-  console.log(`\nwrote bench/results.json and bench/RESULTS.md`);
+  if (final) console.log(`\nwrote bench/results.json and bench/RESULTS.md`);
+  else log(`  (bench/RESULTS.md written so far)`);
 }
 
 main().catch((e) => {

@@ -9,6 +9,7 @@ export { DirectoryIssuerSource, type DirectoryLoadReport } from "./stores/direct
 export { DEFAULT_LIMITS, type BudgetLimits } from "./pathbuilder/budget.js";
 export { DEFAULT_FETCH_POLICY, sharedFetchCache } from "./stores/http.js";
 export { parseCertificate, parseCertificates, type Certificate } from "./parsing/certificate.js";
+export { clearParseCaches } from "./parsing/cache.js";
 export { parseCrl, parseCrls, crlCacheLimits, setCrlCacheLimits, type Crl, type CrlEntry, type RevokedList } from "./parsing/crl.js";
 // The graph of a call (`graph: true`), its renderings, for drawing a PKI.
 export type { TrustGraph, GraphNode, GraphEdge, GraphCandidate, GraphDomain, GraphCertificate, EdgeRejection } from "./graph/types.js";
