@@ -6,6 +6,9 @@ import type { PolicyInputs } from "../validate/path-validator.js";
 import type { Input, NameAndKey, PerCallOptions, RevocationMode, RevocationPreference, VerifyOptions } from "./types.js";
 import { DEFAULT_FETCH_POLICY, type FetchPolicy } from "../stores/http.js";
 import type { AsyncIssuerSource, IssuerSource } from "../stores/issuer-source.js";
+import type { LdapCredentials } from "../stores/ldap.js";
+import { parseProxyUrl } from "../stores/proxy.js";
+import { parseLdapUrl } from "../stores/ldap-url.js";
 
 /** A verifier's settings: every option but the target; `time` absent means "now" at each call. */
 export interface ConfigSettings extends Omit<CallSettings, "target" | "time"> {
@@ -81,6 +84,42 @@ function object(x: unknown, name: string): Record<string, unknown> {
   if (x === undefined) return {};
   if (typeof x !== "object" || x === null || Array.isArray(x)) throw new TypeError(`${name} must be an object`);
   return x as Record<string, unknown>;
+}
+
+/** fetchPolicy.proxy, proxyFromEnv, allowPrivateAddresses and ldap (stores/proxy.ts, stores/ldap.ts). */
+function fetchNetworkOptions(f: Record<string, unknown>): Pick<FetchPolicy, "proxy" | "proxyFromEnv" | "allowPrivateAddresses" | "tlsCa" | "ldap"> {
+  let proxy: string | undefined;
+  if (f.proxy !== undefined) {
+    if (typeof f.proxy !== "string") throw new TypeError("fetchPolicy.proxy must be a string (http://host:port)");
+    try {
+      parseProxyUrl(f.proxy, "fetchPolicy.proxy");
+    } catch (e) {
+      throw new TypeError((e as Error).message);
+    }
+    proxy = f.proxy;
+  }
+  const l = object(f.ldap, "fetchPolicy.ldap");
+  const creds = l.credentials ?? [];
+  if (!Array.isArray(creds) || !creds.every((c) => c && typeof c.host === "string" && typeof c.dn === "string" && typeof c.password === "string"))
+    throw new TypeError("fetchPolicy.ldap.credentials must be an array of { host, dn, password } strings");
+  const ca = f.tlsCa ?? [];
+  if (!Array.isArray(ca) || !ca.every((x) => typeof x === "string")) throw new TypeError("fetchPolicy.tlsCa must be an array of PEM strings");
+  const dirs = l.directories ?? [];
+  if (!Array.isArray(dirs) || !dirs.every((x) => typeof x === "string")) throw new TypeError("fetchPolicy.ldap.directories must be an array of LDAP URLs");
+  for (const d of dirs as string[]) {
+    try {
+      if (!parseLdapUrl(d).host) throw new Error("no host");
+    } catch (e) {
+      throw new TypeError(`fetchPolicy.ldap.directories: "${d}" is not an LDAP URL with a host (${(e as Error).message})`);
+    }
+  }
+  return {
+    proxy,
+    proxyFromEnv: f.proxyFromEnv === undefined ? true : bool(f.proxyFromEnv, "fetchPolicy.proxyFromEnv"),
+    allowPrivateAddresses: bool(f.allowPrivateAddresses, "fetchPolicy.allowPrivateAddresses"),
+    tlsCa: ca.length ? (ca as string[]) : undefined,
+    ldap: { credentials: creds as LdapCredentials[], followReferrals: bool(l.followReferrals, "fetchPolicy.ldap.followReferrals"), directories: dirs as string[] },
+  };
 }
 
 export function coerceOptions(o: VerifyOptions): CallSettings {
@@ -174,6 +213,7 @@ export function coerceConfig(o: Omit<VerifyOptions, "target">): ConfigSettings {
   const f = object(o.fetchPolicy, "fetchPolicy");
   const hosts = f.allowHosts;
   if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h) => typeof h === "string"))) throw new TypeError("fetchPolicy.allowHosts must be an array of strings");
+  const net = fetchNetworkOptions(f);
   const sources = o.issuerSources ?? [];
   if (!Array.isArray(sources) || !sources.every((x) => x && typeof (x as IssuerSource).findBySubject === "function"))
     throw new TypeError("issuerSources must be an array of objects with findBySubject()");
@@ -200,6 +240,7 @@ export function coerceConfig(o: Omit<VerifyOptions, "target">): ConfigSettings {
       allowHosts: hosts as string[] | undefined,
       ocspMethod: oneOf(f.ocspMethod, "fetchPolicy.ocspMethod", ["auto", "get", "post"] as const, "auto"),
       ocspNonce: f.ocspNonce === undefined ? true : bool(f.ocspNonce, "fetchPolicy.ocspNonce"),
+      ...net,
     },
     revocationPreference: oneOf(rev.preference, "revocation.preference", ["ocsp-first", "crl-first", "ocsp-only", "crl-only"] as const, "ocsp-first"),
     clockSkewMs: nonNegative(rev.clockSkewMs, "revocation.clockSkewMs") ?? 300_000,

@@ -2,6 +2,7 @@
 // Field names and meanings here are frozen; add, never rename.
 
 import type { AsyncIssuerSource, IssuerSource } from "../stores/issuer-source.js";
+import type { LdapOptions } from "../stores/ldap.js";
 import type { NameAndKey } from "../parsing/trust-anchor.js";
 import type { TrustGraph } from "../graph/types.js";
 
@@ -89,6 +90,16 @@ export interface FetchOptions {
   ocspMethod?: "auto" | "get" | "post";
   /** Send a nonce with OCSP requests (RFC 8954). Default true. */
   ocspNonce?: boolean;
+  /** An `http://[user:pass@]host:port` forward proxy for every fetch (http absolute-form; CONNECT for https, ldap, ldaps). */
+  proxy?: string;
+  /** Without `proxy`: honour HTTP_PROXY / HTTPS_PROXY / LDAP_PROXY / ALL_PROXY / NO_PROXY (default true). */
+  proxyFromEnv?: boolean;
+  /** Contact loopback, private and link-local addresses (default false). */
+  allowPrivateAddresses?: boolean;
+  /** CA certificates (PEM) trusted for https and ldaps fetches instead of Node's default list. */
+  tlsCa?: string[];
+  /** LDAP: simple-bind credentials per host, referral following, directories to ask for issuers by name. */
+  ldap?: LdapOptions;
 }
 
 export interface PathEntry {

@@ -19,7 +19,7 @@ import { digestOf, processSignatureCache, SignatureOutcomeCache } from "../crypt
 import { CertificateIndex } from "../stores/certificate-index.js";
 import { MemoryIssuerSource, type AsyncIssuerSource } from "../stores/issuer-source.js";
 import { anchorFromParsed, TrustAnchorStore, type TrustAnchor } from "../stores/trust-anchors.js";
-import { AiaIssuerSource, OnlineRetriever } from "../stores/online.js";
+import { OnlineRetriever, onlineIssuerSources } from "../stores/online.js";
 import { FetchCache, sharedFetchCache } from "../stores/http.js";
 import { Budget, asBudgetError, type BudgetExceededError } from "../pathbuilder/budget.js";
 import { Reachability, type NameReach } from "../pathbuilder/reachability.js";
@@ -224,7 +224,7 @@ export class PreparedVerifier implements Verifier {
     };
 
     const online = s.fetch ? new OnlineRetriever(s.fetchPolicy, s.fetchPolicy.maxUrls, this.caches.fetch) : undefined;
-    const asyncSources: AsyncIssuerSource[] = [...(online ? [new AiaIssuerSource(online)] : []), ...s.asyncIssuerSources];
+    const asyncSources: AsyncIssuerSource[] = [...(online ? onlineIssuerSources(online, s.fetchPolicy) : []), ...s.asyncIssuerSources];
     const anchorCerts = snap.anchors.flatMap((a) => (a.cert ? [a.cert] : []));
     let r: SearchResult | undefined;
     let budgetError: BudgetExceededError | undefined;

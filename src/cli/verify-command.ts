@@ -8,6 +8,8 @@ import type { IssuerSource } from "../stores/issuer-source.js";
 import { formatOptions, isOid, parseArgs, parseIsoTime, parsePositiveInt, UsageError, type OptionSpec, type ParsedArgs } from "./args.js";
 import { EXIT, type CliDeps } from "./common.js";
 import { FileError, readInputs, readOcspInputs, type ReadFile } from "./inputs.js";
+import { parseProxyUrl } from "../stores/proxy.js";
+import { isLdapUrl } from "../stores/ldap-url.js";
 
 export const VERIFY_OPTIONS: readonly OptionSpec[] = [
   { name: "anchor", kind: "list", valueName: "FILE", help: "trust anchor certificate(s), DER or PEM (required, repeatable)" },
@@ -23,6 +25,10 @@ export const VERIFY_OPTIONS: readonly OptionSpec[] = [
   { name: "allow-host", kind: "list", valueName: "HOST", help: "with --fetch: contact only these hosts (host or host:port; repeatable)" },
   { name: "ocsp-method", kind: "value", choices: ["auto", "get", "post"], help: "with --fetch: how OCSP requests are sent (default auto: GET when short)" },
   { name: "no-ocsp-nonce", kind: "flag", help: "with --fetch: send OCSP requests without a nonce" },
+  { name: "proxy", kind: "value", valueName: "URL", help: "with --fetch: an http://host:port forward proxy for every fetch (default: HTTP_PROXY, HTTPS_PROXY, LDAP_PROXY, ALL_PROXY, NO_PROXY)" },
+  { name: "allow-private-addresses", kind: "flag", help: "with --fetch: allow loopback and private addresses (refused by default)" },
+  { name: "ldap-directory", kind: "list", valueName: "URL", help: "with --fetch: ldap://host[:port]/base: read issuers' entries by name there (repeatable)" },
+  { name: "ldap-follow-referrals", kind: "flag", help: "with --fetch: follow LDAP referrals (each hop checked like the first)" },
   { name: "at", kind: "value", valueName: "ISO8601", help: "validation time, e.g. 2011-04-15T00:00:00Z (default: now; no zone = UTC)" },
   { name: "policy", kind: "list", valueName: "OID", help: "initial policy set (repeatable or comma-separated; default anyPolicy)" },
   { name: "explicit-policy", kind: "flag", help: "initial-explicit-policy" },
@@ -47,7 +53,8 @@ export const VERIFY_USAGE = `Usage: certpath verify TARGET --anchor FILE [--anch
   [--enforce-anchor-constraints] [--json]
   [--untrusted-dir DIR ...] [--revocation-preference P] [--max-steps N]
   [--fetch-timeout-ms N] [--fetch-max-bytes N] [--allow-host HOST ...]
-  [--ocsp-method auto|get|post] [--no-ocsp-nonce]`;
+  [--ocsp-method auto|get|post] [--no-ocsp-nonce] [--proxy URL]
+  [--allow-private-addresses] [--ldap-directory URL ...] [--ldap-follow-referrals]`;
 
 export function verifyHelp(): string {
   return `${VERIFY_USAGE}
@@ -91,7 +98,7 @@ export type OpenDir = (dir: string) => IssuerSource & { report?: DirectoryIssuer
 const openDirectory: OpenDir = (dir) => new DirectoryIssuerSource(dir);
 
 /** The FetchOptions flags (meaningful with --fetch only). */
-const FETCH_FLAGS = ["fetch-timeout-ms", "fetch-max-bytes", "allow-host", "ocsp-method", "no-ocsp-nonce"] as const;
+const FETCH_FLAGS = ["fetch-timeout-ms", "fetch-max-bytes", "allow-host", "ocsp-method", "no-ocsp-nonce", "proxy", "allow-private-addresses", "ldap-directory", "ldap-follow-referrals"] as const;
 
 export interface BuiltOptions {
   options: VerifyOptions;
@@ -133,6 +140,22 @@ export function buildVerifyOptions(parsed: ParsedArgs, readFile: ReadFile, openD
   const ocspMethod = parsed.values.get("ocsp-method");
   if (ocspMethod) fetchPolicy.ocspMethod = ocspMethod as FetchOptions["ocspMethod"];
   if (parsed.flags.has("no-ocsp-nonce")) fetchPolicy.ocspNonce = false;
+  const proxy = parsed.values.get("proxy");
+  if (proxy !== undefined) {
+    try {
+      parseProxyUrl(proxy, "--proxy");
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    fetchPolicy.proxy = proxy;
+  }
+  if (parsed.flags.has("allow-private-addresses")) fetchPolicy.allowPrivateAddresses = true;
+  const directories = parsed.lists.get("ldap-directory");
+  if (directories || parsed.flags.has("ldap-follow-referrals")) {
+    for (const d of directories ?? [])
+      if (!isLdapUrl(d)) throw new UsageError(`--ldap-directory: "${d}" is not an ldap:// or ldaps:// URL`);
+    fetchPolicy.ldap = { ...(directories ? { directories } : {}), ...(parsed.flags.has("ldap-follow-referrals") ? { followReferrals: true } : {}) };
+  }
 
   const targetInputs = readInputs(parsed.positionals[0]!, "certificate", readFile);
   const trustAnchors = anchorFiles.flatMap((f) => readInputs(f, "certificate", readFile));

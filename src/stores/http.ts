@@ -4,8 +4,14 @@
 // an optional host allow-list, and a bounded cache shared by the calls of a process.
 import http from "node:http";
 import https from "node:https";
+import net from "node:net";
+import tls from "node:tls";
+import { isPrivateAddress } from "./ldap.js";
+import { absoluteFormRequest, connectTunnel, proxyFor, targetPort } from "./proxy.js";
+import type { LdapOptions } from "./ldap.js";
+import type { ProxyPolicy } from "./proxy.js";
 
-export interface FetchPolicy {
+export interface FetchPolicy extends ProxyPolicy {
   /** Per-request timeout (connect + response), milliseconds. */
   timeoutMs: number;
   /** Largest response body accepted, bytes. */
@@ -14,6 +20,12 @@ export interface FetchPolicy {
   maxRedirects: number;
   /** When set, only these hosts (host or host:port) may be contacted. */
   allowHosts?: readonly string[];
+  /** Loopback and private addresses may be contacted (tests, intranets). LDAP checks it now. */
+  allowPrivateAddresses?: boolean;
+  /** CA certificates (PEM) trusted for https and ldaps fetches instead of Node's defaults. */
+  tlsCa?: string[];
+  /** LDAP retrieval options (credentials, referrals, directories). */
+  ldap?: LdapOptions;
 }
 
 export const DEFAULT_FETCH_POLICY: Readonly<FetchPolicy> = Object.freeze({
@@ -25,7 +37,7 @@ export const DEFAULT_FETCH_POLICY: Readonly<FetchPolicy> = Object.freeze({
 export class FetchError extends Error {
   constructor(
     readonly url: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`${url}: ${reason}`);
     this.name = "FetchError";
@@ -33,14 +45,14 @@ export class FetchError extends Error {
 }
 
 /** Checks a URL against the policy; returns the parsed URL or throws FetchError. */
-export function checkUrl(url: string, policy: FetchPolicy): URL {
+export function checkUrl(url: string, policy: FetchPolicy, schemes: readonly string[] = ["http:", "https:"]): URL {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
     throw new FetchError(url, "not a valid URL");
   }
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new FetchError(url, `scheme ${u.protocol} is not fetched (only http and https)`);
+  if (!schemes.includes(u.protocol)) throw new FetchError(url, `scheme ${u.protocol} is not fetched (only ${schemes.map((x) => x.slice(0, -1)).join(", ")})`);
   if (policy.allowHosts && !policy.allowHosts.includes(u.host) && !policy.allowHosts.includes(u.hostname))
     throw new FetchError(url, `host ${u.host} is not in the allow-list`);
   return u;
@@ -78,6 +90,26 @@ export function httpExpiry(headers: http.IncomingHttpHeaders, now = Date.now()):
 export async function httpRequest(url: string, policy: FetchPolicy, req: HttpRequest = { method: "GET" }, redirects = 0): Promise<Uint8Array> {
   const u = checkUrl(url, policy);
   const lib = u.protocol === "https:" ? https : http;
+  const started = Date.now();
+  // Through a forward proxy (./proxy.ts): absolute-form for http, a CONNECT tunnel for https.
+  const proxy = proxyFor(u, policy);
+  let via: http.RequestOptions = {};
+  if (proxy) {
+    const literal = u.hostname.replace(/^\[|\]$/g, "");
+    if (!policy.allowPrivateAddresses && (net.isIP(literal) || literal.toLowerCase() === "localhost") && isPrivateAddress(literal))
+      throw new FetchError(url, `address ${literal} is loopback or private; refused (fetchPolicy.allowPrivateAddresses is off)`);
+    if (u.protocol === "http:") via = absoluteFormRequest(proxy, u);
+    else {
+      let socket: net.Socket;
+      try {
+        socket = await connectTunnel(proxy, literal, targetPort(u), policy.timeoutMs);
+      } catch (e) {
+        throw new FetchError(url, (e as Error).message);
+      }
+      via = { createConnection: () => tls.connect({ socket, host: literal, servername: net.isIP(literal) ? undefined : literal, ca: policy.tlsCa }) } as http.RequestOptions;
+    }
+  }
+  const timeoutMs = Math.max(1, policy.timeoutMs - (Date.now() - started));
   return new Promise<Uint8Array>((resolve, reject) => {
     const headers: Record<string, string | number> = {};
     if (req.accept) headers["accept"] = req.accept;
@@ -85,7 +117,7 @@ export async function httpRequest(url: string, policy: FetchPolicy, req: HttpReq
       headers["content-type"] = req.contentType ?? "application/octet-stream";
       headers["content-length"] = req.body.length;
     }
-    const r = lib.request(u, { method: req.method, headers, timeout: policy.timeoutMs }, (res) => {
+    const r = lib.request(u, { ...(policy.tlsCa && u.protocol === "https:" ? { ca: policy.tlsCa } : {}), ...via, method: req.method, headers: { ...headers, ...(via.headers as object) }, timeout: timeoutMs }, (res) => {
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();
@@ -116,7 +148,7 @@ export async function httpRequest(url: string, policy: FetchPolicy, req: HttpReq
       res.on("error", (e) => reject(new FetchError(url, e.message)));
     });
     // The socket timeout covers idle time; the deadline covers a server that trickles bytes.
-    const deadline = setTimeout(() => r.destroy(new Error(`no complete answer within ${policy.timeoutMs} ms`)), policy.timeoutMs);
+    const deadline = setTimeout(() => r.destroy(new Error(`no complete answer within ${policy.timeoutMs} ms`)), timeoutMs);
     r.on("timeout", () => r.destroy(new Error(`timed out after ${policy.timeoutMs} ms`)));
     r.on("error", (e) => reject(e instanceof FetchError ? e : new FetchError(url, e.message)));
     r.on("close", () => clearTimeout(deadline));

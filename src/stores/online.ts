@@ -10,6 +10,10 @@ import { parseCrl, type Crl } from "../parsing/crl.js";
 import { parseOcspResponse, type OcspResponseModel } from "../parsing/ocsp.js";
 import { createHash } from "node:crypto";
 import { DEFAULT_FETCH_POLICY, FetchError, checkUrl, httpExpiry, httpRequest, sharedFetchCache, type FetchCache, type FetchPolicy } from "./http.js";
+import { isLdapUrl } from "./ldap-url.js";
+import { LdapFetchError, decodeLdapValues, encodeLdapValues, ldapRead, usesCredentials } from "./ldap.js";
+import { ldapCertificates, ldapCrls } from "./ldap-values.js";
+import { LdapDirectoryIssuerSource } from "./ldap-directory.js";
 
 export interface FetchAttempt {
   readonly url: string;
@@ -25,6 +29,8 @@ function ocspExpiry(r: OcspResponseModel): number {
 
 /** How long a fetched certificate bundle is reused without asking again. */
 const BUNDLE_TTL_MS = 60 * 60 * 1000;
+/** Schemes the retriever fetches (RFC 5280 4.2.1.13, 4.2.2.1: HTTP and LDAP URIs). */
+const FETCHED_SCHEMES = ["http:", "https:", "ldap:", "ldaps:"] as const;
 /** Requests in flight at once. */
 const CONCURRENCY = 4;
 
@@ -82,7 +88,9 @@ export class OnlineRetriever {
   }
 
   async certificates(urls: readonly string[], deadline: number): Promise<Certificate[]> {
-    const bodies = await this.fetchAll(urls, deadline, () => Date.now() + BUNDLE_TTL_MS, (b, u) => parseCertificateBundle(b, u));
+    const bodies = await this.fetchAll(urls, deadline, () => Date.now() + BUNDLE_TTL_MS, (b, u) =>
+      isLdapUrl(u) ? ldapCertificates(decodeLdapValues(b), u) : parseCertificateBundle(b, u),
+    );
     return bodies.flat();
   }
 
@@ -155,7 +163,40 @@ export class OnlineRetriever {
   }
 
   async crls(urls: readonly string[], deadline: number): Promise<Crl[]> {
-    return this.fetchAll(urls, deadline, (crl) => crl.nextUpdate?.getTime() ?? Date.now() + BUNDLE_TTL_MS, (b, u) => parseCrl(b, u));
+    const lists = await this.fetchAll<Crl[]>(
+      urls,
+      deadline,
+      (l) => Math.min(...l.map((crl) => crl.nextUpdate?.getTime() ?? Date.now() + BUNDLE_TTL_MS)),
+      (b, u) => (isLdapUrl(u) ? ldapCrls(decodeLdapValues(b), u) : [parseCrl(b, u)]),
+    );
+    return lists.flat();
+  }
+
+  /**
+   * An LDAP read (./ldap.ts) through the cache, its values framed as one body. A read with
+   * credentials bypasses the cache: what it saw is not for calls without them.
+   */
+  private async ldap<T>(url: string, deadline: number, parse: (b: Uint8Array) => T, expiry: (v: T) => number) {
+    let detail: string | undefined;
+    const load = async () => {
+      const r = await ldapRead(url, this.policy, deadline);
+      detail = r.detail;
+      const body = encodeLdapValues(r.values);
+      let expires: number;
+      try {
+        expires = expiry(parse(body));
+      } catch {
+        expires = 0; // an unparsable answer is not kept
+      }
+      return { body, expires };
+    };
+    if (usesCredentials(url, this.policy)) {
+      this.cache.fetches++;
+      const f = await load();
+      return { body: f.body, from: "network" as const, detail };
+    }
+    const got = await this.cache.getOrFetch(url, load);
+    return { ...got, detail };
   }
 
   /** Fetches each URL once (cache first), parses it, and logs what happened. */
@@ -174,13 +215,17 @@ export class OnlineRetriever {
         }
         try {
           // The policy applies to cached answers too: a later call's allow-list still holds.
-          checkUrl(url, this.policy);
-          const got = await this.cached(url, url, { ...this.policy, timeoutMs: Math.min(this.policy.timeoutMs, left) }, { method: "GET" }, (b) => parse(b, url), expiry);
+          checkUrl(url, this.policy, FETCHED_SCHEMES);
+          const got: { body: Uint8Array; from: "cache" | "joined" | "network"; detail?: string } = isLdapUrl(url)
+            ? await this.ldap(url, deadline, (b) => parse(b, url), expiry)
+            : await this.cached(url, url, { ...this.policy, timeoutMs: Math.min(this.policy.timeoutMs, left) }, { method: "GET" }, (b) => parse(b, url), expiry);
           const v = parse(got.body, url);
           out.push(v);
-          this.attempts.push({ url, ok: true, detail: got.from === "cache" ? "from cache" : got.from === "joined" ? "joined a fetch in flight" : `${got.body.length} bytes` });
+          const detail = got.detail ?? `${got.body.length} bytes`;
+          this.attempts.push({ url, ok: true, detail: got.from === "cache" ? "from cache" : got.from === "joined" ? "joined a fetch in flight" : detail });
         } catch (e) {
-          const msg = e instanceof FetchError ? e.message : `${url}: ${(e as Error).message}`;
+          // The reason alone when the error is about this URL (the log line names it already).
+          const msg = e instanceof FetchError || e instanceof LdapFetchError ? (e.url === url ? e.reason : e.message) : (e as Error).message;
           this.attempts.push({ url, ok: false, detail: msg });
         }
       }
@@ -209,4 +254,9 @@ export class AiaIssuerSource implements AsyncIssuerSource {
     }
     return this.online.certificates(this.online.fresh(urls), deadline);
   }
+}
+
+/** The issuer sources a fetching call asks: AIA/SIA, and each configured LDAP directory (fetchPolicy.ldap.directories). */
+export function onlineIssuerSources(online: OnlineRetriever, policy: FetchPolicy): AsyncIssuerSource[] {
+  return [new AiaIssuerSource(online), ...(policy.ldap?.directories ?? []).map((d) => new LdapDirectoryIssuerSource(online, d))];
 }
