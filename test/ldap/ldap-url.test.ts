@@ -5,7 +5,7 @@ import { parseLdapUrl, rfc4514, ldapUrl } from "../../src/stores/ldap-url.js";
 import { parseCertificatePair } from "../../src/parsing/certificate-pair.js";
 import { noProxyMatches, proxyFor } from "../../src/stores/proxy.js";
 import { parseCertificate } from "../../src/parsing/certificate.js";
-import { explicit, seq, tlv } from "../../src/generate/der.js";
+import { explicit, seq, tlv } from "../../testsuite/src/generate/der.js";
 import { pki } from "../discovery/helpers.js";
 
 describe("RFC 4516 URLs", () => {

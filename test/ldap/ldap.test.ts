@@ -9,8 +9,8 @@
 // directory issuer source (lookup by the child's issuer DN).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { VerifyOptions, VerifyResult } from "../../src/index.js";
-import type { Entity } from "../../src/generate/pki.js";
-import { explicit, seq } from "../../src/generate/der.js";
+import type { Entity } from "../../testsuite/src/generate/pki.js";
+import { explicit, seq } from "../../testsuite/src/generate/der.js";
 import { expectCode, expectPathDers, expectValid, pki, run } from "../discovery/helpers.js";
 import { caEntry, freePort, referralEntry, startSlapd, type LdifEntry, type Slapd } from "./slapd.js";
 

@@ -8,7 +8,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { VerifyOptions } from "../../src/index.js";
-import type { Entity } from "../../src/generate/pki.js";
+import type { Entity } from "../../testsuite/src/generate/pki.js";
 import { expectCode, expectPathDers, expectValid, pki, run } from "../discovery/helpers.js";
 import { freePort, caEntry, startSlapd, type Slapd } from "../ldap/slapd.js";
 import { gate, startForwardProxy, tcpGate, type ForwardProxy } from "./servers.js";
