@@ -45,7 +45,7 @@ export async function searchInRounds(o: Rounds): Promise<SearchResult> {
     if ((!online && !asyncSources.length) || round >= MAX_FETCH_ROUNDS || (r.found && !unknownStatus)) return r;
     const deadline = Date.now() + Math.max(0, budget.limits.timeoutMs - budget.elapsedMs());
     // Issuers from the asynchronous sources for what the search could not extend, when no path was found.
-    const stuck = r.found ? [] : [...r.builder.visited, ...r.builder.cutUnreachable];
+    const stuck = r.found ? [] : retrievalFrontier([...r.builder.visited, ...r.builder.cutUnreachable], material);
     const status = online ? wantedStatusSources(r, o) : { crls: [], ocsp: [] };
     const crlUrlList = online ? online.fresh(status.crls) : [];
     const ocspReqs = online ? status.ocsp.filter((q) => online.fresh([`${q.url}#${q.key}`]).length) : [];
@@ -60,6 +60,26 @@ export async function searchInRounds(o: Rounds): Promise<SearchResult> {
     // Nothing new came back: another round would search the same material.
     if (material.size() === before) return r;
   }
+}
+
+/**
+ * Where issuer retrieval starts (RFC 4158 3.1, 5.1): the certificates the search stood on
+ * or cut as unreachable and, above them by issuer name, every certificate at hand. The
+ * search prunes a certificate whose issuer name leads to no anchor yet, so the partial
+ * chain fetched in earlier rounds (issuing CA, then its root's cross-certificates) is
+ * never stood on; its topmost certificates, whose issuers are still missing, are where
+ * the next AIA hop is. Already-fetched URLs are skipped by the retriever.
+ */
+function retrievalFrontier(start: readonly Certificate[], material: RoundMaterial, cap = 10_000): Certificate[] {
+  const seen = new Set<Certificate>();
+  const queue = [...start];
+  while (queue.length && seen.size < cap) {
+    const c = queue.pop()!;
+    if (seen.has(c)) continue;
+    seen.add(c);
+    for (const i of material.candidates(c.issuer)) if (!seen.has(i)) queue.push(i);
+  }
+  return [...seen];
 }
 
 /**

@@ -12,7 +12,7 @@ import type { VerifyOptions, VerifyResult } from "../../src/index.js";
 import type { Entity } from "../../testsuite/src/generate/pki.js";
 import { explicit, seq } from "../../testsuite/src/generate/der.js";
 import { expectCode, expectPathDers, expectValid, pki, run } from "../discovery/helpers.js";
-import { caEntry, freePort, referralEntry, startSlapd, type LdifEntry, type Slapd } from "./slapd.js";
+import { caEntry, freePort, referralEntry, startSlapd, type LdifEntry, type Slapd } from "../../testsuite/src/published/slapd.js";
 
 const p = pki("ldap-retrieval");
 const O = "O=LdapTest,C=US";

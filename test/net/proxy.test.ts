@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { VerifyOptions } from "../../src/index.js";
 import type { Entity } from "../../testsuite/src/generate/pki.js";
 import { expectCode, expectPathDers, expectValid, pki, run } from "../discovery/helpers.js";
-import { freePort, caEntry, startSlapd, type Slapd } from "../ldap/slapd.js";
+import { freePort, caEntry, startSlapd, type Slapd } from "../../testsuite/src/published/slapd.js";
 import { gate, startForwardProxy, tcpGate, type ForwardProxy } from "./servers.js";
 
 const p = pki("proxy");

@@ -5,10 +5,12 @@
 import { verify } from "certpath";
 import { EXIT, processIo } from "certpath/cli-support";
 import { conformanceCommand, testsuiteCommand } from "./cli/index.js";
+import { publishedPkiCommand } from "./published/command.js";
 
 const USAGE = `Usage: certpath-testsuite conformance [options]   (see --help)
        certpath-testsuite testsuite export DIR [--suite NAME ...]
        certpath-testsuite export DIR [--suite NAME ...]
+       certpath-testsuite published-pki [--dir DIR]   (serve the bridge-of-bridges PKI over HTTP and LDAP)
 `;
 
 async function run(argv: readonly string[]): Promise<number> {
@@ -21,6 +23,8 @@ async function run(argv: readonly string[]): Promise<number> {
       return testsuiteCommand(rest, deps);
     case "export":
       return testsuiteCommand(argv, deps);
+    case "published-pki":
+      return publishedPkiCommand(rest, processIo);
     case "--help":
     case "-h":
     case "help":

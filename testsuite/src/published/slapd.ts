@@ -1,4 +1,4 @@
-// A real OpenLDAP slapd for tests: its own temporary directory (slapd.conf, an MDB
+// A real OpenLDAP slapd (Debian package slapd) for tests and the published PKI: its own temporary directory (slapd.conf, an MDB
 // database loaded with slapadd), listening on a free port of 127.0.0.1, stopped (and its
 // directory removed) by `stop()`. Schemas: core, cosine and inetorgperson from
 // /etc/ldap/schema; core.schema already defines the PKI attributes and classes of
@@ -6,7 +6,7 @@
 // authorityRevocationList, deltaRevocationList; pkiCA, deltaCRL), and slapd has the
 // `referral` class (RFC 3296) built in.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -151,6 +151,8 @@ export interface SlapdOptions {
   host?: string;
   /** Port to listen on (from `freePort()`, when the entries must name it); default a free one. */
   port?: number;
+  /** Also listen for LDAPS (RFC 4513 3.1.3) on `tls.port` (default a free one) with this certificate and key (PEM). */
+  tls?: { certPem: string; keyPem: string; port?: number };
 }
 
 export interface Slapd {
@@ -159,6 +161,8 @@ export interface Slapd {
   /** "127.0.0.1:port" */
   readonly hostport: string;
   readonly url: string;
+  /** The LDAPS port, when `tls` was given. */
+  readonly ldapsPort?: number;
   readonly rootDn: string;
   readonly rootPw: string;
   /** SIGSTOP: the port still accepts connections (the kernel's backlog), nothing answers. */
@@ -193,7 +197,14 @@ export async function startSlapd(o: SlapdOptions): Promise<Slapd> {
   const rootDn = `cn=admin,${o.suffix}`;
   const rootPw = "admin-secret";
   const host = o.host ?? "127.0.0.1";
+  const tlsConf: string[] = [];
+  if (o.tls) {
+    writeFileSync(join(dir, "tls-cert.pem"), o.tls.certPem);
+    writeFileSync(join(dir, "tls-key.pem"), o.tls.keyPem);
+    tlsConf.push(`TLSCertificateFile ${join(dir, "tls-cert.pem")}`, `TLSCertificateKeyFile ${join(dir, "tls-key.pem")}`);
+  }
   const conf = [
+    ...tlsConf,
     "include /etc/ldap/schema/core.schema",
     "include /etc/ldap/schema/cosine.schema",
     "include /etc/ldap/schema/inetorgperson.schema",
@@ -210,7 +221,7 @@ export async function startSlapd(o: SlapdOptions): Promise<Slapd> {
     ...(o.access ?? []),
     "",
   ].join("\n");
-  spawnSync("mkdir", ["-p", join(dir, "db")]);
+  mkdirSync(join(dir, "db"));
   writeFileSync(join(dir, "slapd.conf"), conf);
   writeFileSync(join(dir, "data.ldif"), toLdif(withAncestors(o.entries, o.suffix)));
   const add = spawnSync(SLAPADD, ["-f", join(dir, "slapd.conf"), "-l", join(dir, "data.ldif")], { encoding: "utf8" });
@@ -220,11 +231,14 @@ export async function startSlapd(o: SlapdOptions): Promise<Slapd> {
   }
   for (let attempt = 0; ; attempt++) {
     const port = attempt === 0 && o.port ? o.port : await freePort(host);
-    const child = spawn(SLAPD, ["-f", join(dir, "slapd.conf"), "-h", `ldap://${host}:${port}/`, "-d", "0"], { stdio: ["ignore", "ignore", "pipe"] });
+    const ldapsPort = o.tls ? (attempt === 0 && o.tls.port ? o.tls.port : await freePort(host)) : undefined;
+    const urls = [`ldap://${host}:${port}/`, ...(ldapsPort ? [`ldaps://${host}:${ldapsPort}/`] : [])].join(" ");
+    const child = spawn(SLAPD, ["-f", join(dir, "slapd.conf"), "-h", urls, "-d", "0"], { stdio: ["ignore", "ignore", "pipe"] });
     let err = "";
     child.stderr!.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
     try {
       await waitForPort(host, port, child, 5000, () => err);
+      if (ldapsPort) await waitForPort(host, ldapsPort, child, 5000, () => err);
     } catch (e) {
       child.kill("SIGKILL");
       if (attempt < 2) continue;
@@ -236,6 +250,7 @@ export async function startSlapd(o: SlapdOptions): Promise<Slapd> {
       host,
       port,
       hostport: `${host}:${port}`,
+      ldapsPort,
       url: `ldap://${host}:${port}`,
       rootDn,
       rootPw,
