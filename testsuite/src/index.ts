@@ -7,3 +7,4 @@ export { loadPkits, runPkits, runPkitsCase, formatPkitsTable, defaultPkitsDir, p
 export { multidomainCases, multidomainSuite, runMultidomainCase } from "./multidomain/suite.js";
 export { EXPORTABLE_SUITES, EXPORT_FORMAT, exportCases, loadExported, runExportedCase, type ExportManifest, type ExportSummary } from "./export.js";
 export { TestPki } from "./generate/pki.js";
+export { exportCoseCases, coseCases, COSE_EXPORT_FORMAT, type CoseCaseEntry, type CoseManifest } from "./cose-vectors.js";
