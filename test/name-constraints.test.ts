@@ -34,7 +34,7 @@ const nc = (permitted?: GeneralName[], excluded?: GeneralName[]): NameConstraint
   excluded: excluded?.map((b) => sub(b)),
 });
 const fold = (...list: NameConstraints[]): NameConstraintState =>
-  list.reduce(applyNameConstraints, initialNameConstraintState());
+  list.reduce((s, x) => applyNameConstraints(s, x), initialNameConstraintState());
 /** A minimal certificate: only the fields name constraints read. */
 const cert = (subject: DistinguishedName, san?: GeneralName[]): Certificate =>
   ({ subject, subjectAltName: san, selfIssued: false }) as unknown as Certificate;

@@ -3,7 +3,7 @@
 import { OID } from "../parsing/oids.js";
 import type { BudgetLimits } from "../pathbuilder/budget.js";
 import type { PolicyInputs } from "../validate/path-validator.js";
-import type { Input, NameAndKey, PerCallOptions, RevocationMode, RevocationPreference, VerifyOptions } from "./types.js";
+import type { Input, NameAndKey, PerCallOptions, Profile, RevocationMode, RevocationPreference, VerifyOptions } from "./types.js";
 import { DEFAULT_FETCH_POLICY, type FetchPolicy } from "../stores/http.js";
 import type { AsyncIssuerSource, IssuerSource } from "../stores/issuer-source.js";
 import type { LdapCredentials } from "../stores/ldap.js";
@@ -20,6 +20,7 @@ export interface CallSettings {
   readonly intermediates: readonly Input[];
   readonly trustAnchors: readonly (Input | NameAndKey)[];
   readonly enforceAnchorConstraints: boolean;
+  readonly profile: Profile;
   readonly time: Date;
   readonly policy: PolicyInputs;
   readonly crls: readonly Input[];
@@ -126,7 +127,7 @@ export function coerceOptions(o: VerifyOptions): CallSettings {
   if (typeof o !== "object" || o === null) throw new TypeError("verify options must be an object");
   if (!isInput(o.target)) throw new TypeError("target must be a Uint8Array (DER) or a string (PEM)");
   const c = coerceConfig(o);
-  return { ...c, target: o.target, time: c.time ?? new Date() };
+  return { ...c, target: o.target, time: c.time ?? wholeSeconds(new Date()) };
 }
 
 function coerceTime(x: unknown): Date | undefined {
@@ -136,7 +137,15 @@ function coerceTime(x: unknown): Date | undefined {
   else if (typeof x === "string") time = new Date(x);
   else throw new TypeError("time must be a Date or an ISO 8601 string");
   if (isNaN(time.getTime())) throw new TypeError("time is not a valid date");
-  return time;
+  return wholeSeconds(time);
+}
+
+/**
+ * RFC 5280 4.1.2.5: certificate and CRL times carry whole seconds, so the validation time
+ * is compared at that granularity: truncated (never rounded up) to the second.
+ */
+function wholeSeconds(t: Date): Date {
+  return new Date(Math.floor(t.getTime() / 1000) * 1000);
 }
 
 function coercePolicy(x: unknown): PolicyInputs {
@@ -153,7 +162,7 @@ function coercePolicy(x: unknown): PolicyInputs {
 function coerceLimits(x: unknown): Partial<BudgetLimits> {
   const l = object(x, "limits");
   const limits: Partial<BudgetLimits> = {};
-  for (const k of ["maxDepth", "maxSignatureChecks", "maxCandidatePaths", "timeoutMs", "maxSteps"] as const) {
+  for (const k of ["maxDepth", "maxSignatureChecks", "maxCandidatePaths", "timeoutMs", "maxSteps", "maxNameConstraintChecks"] as const) {
     const v = positive(l[k], `limits.${k}`);
     if (v !== undefined) limits[k] = v;
   }
@@ -189,7 +198,7 @@ export function callSettings(c: ConfigSettings, target: Input, p: PerCallSetting
     ...c,
     target,
     intermediates: p.intermediates,
-    time: p.time ?? c.time ?? new Date(),
+    time: p.time ?? c.time ?? wholeSeconds(new Date()),
     extendedKeyUsage: p.extendedKeyUsage ?? c.extendedKeyUsage,
     policy: p.policy ?? c.policy,
     limits: p.limits ? { ...c.limits, ...p.limits } : c.limits,
@@ -223,7 +232,9 @@ export function coerceConfig(o: Omit<VerifyOptions, "target">): ConfigSettings {
   return {
     intermediates: inputs(o.intermediates, "intermediates"),
     trustAnchors,
-    enforceAnchorConstraints: bool(o.enforceAnchorConstraints, "enforceAnchorConstraints"),
+    // RFC 5937; default on since the second round (contract.md).
+    enforceAnchorConstraints: o.enforceAnchorConstraints === undefined ? true : bool(o.enforceAnchorConstraints, "enforceAnchorConstraints"),
+    profile: oneOf(o.profile, "profile", ["rfc5280", "strict"] as const, "rfc5280"),
     time,
     policy: coercePolicy(o.policy),
     crls: inputs(rev.crls, "revocation.crls"),

@@ -46,6 +46,8 @@ export function shapeResult(
       revocation: revocationChecked ? f.statuses : undefined,
       warnings: withNotes(f.warnings),
       fetched,
+      // Strict-profile rules the path breaks: always empty in the strict profile, where they fail it.
+      deviations: [...f.deviations],
     };
   }
   const tried = r?.tried ?? [];

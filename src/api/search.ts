@@ -11,6 +11,7 @@ import { PathBuilder, type CandidatePath, type SearchObserver } from "../pathbui
 import type { NameReach } from "../pathbuilder/reachability.js";
 import { validatePath, DEFAULT_POLICY_INPUTS, type PathFailure, type PolicyInputs } from "../validate/path-validator.js";
 import type { PathStatus, RevocationChecker } from "../revocation/checker.js";
+import type { Deviation, Profile } from "./types.js";
 
 export interface Tried {
   readonly cand: CandidatePath;
@@ -24,6 +25,8 @@ export interface Found {
   readonly policies: readonly string[];
   readonly statuses: PathStatus[];
   readonly warnings: string[];
+  /** Strict-profile rules the path breaks (README "Profiles"). */
+  readonly deviations: readonly Deviation[];
 }
 
 export interface SearchResult {
@@ -35,6 +38,7 @@ export interface SearchResult {
 export interface SearchSettings {
   readonly time: Date;
   readonly enforceAnchorConstraints: boolean;
+  readonly profile: Profile;
 }
 
 export class PathSearch {
@@ -44,6 +48,8 @@ export class PathSearch {
   revocation!: RevocationChecker;
   /** Told what the main search (depth 0) learns, for `result.graph`. */
   observer: SearchObserver | undefined;
+  /** Name-constraint comparisons count against the call's budget. */
+  private readonly nameChecks = { take: (n: number) => this.budget.takeNameConstraintChecks(n) };
 
   constructor(
     private readonly s: SearchSettings,
@@ -75,6 +81,8 @@ export class PathSearch {
         extendedKeyUsage: eku,
         enforceAnchorConstraints: this.s.enforceAnchorConstraints,
         verifier: this.budget.verifier,
+        profile: this.s.profile,
+        nameChecks: this.nameChecks,
       });
       if (!out.ok) {
         tried.push({ cand, failure: out.failure! });
@@ -88,7 +96,7 @@ export class PathSearch {
         continue;
       }
       observer?.accept?.(cand, rev.statuses);
-      const result = { found: { cand, policies: out.policies, statuses: rev.statuses, warnings: rev.warnings }, tried, builder };
+      const result = { found: { cand, policies: out.policies, statuses: rev.statuses, warnings: rev.warnings, deviations: out.deviations }, tried, builder };
       if (depth === 0) this.main = result;
       return result;
     }

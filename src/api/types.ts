@@ -54,6 +54,21 @@ export interface Limits {
   timeoutMs?: number;
   /** Most issuer edges the search may walk. */
   maxSteps?: number;
+  /** Most name-constraint comparisons (subtree x name) in one call. */
+  maxNameConstraintChecks?: number;
+}
+
+/** "rfc5280": section 6 plus the checks real PKIs honour; "strict": every checkable MUST of sections 4 and 5. */
+export type Profile = "rfc5280" | "strict";
+
+/** A strict-profile rule a path breaks (reported in the default profile, README "Profiles"). */
+export interface Deviation {
+  /** Index in `path` (0 = target, the anchor last). */
+  certIndex: number;
+  /** The rule's identifier, e.g. "policyConstraints-critical". */
+  rule: string;
+  /** Where RFC 5280 states it, e.g. "RFC 5280 4.2.1.11". */
+  section: string;
 }
 
 export interface VerifyOptions {
@@ -61,7 +76,10 @@ export interface VerifyOptions {
   intermediates?: Input[];
   /** Certificates (DER/PEM), RFC 5914 TrustAnchorInfo / TrustAnchorChoice (DER), or `{ subject, publicKey }`. */
   trustAnchors: (Input | NameAndKey)[];
+  /** RFC 5937: apply the anchor certificate's own constraints; default true (`false`: name and key only). */
   enforceAnchorConstraints?: boolean;
+  /** Certificate and CRL profile rules beyond RFC 5280 6.1 (README "Profiles"); default "rfc5280". */
+  profile?: Profile;
   time?: Date | string;
   policy?: PolicyOptions;
   revocation?: RevocationOptions;
@@ -124,6 +142,7 @@ export interface WorkSpent {
   signatureChecks: number;
   candidatePaths: number;
   steps: number;
+  nameConstraintChecks: number;
   maxDepthReached: number;
   elapsedMs: number;
 }
@@ -151,6 +170,8 @@ export interface VerifyResult {
   revocation?: CertificateStatus[];
   /** Non-fatal observations, e.g. soft-fail revocation. */
   warnings?: string[];
+  /** Strict-profile rules the path breaks (default profile; README "Profiles"). */
+  deviations?: Deviation[];
   /** With `revocation.fetch`: each URL the call fetched or failed to fetch, and why. */
   fetched?: string[];
   /** With `graph: true`: what the call knew and learnt, as a graph (CAs as nodes, certificates as edges). */
@@ -166,7 +187,7 @@ export const ERROR_CODES = {
   MALFORMED_OCSP_RESPONSE: "an OCSP response input is not well-formed",
   MALFORMED_INPUT: "an input is neither DER nor PEM of the expected kind",
   NO_PATH: "no chain of issuers from the target to any trust anchor was found",
-  BUDGET_EXCEEDED: "path building hit one of its limits (depth, signature checks, candidate paths, steps or time)",
+  BUDGET_EXCEEDED: "path building hit one of its limits (depth, signature checks, candidate paths, steps, name-constraint checks or time)",
   INVALID_SIGNATURE: "a certificate's signature does not verify with its issuer's public key (RFC 5280 6.1.3 (a)(1))",
   UNSUPPORTED_ALGORITHM: "a signature or public key algorithm is not supported or not consistent with the key",
   ALGORITHM_MISMATCH: "signatureAlgorithm differs from tbsCertificate.signature (RFC 5280 4.1.1.2)",
@@ -185,6 +206,7 @@ export const ERROR_CODES = {
   REVOKED: "a certificate is revoked by a CRL or OCSP response (RFC 5280 6.3)",
   REVOCATION_UNKNOWN: "revocation mode is hard and a certificate's status cannot be determined (RFC 5280 6.3.3 (k))",
   ANCHOR_CONSTRAINTS: "the trust anchor's own constraints (validity, basic constraints) reject the path (RFC 5937)",
+  PROFILE: "a certificate breaks a rule of the selected profile (README \"Profiles\"; the message cites the RFC 5280 section)",
   UNSUPPORTED: "reserved: an option this version does not implement (no option produces it today)",
 } as const;
 

@@ -197,7 +197,7 @@ export class PreparedVerifier implements Verifier {
       const held = snap.index.findBySubject(name);
       return mine.length ? [...held, ...mine] : held;
     };
-    const search = new PathSearch({ time: s.time, enforceAnchorConstraints: s.enforceAnchorConstraints }, () => sources, reach, budget);
+    const search = new PathSearch({ time: s.time, enforceAnchorConstraints: s.enforceAnchorConstraints, profile: s.profile }, () => sources, reach, budget);
     const checker = new RevocationChecker(
       { mode: s.revocationMode, preference: s.revocationPreference, time: s.time, clockSkewMs: s.clockSkewMs, ocspMaxAgeMs: s.ocspMaxAgeMs },
       { crls, ocsp, sentNonces, candidates },

@@ -35,7 +35,10 @@ export const VERIFY_OPTIONS: readonly OptionSpec[] = [
   { name: "inhibit-mapping", kind: "flag", help: "initial-policy-mapping-inhibit" },
   { name: "inhibit-any", kind: "flag", help: "initial-any-policy-inhibit" },
   { name: "eku", kind: "list", valueName: "OID", help: "extended key usage the target must allow (OID or serverAuth, clientAuth, ...)" },
-  { name: "enforce-anchor-constraints", kind: "flag", help: "apply the anchor certificate's own constraints (RFC 5937)" },
+  { name: "enforce-anchor-constraints", kind: "flag", help: "apply the anchor certificate's own constraints (RFC 5937; the default, kept for old scripts)" },
+  { name: "no-anchor-constraints", kind: "flag", help: "ignore the anchor certificate's own validity and constraints: an anchor is a name and a key" },
+  { name: "profile", kind: "value", choices: ["rfc5280", "strict"], help: "certificate profile: rfc5280 (default; strict rules a path breaks are listed as deviations) or strict" },
+  { name: "max-name-constraint-checks", kind: "value", valueName: "N", help: "limit: most name-constraint comparisons" },
   { name: "max-depth", kind: "value", valueName: "N", help: "limit: most certificates in a path, anchor excluded" },
   { name: "max-signature-checks", kind: "value", valueName: "N", help: "limit: most signature verifications" },
   { name: "max-candidate-paths", kind: "value", valueName: "N", help: "limit: most candidate paths validated" },
@@ -50,7 +53,7 @@ export const VERIFY_USAGE = `Usage: certpath verify TARGET --anchor FILE [--anch
   [--revocation none|soft|hard] [--fetch]
   [--at ISO8601] [--policy OID ...] [--explicit-policy]
   [--inhibit-mapping] [--inhibit-any] [--eku OID ...]
-  [--enforce-anchor-constraints] [--json]
+  [--no-anchor-constraints] [--profile rfc5280|strict] [--json]
   [--untrusted-dir DIR ...] [--revocation-preference P] [--max-steps N]
   [--fetch-timeout-ms N] [--fetch-max-bytes N] [--allow-host HOST ...]
   [--ocsp-method auto|get|post] [--no-ocsp-nonce] [--proxy URL]
@@ -125,6 +128,7 @@ export function buildVerifyOptions(parsed: ParsedArgs, readFile: ReadFile, openD
     ["max-candidate-paths", "maxCandidatePaths"],
     ["max-steps", "maxSteps"],
     ["timeout-ms", "timeoutMs"],
+    ["max-name-constraint-checks", "maxNameConstraintChecks"],
   ] as const;
   for (const [flag, key] of limitFlags) {
     const v = parsed.values.get(flag);
@@ -212,7 +216,12 @@ export function buildVerifyOptions(parsed: ParsedArgs, readFile: ReadFile, openD
   if (issuerSources.length > 0) options.issuerSources = issuerSources;
 
   if (eku) options.extendedKeyUsage = eku;
+  if (parsed.flags.has("enforce-anchor-constraints") && parsed.flags.has("no-anchor-constraints"))
+    throw new UsageError("--enforce-anchor-constraints and --no-anchor-constraints contradict each other");
   if (parsed.flags.has("enforce-anchor-constraints")) options.enforceAnchorConstraints = true;
+  if (parsed.flags.has("no-anchor-constraints")) options.enforceAnchorConstraints = false;
+  const profile = parsed.values.get("profile");
+  if (profile) options.profile = profile as VerifyOptions["profile"];
   if (Object.keys(limits).length > 0) options.limits = limits;
   return { options, notes };
 }
@@ -238,6 +247,8 @@ export interface JsonReport {
   warnings?: string[];
   /** With --fetch: each URL fetched or failed, and why. */
   fetched?: string[];
+  /** Strict-profile rules the valid path breaks (default profile), when there are some. */
+  deviations?: { certIndex: number; rule: string; section: string }[];
 }
 
 function jsonStatus(s: CertificateStatus): JsonCertificateStatus {
@@ -269,6 +280,7 @@ export function toJsonReport(r: VerifyResult): JsonReport {
   if (r.revocation) report.revocation = r.revocation.map(jsonStatus);
   if (r.warnings && r.warnings.length > 0) report.warnings = [...r.warnings];
   if (r.fetched) report.fetched = [...r.fetched];
+  if (r.deviations && r.deviations.length > 0) report.deviations = r.deviations.map((d) => ({ ...d }));
   return report;
 }
 
@@ -288,6 +300,11 @@ export function formatReport(r: VerifyResult): string {
     lines.push("path: none");
   }
   if (r.valid) lines.push(`policies: ${(r.policies ?? []).length > 0 ? r.policies.join(", ") : "(none)"}`);
+  if (r.deviations && r.deviations.length > 0) {
+    // The path is valid in the default profile but would fail --profile strict.
+    lines.push(`deviations: ${r.deviations.length} strict-profile rule(s) broken (valid under rfc5280, invalid under --profile strict):`);
+    for (const d of r.deviations) lines.push(`  [${d.certIndex}] ${path[d.certIndex]?.subject ?? ""}: ${d.rule} (${d.section})`);
+  }
   if (!r.valid) {
     const e = r.error;
     lines.push(`error: ${e?.code ?? "UNKNOWN"}: ${e?.message ?? "(no message)"}`);

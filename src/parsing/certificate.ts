@@ -325,6 +325,25 @@ function authorityKeyIdOf(v: Uint8Array): AuthorityKeyId {
   });
 }
 
+/**
+ * The octets of each iPAddress base of a NameConstraints value, per subtree in order
+ * (undefined for other forms): NameConstraints ::= SEQUENCE { permittedSubtrees [0],
+ * excludedSubtrees [1] }, GeneralSubtree ::= SEQUENCE { base GeneralName, ... }, and an
+ * iPAddress is [7] IMPLICIT OCTET STRING (RFC 5280 4.2.1.10).
+ */
+function rawIpBases(v: Uint8Array): { permitted: (Uint8Array | undefined)[]; excluded: (Uint8Array | undefined)[] } {
+  const out = { permitted: [] as (Uint8Array | undefined)[], excluded: [] as (Uint8Array | undefined)[] };
+  for (const list of derChildren(v, only(v, 0x30, "nameConstraints"))) {
+    const into = list.tag === 0xa0 ? out.permitted : list.tag === 0xa1 ? out.excluded : undefined;
+    if (!into) continue;
+    for (const st of derChildren(v, list)) {
+      const base = derChildren(v, st)[0];
+      into.push(base?.tag === 0x87 ? v.slice(base.start, base.end) : undefined);
+    }
+  }
+  return out;
+}
+
 /** An extension as the DER walker splits it (RFC 5280 4.1: extnID, critical, extnValue). */
 interface RawExtension {
   readonly extnID: string;
@@ -413,9 +432,20 @@ function decodeExtensions(exts: readonly RawExtension[], out: Mutable<Certificat
           break;
         case OID.nameConstraints: {
           const nc = AsnConvert.parse(v, AsnNameConstraints);
-          const subtrees = (l?: Iterable<{ base: AsnGeneralName; minimum: number; maximum?: number }>) =>
-            l ? Object.freeze([...l].map((s) => Object.freeze({ base: generalNameFromAsn(s.base), minimum: s.minimum ?? 0, maximum: s.maximum }))) : undefined;
-          out.nameConstraints = Object.freeze({ permitted: subtrees(nc.permittedSubtrees), excluded: subtrees(nc.excludedSubtrees) });
+          const raw = rawIpBases(v);
+          const subtrees = (l: Iterable<{ base: AsnGeneralName; minimum: number; maximum?: number }> | undefined, ips: (Uint8Array | undefined)[]) =>
+            l
+              ? Object.freeze(
+                  [...l].map((s, i) => {
+                    // iPAddress bases keep their octets as written: the library's text form
+                    // turns a mask into a prefix length, which rewrites a non-contiguous mask.
+                    const ip = ips[i];
+                    const base: GeneralName = ip ? { kind: "iPAddress", bytes: ip } : generalNameFromAsn(s.base);
+                    return Object.freeze({ base, minimum: s.minimum ?? 0, maximum: s.maximum });
+                  }),
+                )
+              : undefined;
+          out.nameConstraints = Object.freeze({ permitted: subtrees(nc.permittedSubtrees, raw.permitted), excluded: subtrees(nc.excludedSubtrees, raw.excluded) });
           break;
         }
         case OID.subjectAltName:

@@ -60,6 +60,8 @@ export interface Crl extends SignedDocument {
   readonly thisUpdate: Date;
   readonly nextUpdate?: Date;
   readonly crlNumber?: bigint;
+  /** The cRLNumber extension is marked critical (RFC 5280 5.2.3: it MUST NOT be). */
+  readonly crlNumberCritical?: boolean;
   /** Present on a delta CRL (RFC 5280 5.2.4): the BaseCRLNumber. */
   readonly deltaBase?: bigint;
   readonly issuingDistributionPoint?: IssuingDistributionPointInfo;
@@ -177,6 +179,7 @@ function parseCrlUncached(input: Uint8Array, what: string, checkTime?: DeadlineC
     const exts = tbs.crlExtensions ?? [];
     uniqueExtensions(exts, what);
     let crlNumber: bigint | undefined;
+    let crlNumberCritical = false;
     let deltaBase: bigint | undefined;
     let idp: IssuingDistributionPointInfo | undefined;
     let aki: AuthorityKeyId | undefined;
@@ -187,6 +190,7 @@ function parseCrlUncached(input: Uint8Array, what: string, checkTime?: DeadlineC
       switch (ext.extnID) {
         case OID.crlNumber:
           crlNumber = derIntegerToBigInt(v, "MALFORMED_CRL", `${what} cRLNumber`);
+          crlNumberCritical = !!ext.critical;
           break;
         case OID.deltaCRLIndicator:
           deltaBase = derIntegerToBigInt(v, "MALFORMED_CRL", `${what} deltaCRLIndicator`);
@@ -223,6 +227,7 @@ function parseCrlUncached(input: Uint8Array, what: string, checkTime?: DeadlineC
       thisUpdate,
       nextUpdate,
       crlNumber,
+      crlNumberCritical,
       deltaBase,
       issuingDistributionPoint: idp,
       authorityKeyId: aki,

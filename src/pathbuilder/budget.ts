@@ -14,6 +14,8 @@ export interface BudgetLimits {
   timeoutMs: number;
   /** Most issuer edges the search may walk (cached signature checks make an edge cheap, not free). */
   maxSteps: number;
+  /** Most name-constraint comparisons (one subtree against one name) over all candidate paths. */
+  maxNameConstraintChecks: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<BudgetLimits> = Object.freeze({
@@ -22,6 +24,8 @@ export const DEFAULT_LIMITS: Readonly<BudgetLimits> = Object.freeze({
   maxCandidatePaths: 200,
   timeoutMs: 10_000,
   maxSteps: 20_000,
+  // A real path compares tens of names with tens of subtrees; 2048 x 2048 ends here in ms.
+  maxNameConstraintChecks: 100_000,
 });
 
 export type BudgetKind = keyof BudgetLimits;
@@ -68,6 +72,15 @@ export class Budget {
     this.candidatePaths++;
   }
 
+  nameConstraintChecks = 0;
+
+  /** Counts `n` name-constraint comparisons (RFC 5280 6.1.3 (b), (c); 6.1.4 (g)). */
+  takeNameConstraintChecks(n: number): void {
+    this.nameConstraintChecks += n;
+    if (this.nameConstraintChecks > this.limits.maxNameConstraintChecks)
+      throw new BudgetExceededError("maxNameConstraintChecks", this.limits.maxNameConstraintChecks);
+  }
+
   /** Counts one issuer edge walked by the search. */
   takeStep(): void {
     if (this.steps >= this.limits.maxSteps) throw new BudgetExceededError("maxSteps", this.limits.maxSteps);
@@ -78,9 +91,10 @@ export class Budget {
     if (d > this.maxDepthReached) this.maxDepthReached = d;
   }
 
-  spent(): { signatureChecks: number; candidatePaths: number; steps: number; maxDepthReached: number; elapsedMs: number } {
+  spent(): { signatureChecks: number; candidatePaths: number; steps: number; nameConstraintChecks: number; maxDepthReached: number; elapsedMs: number } {
     return {
       signatureChecks: this.verifier.checks,
+      nameConstraintChecks: this.nameConstraintChecks,
       candidatePaths: this.candidatePaths,
       steps: this.steps,
       maxDepthReached: this.maxDepthReached,

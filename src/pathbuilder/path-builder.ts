@@ -108,22 +108,35 @@ export class PathBuilder {
    * cheap: every signature outcome is cached. Throws BudgetExceededError / SignatureBudgetError.
    */
   *paths(): Generator<CandidatePath> {
-    for (let limit = 1; limit <= this.o.budget.limits.maxDepth; limit++) {
+    // A path may hold up to twice maxDepth certificates: see `depthOf`.
+    for (let limit = 1; limit <= 2 * this.o.budget.limits.maxDepth; limit++) {
       this.frontierOpen = false;
-      yield* this.extend([this.o.target], new Set([nodeIdentity(this.o.target)]), limit);
+      yield* this.extend([this.o.target], new Set([nodeIdentity(this.o.target)]), limit, 1, undefined);
       // No branch could go deeper than this limit: longer paths do not exist.
       if (!this.frontierOpen) return;
     }
     this.o.budget.depthCut = true;
   }
 
+  /**
+   * The depth `maxDepth` bounds, after adding `issuer` above a path of depth `depth`: a
+   * self-issued certificate adds nothing when it is the first self-issued one above a
+   * certificate of its name (a CA certificate and its key-rollover link are one logical
+   * hop); every further self-issued certificate of the same name counts, so a cycle of
+   * same-named certificates stays bounded. `freeName` is the name whose free link is spent.
+   */
+  private depthOf(issuer: Certificate, depth: number, freeName: string | undefined): { depth: number; freeName: string | undefined } {
+    if (issuer.selfIssued && freeName !== issuer.subject.key) return { depth, freeName: issuer.subject.key };
+    return { depth: depth + 1, freeName };
+  }
+
   /** Some branch at the current depth limit still had issuers to try. */
   private frontierOpen = false;
 
-  private *extend(path: Certificate[], onPath: Set<string>, limit: number): Generator<CandidatePath> {
+  private *extend(path: Certificate[], onPath: Set<string>, limit: number, depth: number, freeName: string | undefined): Generator<CandidatePath> {
     const { budget, anchors } = this.o;
     budget.checkTime();
-    budget.noteDepth(path.length);
+    budget.noteDepth(depth);
     const child = path[path.length - 1]!;
     this.visited.add(child);
 
@@ -137,10 +150,21 @@ export class PathBuilder {
         yield cand;
         budget.checkTime();
       }
-      if (!this.frontierOpen && this.rankIssuers(child, onPath).length) this.frontierOpen = true;
+      for (const c of this.rankIssuers(child, onPath)) {
+        if (this.depthOf(c, depth, freeName).depth <= budget.limits.maxDepth) {
+          this.frontierOpen = true;
+          break;
+        }
+        budget.depthCut = true;
+      }
       return;
     }
     for (const issuer of this.rankIssuers(child, onPath)) {
+      const next = this.depthOf(issuer, depth, freeName);
+      if (next.depth > budget.limits.maxDepth) {
+        budget.depthCut = true;
+        continue;
+      }
       // RFC 4158 3.5.8 taken to its end: a path through `issuer` needs at least
       // distance(issuer's issuer) more certificates; past this pass's limit, the branch
       // waits for a deeper pass (so this pass is not the last one).
@@ -153,7 +177,7 @@ export class PathBuilder {
       const id = nodeIdentity(issuer);
       path.push(issuer);
       onPath.add(id);
-      yield* this.extend(path, onPath, limit);
+      yield* this.extend(path, onPath, limit, next.depth, next.freeName);
       onPath.delete(id);
       path.pop();
     }

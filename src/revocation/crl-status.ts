@@ -75,6 +75,13 @@ function sameIdp(a: Crl, b: Crl): boolean {
   return ja === jb;
 }
 
+/** Why a CRL's cRLNumber makes it unusable (RFC 5280 5.2.3), or undefined. */
+function crlNumberProblem(crl: Crl): string | undefined {
+  if (crl.crlNumber === undefined) return "it has no cRLNumber, which a CRL MUST carry (RFC 5280 5.2.3)";
+  if (crl.crlNumberCritical) return "its cRLNumber is marked critical, which it MUST NOT be (RFC 5280 5.2.3)";
+  return undefined;
+}
+
 function describe(crl: Crl): string {
   return `CRL ${crl.what} issued by ${crl.issuer.text} (thisUpdate ${crl.thisUpdate.toISOString()}${crl.crlNumber !== undefined ? `, number ${crl.crlNumber}` : ""})`;
 }
@@ -155,6 +162,13 @@ export function crlStatus(subject: StatusSubject, ctx: CrlContext): StatusAnswer
         rejected.push(`${describe(crl)}: unrecognised critical extension ${[...crl.unknownCriticalExtensions, ...unknownEntryExt].join(", ")} (RFC 5280 5.2)`);
         continue;
       }
+      // RFC 5280 5.2.3: conforming CRL issuers MUST include a non-critical cRLNumber; a CRL
+      // without one cannot be ordered against others of its issuer and is not used.
+      const numberProblem = crlNumberProblem(crl);
+      if (numberProblem) {
+        rejected.push(`${describe(crl)}: ${numberProblem}`);
+        continue;
+      }
       // RFC 5280 5.1.1.2: signatureAlgorithm must equal tbsCertList.signature.
       if (!sameAlgorithm(crl.signatureAlgorithm, crl.tbsSignatureAlgorithm)) {
         rejected.push(`${describe(crl)}: signatureAlgorithm differs from tbsCertList.signature (RFC 5280 5.1.1.2)`);
@@ -232,7 +246,7 @@ function pickDelta(base: Crl, deltas: readonly Crl[], signer: CrlSigner, ctx: Cr
   let sawStale = false;
   for (const d of deltas) {
     if (d.issuer.key !== base.issuer.key || !sameIdp(d, base)) continue;
-    if (d.unknownCriticalExtensions.length) continue;
+    if (d.unknownCriticalExtensions.length || crlNumberProblem(d)) continue;
     // The complete CRL must be at least as new as the delta's base (5.2.4).
     if (base.crlNumber === undefined || d.deltaBase! > base.crlNumber) continue;
     if (d.crlNumber !== undefined && d.crlNumber <= base.crlNumber) continue;

@@ -17,7 +17,7 @@
 // satisfied: a permitted one matches no name, an excluded one excludes every
 // name of its form. Either way the verdict errs on the side of rejection.
 import type { Certificate, GeneralSubtree, NameConstraints } from "../parsing/certificate.js";
-import { dnEmailAddresses, dnWithin, generalNameText, type GeneralName } from "../parsing/name.js";
+import { dnEmailAddresses, dnWithin, generalNameText, type DistinguishedName, type GeneralName } from "../parsing/name.js";
 
 export type NameForm = GeneralName["kind"];
 
@@ -37,6 +37,29 @@ export interface NameConstraintState {
 
 export function initialNameConstraintState(): NameConstraintState {
   return Object.freeze({ permitted: Object.freeze({}), excluded: Object.freeze({}), excludedAll: Object.freeze([]) });
+}
+
+/**
+ * Where name-constraint work is counted (the call's budget: `limits.maxNameConstraintChecks`).
+ * `take(n)` is called BEFORE the work it pays for and throws when the limit is passed, so a
+ * hostile path stops before its quadratic part runs. What is charged is the size of the
+ * comparison a plain engine would make (names x subtrees of the form, like Go's
+ * maxConstraintComparisons), not the smaller number of index probes actually made: the
+ * limit then bounds what a path may present, independent of how the engine matches.
+ */
+export interface NameCheckCounter {
+  take(n: number): void;
+}
+
+const UNCOUNTED: NameCheckCounter = { take: () => {} };
+
+/**
+ * The first subtree of `nc` whose base is malformed (RFC 5280 4.2.1.10: an iPAddress
+ * base of 8 or 32 octets with a contiguous mask; dNSName, rfc822Name and URI bases of
+ * valid syntax), or undefined. The profiles reject a certificate carrying one.
+ */
+export function malformedSubtree(nc: NameConstraints): GeneralSubtree | undefined {
+  return [...(nc.permitted ?? []), ...(nc.excluded ?? [])].find((st) => !wellFormedBase(st.base));
 }
 
 // ---------------------------------------------------------------------------
@@ -136,13 +159,27 @@ function hostSubtreeHas(t: HostSubtree, local: string | undefined, host: string)
   }
 }
 
-/** Bases of a subtree: 8 bytes (IPv4) or 32 bytes (IPv6), address then mask (RFC 5280 4.2.1.10). */
+/**
+ * Bases of a subtree: 8 bytes (IPv4) or 32 bytes (IPv6), address then mask (RFC 5280
+ * 4.2.1.10), the mask contiguous ones then zeros (the "CIDR notation" the section cites).
+ * A non-contiguous mask is malformed: read as a prefix length (what some decoders do) it
+ * would silently describe another range.
+ */
 function isIpSubtree(b: Uint8Array): boolean {
-  return b.length === 8 || b.length === 32;
+  if (b.length !== 8 && b.length !== 32) return false;
+  let zeroSeen = false;
+  for (let i = b.length / 2; i < b.length; i++) {
+    for (let bit = 7; bit >= 0; bit--) {
+      const one = (b[i]! >> bit) & 1;
+      if (one && zeroSeen) return false;
+      if (!one) zeroSeen = true;
+    }
+  }
+  return true;
 }
 
 /** A subtree base we can interpret; a malformed one is a constraint that cannot be satisfied. */
-function wellFormedBase(b: GeneralName): boolean {
+export function wellFormedBase(b: GeneralName): boolean {
   switch (b.kind) {
     case "dNSName":
       return parseDnsSubtree(b.value) !== undefined;
@@ -251,14 +288,25 @@ function minimal(list: readonly GeneralName[]): GeneralName[] {
   return out;
 }
 
+/** Identical bases once (the first kept): linear, for a form's first permitted set. */
+function distinct(list: readonly GeneralName[]): GeneralName[] {
+  const seen = new Set<string>();
+  return list.filter((b) => {
+    const k = baseKey(b);
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+}
+
 /** The intersection of two unions of subtrees of one form: the union of the pairwise intersections. */
-function intersectSets(a: readonly GeneralName[], b: readonly GeneralName[]): GeneralName[] {
+function intersectSets(a: readonly GeneralName[], b: readonly GeneralName[], counter: NameCheckCounter): GeneralName[] {
+  counter.take(a.length * b.length);
   const out: GeneralName[] = [];
   for (const x of a)
     for (const y of b) {
       const z = intersectSubtree(x, y);
       if (z) out.push(z);
     }
+  counter.take(out.length * out.length);
   return minimal(out);
 }
 
@@ -269,7 +317,7 @@ function byForm(subtrees: readonly GeneralSubtree[]): Map<NameForm, GeneralSubtr
 }
 
 /** RFC 5280 6.1.4 (g): intersect permitted per name form, union excluded. Returns a new state. */
-export function applyNameConstraints(state: NameConstraintState, nc: NameConstraints): NameConstraintState {
+export function applyNameConstraints(state: NameConstraintState, nc: NameConstraints, counter: NameCheckCounter = UNCOUNTED): NameConstraintState {
   const permitted: Partial<Record<NameForm, readonly GeneralName[]>> = { ...state.permitted };
   const excluded: Partial<Record<NameForm, readonly GeneralName[]>> = { ...state.excluded };
   const excludedAll = new Set(state.excludedAll);
@@ -278,9 +326,13 @@ export function applyNameConstraints(state: NameConstraintState, nc: NameConstra
     // Unusable subtrees contribute nothing: if none is usable, no name of the form is permitted.
     const bases = subtrees.filter(usable).map((st) => st.base);
     const prev = permitted[form];
-    permitted[form] = Object.freeze(prev === undefined ? minimal(bases) : intersectSets(prev, bases));
+    // The first set of a form is kept as given (duplicates dropped): finding nested subtrees
+    // in it would be quadratic and only saves work that the index below already avoids.
+    if (prev === undefined) counter.take(bases.length);
+    permitted[form] = Object.freeze(prev === undefined ? distinct(bases) : intersectSets(prev, bases, counter));
   }
   // RFC 5280 6.1.4 (g)(2): union.
+  counter.take(nc.excluded?.length ?? 0);
   for (const st of nc.excluded ?? []) {
     const form = st.base.kind;
     if (usable(st)) excluded[form] = Object.freeze([...(excluded[form] ?? []), st.base]);
@@ -375,22 +427,141 @@ function nameIn(p: Parsed, b: GeneralName, overlap: boolean): boolean {
   }
 }
 
+// ---------------------------------------------------------------------------
+// Index of a subtree list, so that checking a name costs a few map probes (one per
+// label of a host name, one per RDN of a DN, one per distinct mask of an address
+// range) instead of one comparison per subtree. Built once per state and list.
+
+/** Key of the first k RDNs of a DN for each k (RFC 5280 7.1: an RDN is a set of attributes). */
+function dnPrefixKeys(dn: DistinguishedName): string[] {
+  const out = [""];
+  let acc = "";
+  for (const rdn of dn.rdns) {
+    acc += "/" + JSON.stringify(rdn.map((a) => `${a.type}=${a.norm}`).sort());
+    out.push(acc);
+  }
+  return out;
+}
+
+/** The proper suffixes of a host name, longest first: "a.b.c" -> "b.c", "c". */
+function properSuffixes(host: string): string[] {
+  const out: string[] = [];
+  for (let i = host.indexOf("."); i >= 0; i = host.indexOf(".", i + 1)) out.push(host.slice(i + 1));
+  return out;
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+
+class SubtreeIndex {
+  private readonly exact = new Map<string, GeneralName>();
+  private readonly below = new Map<string, GeneralName>();
+  private readonly masks = new Map<string, { mask: Uint8Array; nets: Map<string, GeneralName> }>();
+
+  constructor(readonly list: readonly GeneralName[]) {
+    const put = (m: Map<string, GeneralName>, k: string, b: GeneralName) => void (m.has(k) || m.set(k, b));
+    for (const b of list) {
+      switch (b.kind) {
+        case "directoryName":
+          put(this.exact, dnPrefixKeys(b.name).at(-1)!, b);
+          break;
+        case "dNSName": {
+          const t = parseDnsSubtree(b.value);
+          if (!t) break;
+          // inclusive "example.com": the host itself and below; strict ".example.com": below only.
+          if (!t.strict) put(this.exact, t.domain, b);
+          put(this.below, t.domain, b);
+          break;
+        }
+        case "rfc822Name":
+        case "uniformResourceIdentifier": {
+          const t = parseHostSubtree(b.value, b.kind === "rfc822Name");
+          if (!t) break;
+          if (t.type === "mailbox") put(this.exact, `${t.local}@${t.host}`, b);
+          else if (t.type === "host") put(this.exact, t.host, b);
+          else put(this.below, t.domain, b);
+          break;
+        }
+        case "iPAddress": {
+          if (!isIpSubtree(b.bytes)) break;
+          const n = b.bytes.length / 2;
+          const mask = b.bytes.subarray(n);
+          const k = hex(mask);
+          let g = this.masks.get(k);
+          if (!g) this.masks.set(k, (g = { mask, nets: new Map() }));
+          put(g.nets, hex(b.bytes.subarray(0, n).map((x, i) => x & mask[i]!)), b);
+          break;
+        }
+      }
+    }
+  }
+
+  /** A subtree of the list holding `p` (with `overlap`, a wildcard also hits a subtree it meets). */
+  find(p: Parsed, overlap: boolean): GeneralName | undefined {
+    switch (p.kind) {
+      case "directoryName": {
+        for (const k of dnPrefixKeys(p.gn.name)) {
+          const hit = this.exact.get(k);
+          if (hit) return hit;
+        }
+        return undefined;
+      }
+      case "dNSName": {
+        // Wildcards are rare and have their own rule: the plain scan.
+        if (p.wildcard) return this.list.find((b) => nameIn(p, b, overlap));
+        const hit = this.exact.get(p.host);
+        if (hit) return hit;
+        for (const d of [...properSuffixes(p.host), ""]) {
+          const h = this.below.get(d);
+          if (h) return h;
+        }
+        return undefined;
+      }
+      case "rfc822Name":
+      case "uniformResourceIdentifier": {
+        const hit = (p.kind === "rfc822Name" && this.exact.get(`${p.local}@${p.host}`)) || this.exact.get(p.host);
+        if (hit) return hit;
+        for (const d of properSuffixes(p.host)) {
+          const h = this.below.get(d);
+          if (h) return h;
+        }
+        return undefined;
+      }
+      case "iPAddress": {
+        for (const { mask, nets } of this.masks.values()) {
+          if (mask.length !== p.bytes.length) continue; // IPv4 ranges never hold IPv6 addresses
+          const h = nets.get(hex(p.bytes.map((x, i) => x & mask[i]!)));
+          if (h) return h;
+        }
+        return undefined;
+      }
+    }
+  }
+}
+
+const indexes = new WeakMap<readonly GeneralName[], SubtreeIndex>();
+function indexOf(list: readonly GeneralName[]): SubtreeIndex {
+  let ix = indexes.get(list);
+  if (!ix) indexes.set(list, (ix = new SubtreeIndex(list)));
+  return ix;
+}
+
 /** Why `gn` violates the state, or undefined when it does not. */
-function violation(state: NameConstraintState, gn: GeneralName): string | undefined {
+function violation(state: NameConstraintState, gn: GeneralName, counter: NameCheckCounter): string | undefined {
   const form = gn.kind;
   const permitted = state.permitted[form];
   const excluded = state.excluded[form] ?? [];
   const excludeAll = state.excludedAll.includes(form);
   // RFC 5280 4.2.1.10: restrictions apply only to the name forms they constrain.
   if (permitted === undefined && excluded.length === 0 && !excludeAll) return undefined;
+  counter.take(1 + excluded.length + (permitted?.length ?? 0));
   const p = parseName(gn);
   if (typeof p === "string") return p; // unprocessed form, or a malformed name
   if (excludeAll) return `an excluded ${form} subtree cannot be interpreted, so every ${form} is excluded (RFC 5280 4.2.1.10)`;
   // RFC 5280 6.1.3 (c)
-  const hit = excluded.find((b) => nameIn(p, b, true));
+  const hit = excluded.length ? indexOf(excluded).find(p, true) : undefined;
   if (hit) return `within excluded subtree ${generalNameText(hit)} (RFC 5280 6.1.3 (c))`;
   // RFC 5280 6.1.3 (b)
-  if (permitted !== undefined && !permitted.some((b) => nameIn(p, b, false)))
+  if (permitted !== undefined && !(permitted.length && indexOf(permitted).find(p, false)))
     return permitted.length === 0
       ? `no ${form} name is permitted: the permitted subtrees of the path do not intersect (RFC 5280 6.1.3 (b), 6.1.4 (g))`
       : `not within any permitted ${form} subtree (RFC 5280 6.1.3 (b))`;
@@ -418,9 +589,10 @@ function certificateNames(cert: Certificate): GeneralName[] {
 export function checkNameConstraints(
   state: NameConstraintState,
   cert: Certificate,
+  counter: NameCheckCounter = UNCOUNTED,
 ): { ok: true } | { ok: false; name: string; reason: string } {
   for (const gn of certificateNames(cert)) {
-    const reason = violation(state, gn);
+    const reason = violation(state, gn, counter);
     if (reason !== undefined) return { ok: false, name: generalNameText(gn), reason };
   }
   return { ok: true };

@@ -101,9 +101,14 @@ describe("PATH_LENGTH_EXCEEDED (RFC 5280 6.1.4 (l), (m))", () => {
     expectError(r, "PATH_LENGTH_EXCEEDED", 1, "CN=PL After Rollover", LEN_RULE);
   });
 
-  it("passes: the anchor's own pathLen is not applied without enforceAnchorConstraints", async () => {
+  it("passes: the anchor's own pathLen is not applied with enforceAnchorConstraints false", async () => {
     const tight = p.root("CN=PL Tight Root", { pathLen: 0 });
     const ca = p.ca("CN=PL Under Tight", tight);
-    expectValid(await run(p.ee("CN=PL EE 6", ca), { intermediates: [ca], anchors: [tight] }));
+    expectValid(await run(p.ee("CN=PL EE 6", ca), { intermediates: [ca], anchors: [tight], options: { enforceAnchorConstraints: false } }));
+  });
+  it("fails by default: the anchor's own pathLen 0 applies (anchor constraints default on, RFC 5937 3.2)", async () => {
+    const tight = p.root("CN=PL Tight Root", { pathLen: 0 });
+    const ca = p.ca("CN=PL Under Tight", tight);
+    expectError(await run(p.ee("CN=PL EE 6", ca), { intermediates: [ca], anchors: [tight] }), "PATH_LENGTH_EXCEEDED", 1, "CN=PL Under Tight", "RFC 5280 6.1.4 (l)");
   });
 });

@@ -46,9 +46,14 @@ describe("UNKNOWN_CRITICAL_EXTENSION (RFC 5280 6.1.4 (o), 6.1.5 (f))", () => {
     expectValid(await run(p.ee("CN=Crit EE 2", ca2), { intermediates: [ca2], anchors: [root] }));
   });
 
-  it("passes: an unknown critical extension on the trust anchor's certificate is not processed (without enforceAnchorConstraints)", async () => {
+  it("passes: an unknown critical extension on the trust anchor's certificate is not processed (enforceAnchorConstraints false)", async () => {
     const odd = p.root("CN=Crit Odd Root", { extensions: { custom: [{ oid: UNKNOWN, critical: true, valueDer: integer(1) }] } });
     const ca2 = p.ca("CN=Crit Under Odd", odd);
-    expectValid(await run(p.ee("CN=Crit EE 3", ca2), { intermediates: [ca2], anchors: [odd] }));
+    expectValid(await run(p.ee("CN=Crit EE 3", ca2), { intermediates: [ca2], anchors: [odd], options: { enforceAnchorConstraints: false } }));
+  });
+  it("fails by default: the anchor certificate's unknown critical extension (anchor constraints default on, RFC 5937 2)", async () => {
+    const odd = p.root("CN=Crit Odd Root", { extensions: { custom: [{ oid: UNKNOWN, critical: true, valueDer: integer(1) }] } });
+    const ca2 = p.ca("CN=Crit Under Odd", odd);
+    expectError(await run(p.ee("CN=Crit EE 3", ca2), { intermediates: [ca2], anchors: [odd] }), "UNKNOWN_CRITICAL_EXTENSION", 2, "CN=Crit Odd Root", "RFC 5937 2");
   });
 });

@@ -1,6 +1,7 @@
 // RFC 5280 6.1.3 (b), (c) with 4.2.1.10 matching: names of every later certificate
 // within the permitted subtrees and outside the excluded ones, per name form.
 import { describe, expect, it } from "vitest";
+import { seq, tlv } from "../../testsuite/src/generate/der.js";
 import type { Entity } from "../../testsuite/src/generate/pki.js";
 import { expectError, expectValid, pki, run } from "./helpers.js";
 
@@ -116,6 +117,36 @@ describe("NAME_CONSTRAINTS (RFC 5280 6.1.3 (b), (c))", () => {
     it("fails: IPv4 address inside the excluded range", async () => {
       const r = await check(p.ee("CN=NC IP EE 4", ca, san("ip:10.66.1.1")), ca);
       expectError(r, "NAME_CONSTRAINTS", 0, "CN=NC IP EE 4", EXCLUDED);
+    });
+  });
+
+  // Issue 10 item 6: an excluded iPAddress subtree whose mask is not contiguous. Decoded to
+  // text as "address/prefix length" (the prefix being the count of mask bits), it named
+  // another range, 0.0.0.0/8 or 192.168.1.0/24 rewritten, and 192.168.1.5 went through.
+  // RFC 5280 4.2.1.10 describes the mask in CIDR terms: a non-contiguous one is malformed
+  // and the CA certificate carrying it fails, in both profiles.
+  describe("iPAddress subtree with a non-contiguous mask", () => {
+    const ipSubtree = (octets: number[]) => seq(tlv(0x87, new Uint8Array(octets)));
+    const excluding = (name: string, octets: number[]) =>
+      p.ca(name, root, { extensions: { custom: [{ oid: "2.5.29.30", critical: true, valueDer: seq(tlv(0xa1, ipSubtree(octets))) }] } });
+    for (const [label, octets] of [
+      ["base 0.0.0.5 mask 0.0.0.255", [0, 0, 0, 5, 0, 0, 0, 255]],
+      ["base 192.168.1.0 mask 255.255.0.255", [192, 168, 1, 0, 255, 255, 0, 255]],
+    ] as const) {
+      for (const profile of ["rfc5280", "strict"] as const) {
+        it(`fails (${profile}): a CA excluding ${label} certifies 192.168.1.5`, async () => {
+          const bad = excluding(`CN=NC Bad Mask ${octets.join(".")}`, [...octets]);
+          const ee = p.ee(`CN=NC Mask EE ${octets.join(".")}`, bad, san("ip:192.168.1.5"));
+          const r = await run(ee, { intermediates: [bad], anchors: [root], options: { profile } });
+          expectError(r, "NAME_CONSTRAINTS", 1, `CN=NC Bad Mask ${octets.join(".")}`, "RFC 5280 4.2.1.10");
+          expect(r.error!.message).toContain("nameConstraints-well-formed");
+        });
+      }
+    }
+    it("passes: the same range with its contiguous mask excludes 192.168.1.5 by 6.1.3 (c), and allows 192.168.2.5", async () => {
+      const good = excluding("CN=NC Good Mask", [192, 168, 1, 0, 255, 255, 255, 0]);
+      expectError(await run(p.ee("CN=NC Mask EE In", good, san("ip:192.168.1.5")), { intermediates: [good], anchors: [root] }), "NAME_CONSTRAINTS", 0, "CN=NC Mask EE In", EXCLUDED);
+      expectValid(await run(p.ee("CN=NC Mask EE Out", good, san("ip:192.168.2.5")), { intermediates: [good], anchors: [root] }));
     });
   });
 

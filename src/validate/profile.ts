@@ -1,0 +1,286 @@
+// Certificate profile rules beyond the RFC 5280 6.1 algorithm (README "Profiles").
+//
+// "rfc5280" (the default) holds the rules mainstream validators apply and real PKIs
+// honour; a certificate breaking one fails in both profiles. "strict" adds every MUST of
+// RFC 5280 section 4 that a relying party can check on one certificate of a path; in the
+// default profile those are reported as deviations instead of failing the path (real
+// cross-certified PKIs, such as the US Federal PKI, break many of them).
+//
+// Each rule is one small predicate over the parsed certificate and its place in the path,
+// and cites the sentence of RFC 5280 it comes from.
+import type { Certificate } from "../parsing/certificate.js";
+import { KU } from "../parsing/certificate.js";
+import { OID } from "../parsing/oids.js";
+import type { Profile } from "../api/types.js";
+import { malformedSubtree } from "./name-constraints.js";
+
+export type { Profile };
+
+/** Where a certificate stands in the path being validated. */
+export interface CertificateRole {
+  /** An intermediate or the anchor certificate: it issues a certificate of this path. */
+  readonly issuesInPath: boolean;
+  /** Signed with its own key (its issuer key is its subject key). */
+  readonly selfSigned: boolean;
+}
+
+export interface ProfileRule {
+  /** Stable identifier, as reported in `deviations[].rule`. */
+  readonly id: string;
+  /** The RFC sentence's section, e.g. "RFC 5280 4.2.1.11". */
+  readonly section: string;
+  /** The profile that rejects a certificate breaking it (strict also applies every rfc5280 rule). */
+  readonly profile: Profile;
+  /** What the certificate does wrong, for the error message. */
+  readonly what: string;
+  /** The error code when the rule rejects a path; default PROFILE. */
+  readonly code?: "NAME_CONSTRAINTS";
+  /** True when the certificate breaks the rule. */
+  readonly broken: (c: Certificate, role: CertificateRole) => boolean;
+}
+
+const ext = (c: Certificate, oid: string) => c.extensions.find((e) => e.oid === oid);
+const critical = (c: Certificate, oid: string) => ext(c, oid)?.critical === true;
+const nonCritical = (c: Certificate, oid: string) => ext(c, oid)?.critical === false;
+/** RFC 5280 4.2.1.9: a CA certificate asserts cA; one that issues in the path is a CA too. */
+const isCa = (c: Certificate, role: CertificateRole) => role.issuesInPath || c.basicConstraints?.cA === true;
+const empty = (l: readonly unknown[] | undefined) => l !== undefined && l.length === 0;
+
+/** RFC 1034 3.5 preferred name syntax (letters, digits, hyphen), "_" tolerated, and one leading "*" label (RFC 6125 6.4.3). */
+const DNS_LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/i;
+function validDnsName(v: string): boolean {
+  const labels = v.split(".");
+  if (labels[0] === "*") labels.shift();
+  return v.length <= 253 && labels.length > 0 && labels.every((l) => DNS_LABEL.test(l));
+}
+
+/** Octets of the DER INTEGER content for a serial given as hex of its value ('-' for negative). */
+function serialOctets(hex: string): number {
+  const h = hex.replace(/^-/, "").replace(/^0+(?=.)/, "");
+  const bytes = Math.ceil(h.length / 2);
+  // A positive value whose top bit is set needs a leading 0x00 octet.
+  const top = parseInt(h.length % 2 ? h[0]! : h.slice(0, 2), 16);
+  return bytes + (!hex.startsWith("-") && h.length % 2 === 0 && top >= 0x80 ? 1 : 0);
+}
+
+export const PROFILE_RULES: readonly ProfileRule[] = [
+  // ---- rfc5280: rejected in both profiles -------------------------------------------
+  {
+    id: "nameConstraints-only-in-CA",
+    section: "RFC 5280 4.2.1.10",
+    profile: "rfc5280",
+    what: "nameConstraints MUST be used only in a CA certificate",
+    broken: (c) => c.nameConstraints !== undefined && c.basicConstraints?.cA !== true,
+  },
+  {
+    id: "nameConstraints-well-formed",
+    section: "RFC 5280 4.2.1.10",
+    profile: "rfc5280",
+    code: "NAME_CONSTRAINTS",
+    what: "a name-constraint subtree is malformed (iPAddress: 8 or 32 octets with a contiguous mask; dNSName, rfc822Name and URI of valid syntax)",
+    broken: (c) => c.nameConstraints !== undefined && malformedSubtree(c.nameConstraints) !== undefined,
+  },
+  {
+    id: "nameConstraints-not-empty",
+    section: "RFC 5280 4.2.1.10",
+    profile: "rfc5280",
+    what: "nameConstraints is an empty sequence",
+    broken: (c) => c.nameConstraints !== undefined && !c.nameConstraints.permitted?.length && !c.nameConstraints.excluded?.length,
+  },
+  {
+    id: "extKeyUsage-not-empty",
+    section: "RFC 5280 4.2.1.12",
+    profile: "rfc5280",
+    what: "extKeyUsage is empty (ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX))",
+    broken: (c) => empty(c.extKeyUsage),
+  },
+  {
+    id: "certificatePolicies-not-empty",
+    section: "RFC 5280 4.2.1.4",
+    profile: "rfc5280",
+    what: "certificatePolicies is empty (SEQUENCE SIZE (1..MAX))",
+    broken: (c) => empty(c.policies),
+  },
+  {
+    id: "policyMappings-not-empty",
+    section: "RFC 5280 4.2.1.5",
+    profile: "rfc5280",
+    what: "policyMappings is empty (SEQUENCE SIZE (1..MAX))",
+    broken: (c) => empty(c.policyMappings),
+  },
+  {
+    id: "subjectAltName-not-empty",
+    section: "RFC 5280 4.2.1.6",
+    profile: "rfc5280",
+    what: "subjectAltName is empty (GeneralNames ::= SEQUENCE SIZE (1..MAX))",
+    broken: (c) => empty(c.subjectAltName),
+  },
+  {
+    id: "issuerAltName-not-empty",
+    section: "RFC 5280 4.2.1.7",
+    profile: "rfc5280",
+    what: "issuerAltName is empty (GeneralNames ::= SEQUENCE SIZE (1..MAX))",
+    broken: (c) => empty(c.issuerAltName),
+  },
+  {
+    id: "crlDistributionPoints-not-empty",
+    section: "RFC 5280 4.2.1.13",
+    profile: "rfc5280",
+    what: "cRLDistributionPoints is empty (SEQUENCE SIZE (1..MAX))",
+    broken: (c) => empty(c.crlDistributionPoints) || empty(c.freshestCrl),
+  },
+  {
+    id: "infoAccess-not-empty",
+    section: "RFC 5280 4.2.2.1",
+    profile: "rfc5280",
+    what: "authorityInfoAccess or subjectInfoAccess is empty (SEQUENCE SIZE (1..MAX))",
+    broken: (c) => empty(c.authorityInfoAccess) || empty(c.subjectInfoAccess),
+  },
+
+  // ---- strict: rejected in strict, a deviation in rfc5280 ----------------------------
+  {
+    id: "version-3-with-extensions",
+    section: "RFC 5280 4.1.2.1",
+    profile: "strict",
+    what: "extensions are present, so the version MUST be 3",
+    broken: (c) => c.extensions.length > 0 && c.version !== 3, // the model numbers versions 1, 2, 3
+  },
+  {
+    id: "serialNumber-positive",
+    section: "RFC 5280 4.1.2.2",
+    profile: "strict",
+    what: "the serial number MUST be a positive integer",
+    broken: (c) => c.serial.startsWith("-") || /^0*$/.test(c.serial),
+  },
+  {
+    id: "serialNumber-length",
+    section: "RFC 5280 4.1.2.2",
+    profile: "strict",
+    what: "the serial number is longer than 20 octets",
+    broken: (c) => serialOctets(c.serial) > 20,
+  },
+  {
+    id: "CA-subject-not-empty",
+    section: "RFC 5280 4.1.2.6",
+    profile: "strict",
+    what: "a CA certificate MUST have a non-empty subject",
+    broken: (c, r) => isCa(c, r) && c.subject.rdns.length === 0,
+  },
+  {
+    id: "authorityKeyIdentifier-present",
+    section: "RFC 5280 4.2.1.1",
+    profile: "strict",
+    what: "authorityKeyIdentifier MUST be present (except in a self-signed certificate)",
+    broken: (c, r) => !r.selfSigned && ext(c, OID.authorityKeyIdentifier) === undefined,
+  },
+  {
+    id: "authorityKeyIdentifier-non-critical",
+    section: "RFC 5280 4.2.1.1",
+    profile: "strict",
+    what: "authorityKeyIdentifier MUST be non-critical",
+    broken: (c) => critical(c, OID.authorityKeyIdentifier),
+  },
+  {
+    id: "subjectKeyIdentifier-present-in-CA",
+    section: "RFC 5280 4.2.1.2",
+    profile: "strict",
+    what: "subjectKeyIdentifier MUST be present in a CA certificate",
+    broken: (c, r) => isCa(c, r) && ext(c, OID.subjectKeyIdentifier) === undefined,
+  },
+  {
+    id: "subjectKeyIdentifier-non-critical",
+    section: "RFC 5280 4.2.1.2",
+    profile: "strict",
+    what: "subjectKeyIdentifier MUST be non-critical",
+    broken: (c) => critical(c, OID.subjectKeyIdentifier),
+  },
+  {
+    id: "keyCertSign-requires-cA",
+    section: "RFC 5280 4.2.1.3",
+    profile: "strict",
+    what: "keyCertSign is asserted but basicConstraints cA is not TRUE",
+    broken: (c) => c.keyUsage !== undefined && (c.keyUsage & (1 << KU.keyCertSign)) !== 0 && c.basicConstraints?.cA !== true,
+  },
+  {
+    id: "policyMappings-critical",
+    section: "RFC 5280 4.2.1.5",
+    profile: "strict",
+    what: "policyMappings is not critical",
+    broken: (c) => nonCritical(c, OID.policyMappings),
+  },
+  {
+    id: "subjectAltName-critical-when-subject-empty",
+    section: "RFC 5280 4.2.1.6",
+    profile: "strict",
+    what: "the subject is empty, so subjectAltName MUST be present and critical",
+    broken: (c) => c.subject.rdns.length === 0 && !critical(c, OID.subjectAltName),
+  },
+  {
+    id: "subjectAltName-dNSName-syntax",
+    section: "RFC 5280 4.2.1.6",
+    profile: "strict",
+    what: "a dNSName is not in the preferred name syntax of RFC 1034 3.5",
+    broken: (c) => (c.subjectAltName ?? []).some((g) => g.kind === "dNSName" && !validDnsName(g.value)),
+  },
+  {
+    id: "subjectAltName-iPAddress-syntax",
+    section: "RFC 5280 4.2.1.6",
+    profile: "strict",
+    what: "an iPAddress is neither 4 nor 16 octets",
+    broken: (c) => (c.subjectAltName ?? []).some((g) => g.kind === "iPAddress" && g.bytes.length !== 4 && g.bytes.length !== 16),
+  },
+  {
+    id: "basicConstraints-critical-in-CA",
+    section: "RFC 5280 4.2.1.9",
+    profile: "strict",
+    what: "a CA certificate MUST carry basicConstraints marked critical",
+    broken: (c, r) => isCa(c, r) && !critical(c, OID.basicConstraints),
+  },
+  {
+    id: "nameConstraints-critical",
+    section: "RFC 5280 4.2.1.10",
+    profile: "strict",
+    what: "nameConstraints MUST be critical",
+    broken: (c) => nonCritical(c, OID.nameConstraints),
+  },
+  {
+    id: "nameConstraints-minimum-maximum",
+    section: "RFC 5280 4.2.1.10",
+    profile: "strict",
+    what: "a subtree has minimum other than 0 or a maximum",
+    broken: (c) => [...(c.nameConstraints?.permitted ?? []), ...(c.nameConstraints?.excluded ?? [])].some((st) => st.minimum !== 0 || st.maximum !== undefined),
+  },
+  {
+    id: "policyConstraints-critical",
+    section: "RFC 5280 4.2.1.11",
+    profile: "strict",
+    what: "policyConstraints MUST be critical",
+    broken: (c) => nonCritical(c, OID.policyConstraints),
+  },
+  {
+    id: "inhibitAnyPolicy-critical",
+    section: "RFC 5280 4.2.1.14",
+    profile: "strict",
+    what: "inhibitAnyPolicy MUST be critical",
+    broken: (c) => nonCritical(c, OID.inhibitAnyPolicy),
+  },
+  {
+    id: "authorityInfoAccess-non-critical",
+    section: "RFC 5280 4.2.2.1",
+    profile: "strict",
+    what: "authorityInfoAccess MUST be non-critical",
+    broken: (c) => critical(c, OID.authorityInfoAccess),
+  },
+  {
+    id: "subjectInfoAccess-non-critical",
+    section: "RFC 5280 4.2.2.2",
+    profile: "strict",
+    what: "subjectInfoAccess MUST be non-critical",
+    broken: (c) => critical(c, OID.subjectInfoAccess),
+  },
+];
+
+/** The rules `c` breaks, in table order. */
+export function brokenRules(c: Certificate, role: CertificateRole): ProfileRule[] {
+  return PROFILE_RULES.filter((r) => r.broken(c, role));
+}
