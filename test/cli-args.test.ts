@@ -216,6 +216,19 @@ describe("buildVerifyOptions", () => {
     } satisfies VerifyOptions);
   });
 
+  it("--no-anchor-constraints, --profile, --max-name-constraint-checks (issue 9)", () => {
+    expect(build(["ee.der", "--anchor", "ta.der", "--no-anchor-constraints", "--profile", "strict", "--max-name-constraint-checks", "500"]).options).toEqual({
+      target: ee,
+      trustAnchors: [ta],
+      enforceAnchorConstraints: false,
+      profile: "strict",
+      limits: { maxNameConstraintChecks: 500 },
+    });
+    expect(build(["ee.der", "--anchor", "ta.der", "--profile", "rfc5280"]).options.profile).toBe("rfc5280");
+    expect(() => build(["ee.der", "--anchor", "ta.der", "--profile", "lax"])).toThrow(UsageError);
+    expect(() => build(["ee.der", "--anchor", "ta.der", "--enforce-anchor-constraints", "--no-anchor-constraints"])).toThrow(/contradict/);
+  });
+
   it("minimal call: only target and anchors, library defaults for the rest", () => {
     expect(build(["ee.der", "--anchor", "ta.der"]).options).toEqual({ target: ee, trustAnchors: [ta] });
   });
@@ -266,6 +279,24 @@ describe("output", () => {
     expect(i).toContain("[0] revoked at 2010-01-01T00:00:00.000Z (keyCompromise) - CRL issued by Good CA");
     expect(i).toContain("candidate paths tried: 1");
     expect(i).toContain("- something to note");
+  });
+});
+
+describe("output of deviations (default profile)", () => {
+  const WITH_DEVIATIONS: VerifyResult = {
+    ...VALID,
+    deviations: [{ certIndex: 1, rule: "policyConstraints-critical", section: "RFC 5280 4.2.1.11" }],
+  };
+  it("readable report: a deviations line saying the path would fail strict, then each one", () => {
+    const v = formatReport(WITH_DEVIATIONS);
+    expect(v).toContain("deviations: 1 strict-profile rule(s) broken (valid under rfc5280, invalid under --profile strict):\n  [1] C=US, O=Test Certificates 2011, CN=Good CA: policyConstraints-critical (RFC 5280 4.2.1.11)\n");
+    expect(formatReport({ ...VALID, deviations: [] })).not.toContain("deviations");
+  });
+  it("JSON: \"deviations\" after the contract's four fields when there are some", () => {
+    const j = toJsonReport(WITH_DEVIATIONS);
+    expect(Object.keys(j)).toEqual(["valid", "path", "policies", "error", "deviations"]);
+    expect(j.deviations).toEqual(WITH_DEVIATIONS.deviations);
+    expect(Object.keys(toJsonReport({ ...VALID, deviations: [] }))).toEqual(["valid", "path", "policies", "error"]);
   });
 });
 

@@ -1,5 +1,4 @@
 import { describe, it, expect } from "vitest";
-import { readFileSync } from "node:fs";
 import { parseCertificate, type Certificate, type GeneralSubtree, type NameConstraints } from "../src/parsing/certificate.js";
 import { dnFromRdns, prepareString, type DistinguishedName, type GeneralName } from "../src/parsing/name.js";
 import { OID } from "../src/parsing/oids.js";
@@ -9,6 +8,8 @@ import {
   initialNameConstraintState,
   type NameConstraintState,
 } from "../src/validate/name-constraints.js";
+import { loadPkits } from "../testsuite/src/pkits.js";
+import { runSteps } from "./pkits-steps.js";
 
 // ---- builders -------------------------------------------------------------
 
@@ -364,52 +365,31 @@ describe("unprocessed forms and unusable subtrees", () => {
 });
 
 // ---- NIST PKITS 4.13 --------------------------------------------------------
+// Through the real steps of RFC 5280 6.1 (PathValidation, test/pkits-steps.ts): a path
+// is valid exactly when the manifest says so, and an invalid one fails NAME_CONSTRAINTS
+// in 6.1.3 (b), (c).
 
-interface PkitsCase {
-  id: string;
-  title: string;
-  path: string[];
-  expect: { valid: boolean };
-}
-
-const PKITS = "testsuite/vectors/pkits";
-const load = (f: string): Certificate => parseCertificate(new Uint8Array(readFileSync(`${PKITS}/certs/${f}`)), f);
-const cases = (JSON.parse(readFileSync(`${PKITS}/pkits.json`, "utf8")).tests as PkitsCase[]).filter((t) =>
-  t.id.startsWith("4.13."),
-);
-
-/** Runs the name constraints part of RFC 5280 6.1 over a path, anchor's child first. */
-function runPath(files: string[]): { ok: true } | { ok: false; cert: string; name: string; reason: string } {
-  let state = initialNameConstraintState();
-  for (const [i, f] of files.entries()) {
-    const c = load(f);
-    const last = i === files.length - 1;
-    // RFC 5280 6.1.3 (b)(c): skipped for self-issued certificates other than the last one.
-    if (last || !c.selfIssued) {
-      const r = checkNameConstraints(state, c);
-      if (!r.ok) return { ...r, cert: f };
-    }
-    // RFC 5280 6.1.4 (g), for intermediates only.
-    if (!last && c.nameConstraints) state = applyNameConstraints(state, c.nameConstraints);
-  }
-  return { ok: true };
-}
+const cases = loadPkits().cases.filter((t) => t.id.startsWith("4.13."));
 
 describe("NIST PKITS 4.13 Name Constraints", () => {
   it("has the 38 cases", () => expect(cases).toHaveLength(38));
 
   it.each(cases.map((t) => [`${t.id} ${t.title}`, t] as const))("%s", (_, t) => {
-    const r = runPath(t.path);
-    expect(r.ok, JSON.stringify(r)).toBe(t.expect.valid);
+    const r = runSteps(t);
+    expect(!r.failure, r.failure?.message).toBe(t.expect.valid);
+    if (r.failure) {
+      expect([r.failure.code, r.step]).toEqual(["NAME_CONSTRAINTS", "6.1.3"]);
+      expect(r.failure.message).toContain("RFC 5280 6.1.3 (b), (c)");
+    }
   });
 
   it("4.13.20: the self-issued end entity is checked, and fails on its DN", () => {
-    const r = runPath(cases.find((t) => t.id === "4.13.20")!.path);
-    expect(r).toMatchObject({ ok: false, cert: "InvalidDNnameConstraintsTest20EE.crt" });
+    const r = runSteps(cases.find((t) => t.id === "4.13.20")!);
+    expect([r.failure?.certIndex, r.file]).toEqual([0, "InvalidDNnameConstraintsTest20EE.crt"]);
   });
 
   it("4.13.29: the subject emailAddress fails the rfc822 constraint", () => {
-    const r = runPath(cases.find((t) => t.id === "4.13.29")!.path);
-    expect(r).toMatchObject({ ok: false, name: "rfc822Name:Test29EE@invalidcertificates.gov" });
+    const r = runSteps(cases.find((t) => t.id === "4.13.29")!);
+    expect(r.failure?.message).toContain("name rfc822Name:Test29EE@invalidcertificates.gov");
   });
 });

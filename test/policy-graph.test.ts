@@ -1,7 +1,7 @@
-import type { PkitsManifestTest } from "../testsuite/src/pkits.js";
 import { describe, it, expect } from "vitest";
-import { readFileSync } from "node:fs";
-import { parseCertificate, type Certificate, type PolicyInfo, type PolicyMapping } from "../src/parsing/certificate.js";
+import type { PolicyInfo, PolicyMapping } from "../src/parsing/certificate.js";
+import { loadPkits } from "../testsuite/src/pkits.js";
+import { runSteps } from "./pkits-steps.js";
 import { ANY_POLICY, PolicyGraph } from "../src/validate/policy-graph.js";
 
 const P = (n: number) => `2.16.840.1.101.3.2.1.48.${n}`; // PKITS NIST-test-policy-n
@@ -169,68 +169,22 @@ describe("PolicyGraph work stays polynomial", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// NIST PKITS 4.8–4.12 through a minimal RFC 5280 6.1 policy-state driver (test-only).
+// NIST PKITS 4.8–4.12 through the real steps of RFC 5280 6.1 (PathValidation, test/pkits-steps.ts):
+// the verdict, the user-constrained policy set, and for an invalid path the policy rule
+// and the step that rejected it.
 
-type PkitsCase = Pick<PkitsManifestTest, "id" | "title" | "path" | "settings" | "expect">;
-
-/** The policy part of RFC 5280 6.1 for a path (anchor excluded, end entity last). */
-function validatePolicies(certs: readonly Certificate[], s: PkitsCase["settings"]) {
-  const n = certs.length;
-  // RFC 5280 6.1.2 (d), (e), (f)
-  let explicitPolicy = s.initialExplicitPolicy ? 0 : n + 1;
-  let inhibitAnyPolicy = s.initialInhibitAnyPolicy ? 0 : n + 1;
-  let policyMapping = s.initialPolicyMappingInhibit ? 0 : n + 1;
-  const graph = new PolicyGraph();
-  const fail = (why: string) => ({ valid: false, ucps: [] as string[], why });
-  for (let i = 1; i <= n; i++) {
-    const cert = certs[i - 1]!;
-    // RFC 5280 6.1.3 (d), (e)
-    graph.processPolicies(cert.policies, inhibitAnyPolicy > 0 || (i < n && cert.selfIssued));
-    // RFC 5280 6.1.3 (f)
-    if (explicitPolicy === 0 && graph.isNull()) return fail(`6.1.3 (f) at certificate ${i}`);
-    if (i === n) break;
-    // RFC 5280 6.1.4 (a)
-    const mappings = cert.policyMappings;
-    if (mappings?.some((m) => m.issuerDomainPolicy === ANY_POLICY || m.subjectDomainPolicy === ANY_POLICY))
-      return fail(`6.1.4 (a) at certificate ${i}`);
-    // RFC 5280 6.1.4 (b)
-    graph.processMappings(mappings, policyMapping > 0);
-    // RFC 5280 6.1.4 (h)
-    if (!cert.selfIssued) {
-      if (explicitPolicy > 0) explicitPolicy--;
-      if (policyMapping > 0) policyMapping--;
-      if (inhibitAnyPolicy > 0) inhibitAnyPolicy--;
-    }
-    // RFC 5280 6.1.4 (i)
-    const pc = cert.policyConstraints;
-    if (pc?.requireExplicitPolicy !== undefined) explicitPolicy = Math.min(explicitPolicy, pc.requireExplicitPolicy);
-    if (pc?.inhibitPolicyMapping !== undefined) policyMapping = Math.min(policyMapping, pc.inhibitPolicyMapping);
-    // RFC 5280 6.1.4 (j)
-    if (cert.inhibitAnyPolicy !== undefined) inhibitAnyPolicy = Math.min(inhibitAnyPolicy, cert.inhibitAnyPolicy);
-  }
-  // RFC 5280 6.1.5 (a), (b)
-  if (explicitPolicy > 0) explicitPolicy--;
-  if (certs[n - 1]!.policyConstraints?.requireExplicitPolicy === 0) explicitPolicy = 0;
-  // RFC 5280 6.1.5 (g) and the final check as updated by RFC 9618 5.5
-  const ucps = graph.finish(s.initialPolicySet);
-  if (explicitPolicy === 0 && graph.isNull()) return fail("6.1.5: explicit policy required, no valid policy");
-  return { valid: true, ucps, why: "" };
-}
-
-const pkitsDir = new URL("../testsuite/vectors/pkits/", import.meta.url);
-const pkits = (JSON.parse(readFileSync(new URL("pkits.json", pkitsDir), "utf8")) as { tests: PkitsCase[] }).tests
-  .filter((c) => /^4\.(8|9|10|11|12)\./.test(c.id));
-const certCache = new Map<string, Certificate>();
-const loadCert = (file: string): Certificate => {
-  let c = certCache.get(file);
-  if (!c) certCache.set(file, (c = parseCertificate(new Uint8Array(readFileSync(new URL(`certs/${file}`, pkitsDir))), file)));
-  return c;
-};
+const pkits = loadPkits().cases.filter((c) => /^4\.(8|9|10|11|12)\./.test(c.id));
+/** Invalid cases rejected by 6.1.4 (a), a mapping to or from anyPolicy; every other invalid one by the explicit-policy check. */
+const MAPS_ANY_POLICY = new Set(["4.10.7", "4.10.8"]);
 
 describe("NIST PKITS 4.8–4.12 policy processing", () => {
   it("has the 88 cases of sections 4.8–4.12", () => expect(pkits.length).toBe(88));
   it.each(pkits.map((c) => [`${c.id} ${c.title}`, c] as const))("%s", (_name, c) => {
-    const r = validatePolicies(c.path.map(loadCert), c.settings);
-    expect({ valid: r.valid, ucps: r.ucps }).toEqual({ valid: c.expect.valid, ucps: c.expect.userConstrainedPolicySet });
+    const r = runSteps(c);
+    expect({ valid: !r.failure, ucps: r.failure ? [] : [...r.validation.policies] }).toEqual({ valid: c.expect.valid, ucps: c.expect.userConstrainedPolicySet });
+    if (!r.failure) return;
+    if (MAPS_ANY_POLICY.has(c.id)) expect([r.failure.code, r.step]).toEqual(["POLICY_MAPPING", "6.1.4"]);
+    else expect(r.failure.code).toBe("POLICY");
+    expect(r.failure.message).toMatch(/RFC 5280 (6\.1\.3 \(f\)|6\.1\.5 \(g\)|6\.1\.4 \(a\))/);
   });
 });

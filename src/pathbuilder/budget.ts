@@ -25,7 +25,7 @@ export const DEFAULT_LIMITS: Readonly<BudgetLimits> = Object.freeze({
   timeoutMs: 10_000,
   maxSteps: 20_000,
   // A real path compares tens of names with tens of subtrees; 2048 x 2048 ends here in ms.
-  maxNameConstraintChecks: 100_000,
+  maxNameConstraintChecks: 1_000_000,
 });
 
 export type BudgetKind = keyof BudgetLimits;

@@ -178,8 +178,17 @@ function isIpSubtree(b: Uint8Array): boolean {
   return true;
 }
 
+/** Verdicts of wellFormedBase by base object (parsed certificates are cached, so their subtrees repeat across calls). */
+const wellFormed = new WeakMap<GeneralName, boolean>();
+
 /** A subtree base we can interpret; a malformed one is a constraint that cannot be satisfied. */
 export function wellFormedBase(b: GeneralName): boolean {
+  let ok = wellFormed.get(b);
+  if (ok === undefined) wellFormed.set(b, (ok = checkBase(b)));
+  return ok;
+}
+
+function checkBase(b: GeneralName): boolean {
   switch (b.kind) {
     case "dNSName":
       return parseDnsSubtree(b.value) !== undefined;
@@ -312,12 +321,40 @@ function intersectSets(a: readonly GeneralName[], b: readonly GeneralName[], cou
 
 function byForm(subtrees: readonly GeneralSubtree[]): Map<NameForm, GeneralSubtree[]> {
   const m = new Map<NameForm, GeneralSubtree[]>();
-  for (const st of subtrees) m.set(st.base.kind, [...(m.get(st.base.kind) ?? []), st]);
+  for (const st of subtrees) {
+    const l = m.get(st.base.kind);
+    if (l) l.push(st);
+    else m.set(st.base.kind, [st]);
+  }
   return m;
 }
 
 /** RFC 5280 6.1.4 (g): intersect permitted per name form, union excluded. Returns a new state. */
+/**
+ * States reached by applying a certificate's constraints to the initial state, by extension
+ * object: the anchor's (or first constrained CA's) state is the same at every call, and so
+ * is the index built over its lists. The work is charged all the same.
+ */
+const fromInitial = new WeakMap<NameConstraints, NameConstraintState>();
+
 export function applyNameConstraints(state: NameConstraintState, nc: NameConstraints, counter: NameCheckCounter = UNCOUNTED): NameConstraintState {
+  const initial = Object.keys(state.permitted).length === 0 && Object.keys(state.excluded).length === 0 && state.excludedAll.length === 0;
+  if (initial) {
+    const cached = fromInitial.get(nc);
+    if (cached) {
+      // The same charges as the first time: each permitted form's subtrees, then the excluded ones.
+      for (const subtrees of byForm(nc.permitted ?? []).values()) counter.take(subtrees.filter(usable).length);
+      counter.take(nc.excluded?.length ?? 0);
+      return cached;
+    }
+    const fresh = applyUncached(state, nc, counter);
+    fromInitial.set(nc, fresh);
+    return fresh;
+  }
+  return applyUncached(state, nc, counter);
+}
+
+function applyUncached(state: NameConstraintState, nc: NameConstraints, counter: NameCheckCounter): NameConstraintState {
   const permitted: Partial<Record<NameForm, readonly GeneralName[]>> = { ...state.permitted };
   const excluded: Partial<Record<NameForm, readonly GeneralName[]>> = { ...state.excluded };
   const excludedAll = new Set(state.excludedAll);
@@ -333,11 +370,14 @@ export function applyNameConstraints(state: NameConstraintState, nc: NameConstra
   }
   // RFC 5280 6.1.4 (g)(2): union.
   counter.take(nc.excluded?.length ?? 0);
+  const added = new Map<NameForm, GeneralName[]>();
   for (const st of nc.excluded ?? []) {
     const form = st.base.kind;
-    if (usable(st)) excluded[form] = Object.freeze([...(excluded[form] ?? []), st.base]);
-    else excludedAll.add(form);
+    if (!usable(st)) excludedAll.add(form);
+    else if (added.has(form)) added.get(form)!.push(st.base);
+    else added.set(form, [...(excluded[form] ?? []), st.base]);
   }
+  for (const [form, list] of added) excluded[form] = Object.freeze(list);
   return Object.freeze({
     permitted: Object.freeze(permitted),
     excluded: Object.freeze(excluded),
@@ -545,6 +585,9 @@ function indexOf(list: readonly GeneralName[]): SubtreeIndex {
   return ix;
 }
 
+/** parseName by name object (the names of cached certificates repeat across calls). */
+const parsedNames = new WeakMap<GeneralName, Parsed | string>();
+
 /** Why `gn` violates the state, or undefined when it does not. */
 function violation(state: NameConstraintState, gn: GeneralName, counter: NameCheckCounter): string | undefined {
   const form = gn.kind;
@@ -554,7 +597,8 @@ function violation(state: NameConstraintState, gn: GeneralName, counter: NameChe
   // RFC 5280 4.2.1.10: restrictions apply only to the name forms they constrain.
   if (permitted === undefined && excluded.length === 0 && !excludeAll) return undefined;
   counter.take(1 + excluded.length + (permitted?.length ?? 0));
-  const p = parseName(gn);
+  let p = parsedNames.get(gn);
+  if (p === undefined) parsedNames.set(gn, (p = parseName(gn)));
   if (typeof p === "string") return p; // unprocessed form, or a malformed name
   if (excludeAll) return `an excluded ${form} subtree cannot be interpreted, so every ${form} is excluded (RFC 5280 4.2.1.10)`;
   // RFC 5280 6.1.3 (c)
@@ -573,7 +617,14 @@ function violation(state: NameConstraintState, gn: GeneralName, counter: NameChe
  * emailAddress attributes of the subject as rfc822 names (4.2.1.10; checked even
  * when a subjectAltName is present) and every subjectAltName entry.
  */
-function certificateNames(cert: Certificate): GeneralName[] {
+const namesOf = new WeakMap<Certificate, readonly GeneralName[]>();
+function certificateNames(cert: Certificate): readonly GeneralName[] {
+  let names = namesOf.get(cert);
+  if (!names) namesOf.set(cert, (names = collectNames(cert)));
+  return names;
+}
+
+function collectNames(cert: Certificate): GeneralName[] {
   const names: GeneralName[] = [];
   if (cert.subject.rdns.length > 0) names.push({ kind: "directoryName", name: cert.subject });
   for (const value of dnEmailAddresses(cert.subject)) names.push({ kind: "rfc822Name", value });

@@ -280,7 +280,15 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
   },
 ];
 
+/** Answers of brokenRules by certificate and role (parsed certificates are cached across calls). */
+const answers = new WeakMap<Certificate, Map<string, readonly ProfileRule[]>>();
+
 /** The rules `c` breaks, in table order. */
-export function brokenRules(c: Certificate, role: CertificateRole): ProfileRule[] {
-  return PROFILE_RULES.filter((r) => r.broken(c, role));
+export function brokenRules(c: Certificate, role: CertificateRole): readonly ProfileRule[] {
+  const key = `${+role.issuesInPath}${+role.selfSigned}`;
+  let byRole = answers.get(c);
+  if (!byRole) answers.set(c, (byRole = new Map()));
+  let out = byRole.get(key);
+  if (!out) byRole.set(key, (out = Object.freeze(PROFILE_RULES.filter((r) => r.broken(c, role)))));
+  return out;
 }

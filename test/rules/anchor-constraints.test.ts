@@ -2,10 +2,21 @@
 // basicConstraints, name constraints and policy constraints apply; without it, an anchor
 // is only a name and a key (RFC 5280 6.1.1 (d)).
 import { describe, expect, it } from "vitest";
+<<<<<<< HEAD
 import type { Entity } from "../../testsuite/src/generate/pki.js";
 import { expectError, expectValid, pki, run } from "./helpers.js";
+=======
+import type { Entity } from "../../testsuite/src/generate/pki.js";
+import { verify } from "../../src/index.js";
+import { NOW, expectError, expectValid, pki, run } from "./helpers.js";
+>>>>>>> 2b08ff3 (Profiles: bridge test, per-rule and default-anchor tests, name-constraint budget tests and bench, CLI deviations and flags tests; PKITS policy and name-constraint tests drive PathValidation's steps; caches for well-formedness, parsed names, rule answers and the anchor's constraint state)
 
 const RULE = "RFC 5937";
+
+/** verify with no enforceAnchorConstraints option: the default. */
+function verifyWith(ee: Entity, cas: Entity[], anchor: Entity | { subject: Uint8Array; publicKey: Uint8Array }) {
+  return verify({ target: ee.der, intermediates: cas.map((c) => c.der), trustAnchors: ["der" in anchor ? anchor.der : anchor], time: NOW });
+}
 
 describe("ANCHOR_CONSTRAINTS (RFC 5937)", () => {
   const p = pki("anchor-constraints");
@@ -92,6 +103,29 @@ describe("ANCHOR_CONSTRAINTS (RFC 5937)", () => {
       expectValid(await go(ee, [ca], odd, false));
       const r = await go(ee, [ca], odd, true);
       expectError(r, "UNKNOWN_CRITICAL_EXTENSION", 2, "CN=TA Odd Root", RULE);
+    });
+  });
+
+  // Issue 9: the default is now on (contract.md); `false` restores name-and-key anchors.
+  describe("the default: anchor constraints apply unless enforceAnchorConstraints is false", () => {
+    const byDefault = (ee: Entity, cas: Entity[], anchor: Entity | { subject: Uint8Array; publicKey: Uint8Array }) =>
+      verifyWith(ee, cas, anchor);
+    it("a root that permits only example.com does not certify not-example.com", async () => {
+      const root = p.root("CN=TA Default NC Root", { extensions: { nameConstraints: { permitted: ["dns:example.com"] } } });
+      const ee = p.ee("CN=TA Default NC EE", root, { extensions: { subjectAltName: ["dns:not-example.com"] } });
+      expectError(await byDefault(ee, [], root), "NAME_CONSTRAINTS", 0, "CN=TA Default NC EE", "RFC 5280 6.1.3 (b)");
+      expectValid(await go(ee, [], root, false));
+      expectValid(await byDefault(p.ee("CN=TA Default NC EE 2", root, { extensions: { subjectAltName: ["dns:www.example.com"] } }), [], root));
+    });
+    it("an expired root no longer anchors a path", async () => {
+      const old = p.root("CN=TA Default Expired Root", { notBefore: -800, notAfter: -1 });
+      const ca = p.ca("CN=TA Default CA", old);
+      const ee = p.ee("CN=TA Default EE", ca);
+      expectError(await byDefault(ee, [ca], old), "ANCHOR_CONSTRAINTS", 2, "CN=TA Default Expired Root", RULE);
+      expectValid(await go(ee, [ca], old, false));
+      // The same anchor as a name and a key carries no validity to apply.
+      const nameAndKey = { subject: old.nameDer, publicKey: old.key.spki };
+      expectValid(await byDefault(ee, [ca], nameAndKey));
     });
   });
 });

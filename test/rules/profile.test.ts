@@ -3,8 +3,8 @@
 // the strict profile, and in the default profile the path is valid with the rule listed
 // in `deviations`. An "rfc5280" rule fails in both profiles.
 import { describe, expect, it } from "vitest";
-import { ia5, oid, seq, tlv, integer } from "../../src/generate/der.js";
-import type { CertOptions, Entity } from "../../src/generate/pki.js";
+import { ia5, oid, seq, tlv, integer } from "../../testsuite/src/generate/der.js";
+import type { CertOptions, Entity } from "../../testsuite/src/generate/pki.js";
 import type { Profile } from "../../src/index.js";
 import { expectError, expectValid, pki, run } from "./helpers.js";
 
