@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 const HERE = dirname(fileURLToPath(import.meta.url));
 const dist = process.env.CERTPATH_DIST ?? join(HERE, "..", "dist");
 const { verify } = await import(join(dist, "index.js"));
-const { TestPki } = await import(join(dist, "generate", "pki.js"));
+const { TestPki } = await import(join(HERE, "..", "testsuite", "dist", "generate", "pki.js"));
 
 const NOW = new Date("2026-01-01T00:00:00Z");
 const p = new TestPki({ now: NOW, seed: "bench-name-constraints" });

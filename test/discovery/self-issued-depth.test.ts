@@ -20,9 +20,10 @@ describe("self-issued certificates and limits.maxDepth", () => {
     expect(r.path.map((e) => e.subject)).toEqual(["CN=SI EE 1", "CN=SI CA", "CN=SI CA", "CN=SI Root"]);
     expect(r.spent!.maxDepthReached).toBe(2);
   });
-  it("maxDepth 1 cuts it (the CA certificate is a hop); what is left is the EE under the CA's old key", async () => {
+  it("maxDepth 1 cuts it: the CA certificate above the free link is a hop", async () => {
     const r = await go(ee1, 1);
-    expectError(r, "INVALID_SIGNATURE", 0, "CN=SI EE 1", "RFC 5280 6.1.3 (a)(1)");
+    expectError(r, "BUDGET_EXCEEDED", undefined, undefined, undefined);
+    expect(r.error!.message).toBe("no path within maxDepth 1");
     expect(r.spent!.maxDepthReached).toBe(1);
   });
   it("a second link of the same name counts: EE, link2, link1, CA needs maxDepth 3", async () => {

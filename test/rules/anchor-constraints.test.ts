@@ -2,14 +2,9 @@
 // basicConstraints, name constraints and policy constraints apply; without it, an anchor
 // is only a name and a key (RFC 5280 6.1.1 (d)).
 import { describe, expect, it } from "vitest";
-<<<<<<< HEAD
-import type { Entity } from "../../testsuite/src/generate/pki.js";
-import { expectError, expectValid, pki, run } from "./helpers.js";
-=======
 import type { Entity } from "../../testsuite/src/generate/pki.js";
 import { verify } from "../../src/index.js";
 import { NOW, expectError, expectValid, pki, run } from "./helpers.js";
->>>>>>> 2b08ff3 (Profiles: bridge test, per-rule and default-anchor tests, name-constraint budget tests and bench, CLI deviations and flags tests; PKITS policy and name-constraint tests drive PathValidation's steps; caches for well-formedness, parsed names, rule answers and the anchor's constraint state)
 
 const RULE = "RFC 5937";
 
