@@ -12,7 +12,7 @@ import type { VerifyOptions, VerifyResult } from "../../src/index.js";
 import type { Entity } from "../../testsuite/src/generate/pki.js";
 import { explicit, seq } from "../../testsuite/src/generate/der.js";
 import { expectCode, expectPathDers, expectValid, pki, run } from "../discovery/helpers.js";
-import { caEntry, freePort, referralEntry, startSlapd, type LdifEntry, type Slapd } from "../../testsuite/src/published/slapd.js";
+import { caEntry, freePort, referralEntry, startSlapd, tlsKeyPem, type LdifEntry, type Slapd } from "../../testsuite/src/published/slapd.js";
 
 const p = pki("ldap-retrieval");
 const O = "O=LdapTest,C=US";
@@ -37,6 +37,14 @@ const bigCa = ca("Big CA", { extensions: { custom: [{ oid: "1.3.6.1.4.1.55555.1"
 const movedCa = ca("Moved CA");
 const privCa = ca("Private CA");
 const dirCa = ca("Directory CA");
+// The directory's TLS certificate for ldaps (P-256; valid at the real time of the run, which TLS checks).
+const tlsRoot = p.root("CN=LDAP TLS Root,O=LdapTest,C=US", { keyAlg: "p256" });
+const tlsServer = p.ee("CN=127.0.0.1,O=LdapTest,C=US", tlsRoot, {
+  keyAlg: "p256",
+  notBefore: new Date(Date.now() - 86_400_000),
+  notAfter: new Date(Date.now() + 30 * 86_400_000),
+  extensions: { subjectAltName: ["ip:127.0.0.1"], extKeyUsage: ["serverAuth"], keyUsage: ["digitalSignature"] },
+});
 const outsideRoot = p.root("CN=Outside Root,O=Elsewhere,C=US");
 const outsideCa = p.ca("CN=Outside CA,O=Elsewhere,C=US", outsideRoot);
 
@@ -109,6 +117,7 @@ beforeAll(async () => {
     suffix: "c=US",
     port,
     entries,
+    tls: { certPem: tlsServer.pem, keyPem: tlsKeyPem(tlsServer.key.privateKey!) },
     access: [
       "access to attrs=userPassword by anonymous auth by * none",
       'access to dn.subtree="o=Private,c=US" by users read by * none',
@@ -307,6 +316,27 @@ describe("fetch policy on LDAP", () => {
     const r = await run(leaf(issuing, "private address leaf", [u]), { anchors: [root], options: { revocation: { fetch: true } } });
     expectCode(r, "NO_PATH");
     expect(r.fetched).toEqual([`failed ${u}: address 127.0.0.1 is loopback or private; refused (fetchPolicy.allowPrivateAddresses is off)`]);
+  });
+
+  it("fetchPolicy.maxUrls counts LDAP reads like any other fetch", async () => {
+    const u1 = url("cn=Empty%20CA,o=LdapTest,c=US", "cACertificate;binary?base?(cn=Empty*)");
+    const u2 = url("cn=LDAP%20Issuing%20CA,o=LdapTest,c=US", "cACertificate;binary?base?(cn=LDAP Issuing*)");
+    const r = await run(leaf(issuing, "max urls leaf", [u1, u2]), { anchors: [root], options: fetchOpts({ maxUrls: 1 }) });
+    expectCode(r, "NO_PATH");
+    expect(r.fetched).toEqual([`fetched ${u1}: LDAP entry "cn=Empty CA,o=LdapTest,c=US" holds none of cACertificate;binary`]);
+  });
+
+  it("ldaps (RFC 4513 3.1.3): the directory's certificate checked against fetchPolicy.tlsCa", async () => {
+    const u = `ldaps://127.0.0.1:${slapd.ldapsPort}/cn=LDAP%20Issuing%20CA,o=LdapTest,c=US?cACertificate;binary?base?(cn=LDAP*)`;
+    const ee = leaf(issuing, "ldaps leaf", [u]);
+    const r = await run(ee, { anchors: [root], options: fetchOpts({ tlsCa: [tlsRoot.pem] }) });
+    expectValid(r);
+    expectPathDers(r, [ee.der, issuing.der, root.der]);
+    expect(r.fetched).toEqual([`fetched ${u}: LDAP 1 value(s) of cacertificate`]);
+    const u2 = `${u.replace("(cn=LDAP*)", "(cn=LDAP Issuing*)")}`;
+    const untrusted = await run(leaf(issuing, "ldaps leaf 2", [u2]), { anchors: [root], options: FETCH });
+    expectCode(untrusted, "NO_PATH");
+    expect(untrusted.fetched).toEqual([`failed ${u2}: TLS: unable to verify the first certificate`]);
   });
 
   it("an LDAP URL naming no attribute, or a critical extension, is refused without a connection", async () => {

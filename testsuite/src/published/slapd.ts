@@ -7,6 +7,7 @@
 // `referral` class (RFC 3296) built in.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createPrivateKey, type KeyObject } from "node:crypto";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -128,6 +129,16 @@ export function caEntry(dn: string, attrs: LdifEntry["attrs"]): LdifEntry {
 export function referralEntry(dn: string, ref: string): LdifEntry {
   const s = structuralFor(dn);
   return { dn, objectClass: ["referral", "extensibleObject"], attrs: { ...s.attrs, ref } };
+}
+
+/**
+ * PKCS#8 PEM of a private key with its public key inside (RFC 5915 publicKey): slapd's
+ * GnuTLS refuses an EC key without it, and a key object made from the scalar alone
+ * exports without it. The JWK round trip writes it.
+ */
+export function tlsKeyPem(key: KeyObject): string {
+  const full = key.asymmetricKeyType === "ec" ? createPrivateKey({ format: "jwk", key: key.export({ format: "jwk" }) }) : key;
+  return full.export({ type: "pkcs8", format: "pem" }) as string;
 }
 
 /** A port nobody listens on right now (the OS's choice). */
