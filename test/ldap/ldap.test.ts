@@ -241,7 +241,7 @@ describe("CRLs from a real slapd", () => {
   });
 
   it("a directory that accepts and never answers (slapd stopped with SIGSTOP): the fetch timeout, then the call's budget", async () => {
-    slapd.pause();
+    await slapd.pause();
     try {
       const r = await run(B.slowLeaf, { intermediates: [issuing], anchors: [root], options: fetchOpts({ timeoutMs: 300 }, { mode: "hard", preference: "crl-only" }) });
       expectCode(r, "REVOCATION_UNKNOWN");

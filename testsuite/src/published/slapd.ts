@@ -6,7 +6,7 @@
 // authorityRevocationList, deltaRevocationList; pkiCA, deltaCRL), and slapd has the
 // `referral` class (RFC 3296) built in.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -177,7 +177,8 @@ export interface Slapd {
   readonly rootDn: string;
   readonly rootPw: string;
   /** SIGSTOP: the port still accepts connections (the kernel's backlog), nothing answers. */
-  pause(): void;
+  /** Resolves once every thread of slapd is stopped (state T in /proc). */
+  pause(): Promise<void>;
   resume(): void;
   stop(): Promise<void>;
 }
@@ -200,6 +201,26 @@ function waitForPort(host: string, port: number, child: ChildProcess, ms: number
     };
     attempt();
   });
+}
+
+/** Waits until every thread of `pid` is in the stopped state (Linux /proc). */
+async function stoppedAll(pid: number, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    let all = true;
+    try {
+      for (const t of readdirSync(`/proc/${pid}/task`)) {
+        const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, "utf8");
+        const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+        if (state !== "T" && state !== "t") all = false;
+      }
+    } catch {
+      return; // no /proc: nothing more to check
+    }
+    if (all) return;
+    if (Date.now() > end) throw new Error(`slapd (pid ${pid}) did not stop within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 export async function startSlapd(o: SlapdOptions): Promise<Slapd> {
@@ -265,7 +286,10 @@ export async function startSlapd(o: SlapdOptions): Promise<Slapd> {
       url: `ldap://${host}:${port}`,
       rootDn,
       rootPw,
-      pause: () => child.kill("SIGSTOP"),
+      pause: async () => {
+        child.kill("SIGSTOP");
+        await stoppedAll(child.pid!, 5000);
+      },
       resume: () => child.kill("SIGCONT"),
       stop: async () => {
         if (stopped) return;
