@@ -13,4 +13,6 @@ export { clearParseCaches } from "./parsing/cache.js";
 export { parseCrl, parseCrls, crlCacheLimits, setCrlCacheLimits, type Crl, type CrlEntry, type RevokedList } from "./parsing/crl.js";
 // The graph of a call (`graph: true`), its renderings, for drawing a PKI.
 export type { TrustGraph, GraphNode, GraphEdge, GraphCandidate, GraphDomain, GraphCertificate, EdgeRejection } from "./graph/types.js";
-export { graphToDot, renderGraph, type GraphFormat } from "./graph/render.js";
+export { graphToDot, graphToSvg, inlineSvg, renderGraph, edgeTitle, type GraphFormat, type RenderOptions } from "./graph/render.js";
+export { COLORS as GRAPH_COLORS, type DotOptions, type Mark } from "./graph/dot.js";
+export { CERTIFICATE_TABLE_JS, scriptJson } from "./graph/html.js";

@@ -14,6 +14,15 @@ export interface DotOptions {
   compact?: boolean;
   /** Layout direction: TB (default: anchors on top, the target below) or LR (wide hierarchies). */
   direction?: "TB" | "LR";
+  /** Extra annotations by node or edge id: what another validator did (the conformance report's pictures). */
+  marks?: Record<string, Mark[]>;
+}
+
+/** A note on a node or an edge: a label, a class for pages and tests, a colour for an edge not on the found path. */
+export interface Mark {
+  label: string;
+  cls: string;
+  color?: string;
 }
 
 export const COLORS = {
@@ -86,7 +95,7 @@ function edgeMarks(e: GraphEdge): string[] {
   return [...m];
 }
 
-function nodeStmt(n: GraphNode, compact: boolean): string {
+function nodeStmt(n: GraphNode, compact: boolean, marks: readonly Mark[] = []): string {
   const { head, rest } = splitName(n.subject);
   const roles = nodeRoles(n);
   const small = compact ? 7 : 8;
@@ -108,12 +117,19 @@ function nodeStmt(n: GraphNode, compact: boolean): string {
     a.color = q(COLORS.failed);
     a.style = q("rounded,filled,dashed");
   }
+  if (marks.length) {
+    a.class = q(`${a.class!.slice(1, -1)} ${marks.map((m) => m.cls).join(" ")}`);
+    const labels = marks.map((m) => m.label).filter(Boolean);
+    if (labels.length) a.xlabel = `<<FONT POINT-SIZE="${compact ? 7 : 8}" COLOR="${marks[0]!.color ?? COLORS.failed}"><B>${labels.map(h).join("<BR/>")}</B></FONT>>`;
+    a.color = q(marks[0]!.color ?? COLORS.failed);
+    a.penwidth = "2.5";
+  }
   if (n.anchor) a.peripheries = "2";
   return `  ${n.id} [${Object.entries(a).map(([k, v]) => `${k}=${v}`).join(" ")}];`;
 }
 
-function edgeStmt(e: GraphEdge, compact: boolean): string {
-  const a: Record<string, string> = { id: q(e.id), class: q(edgeClasses(e).join(" ")) };
+function edgeStmt(e: GraphEdge, compact: boolean, extra: readonly Mark[] = []): string {
+  const a: Record<string, string> = { id: q(e.id), class: q([...edgeClasses(e), ...extra.map((m) => m.cls)].join(" ")) };
   const style: string[] = [];
   let color: string = e.cross ? COLORS.cross : COLORS.plain;
   let width = 1.2;
@@ -136,6 +152,11 @@ function edgeStmt(e: GraphEdge, compact: boolean): string {
     color = COLORS.revoked;
     a.arrowhead = "tee";
   }
+  const painted = extra.find((m) => m.color);
+  if (painted && !e.onPath) {
+    color = painted.color!;
+    width = 2.6;
+  }
   if (e.onPath) {
     color = COLORS.path;
     width = 4;
@@ -145,7 +166,7 @@ function edgeStmt(e: GraphEdge, compact: boolean): string {
   a.color = q(color);
   a.penwidth = String(width);
   if (style.length) a.style = q([...new Set(style)].join(","));
-  const marks = edgeMarks(e);
+  const marks = [...edgeMarks(e), ...extra.map((m) => m.label).filter(Boolean)];
   if (marks.length) {
     a.label = `<<FONT POINT-SIZE="${compact ? 7 : 8}" COLOR="${marks.some((m) => m === m.toUpperCase()) ? COLORS.failed : COLORS.plain}">${h(marks.join(" "))}</FONT>>`;
   }
@@ -186,19 +207,19 @@ export function graphToDot(g: TrustGraph, o: DotOptions = {}): string {
     const members = d.nodes.map((id) => byId.get(id)!);
     const loose = members.length === 1 && (members[0]!.bridge || !members[0]!.known);
     if (loose) {
-      out.push(nodeStmt(members[0]!, compact));
+      out.push(nodeStmt(members[0]!, compact, o.marks?.[members[0]!.id]));
       continue;
     }
     out.push(`  subgraph cluster_${d.id} {`);
     out.push(
       `    graph [id=${q(`domain-${d.id}`)} class="domain" label=<<FONT POINT-SIZE="${compact ? 8 : 9}" COLOR="#57606a">${h(splitName(d.label).rest || d.label)}</FONT>> style="rounded,filled" fillcolor=${q(COLORS.clusterFill)} color=${q(COLORS.clusterLine)} labeljust=l labelloc=t];`,
     );
-    for (const n of members) out.push("  " + nodeStmt(n, compact));
+    for (const n of members) out.push("  " + nodeStmt(n, compact, o.marks?.[n.id]));
     out.push("  }");
   }
   // Path edges last, so they are drawn over the others.
   const edges = [...g.edges].sort((a, b) => Number(a.onPath) - Number(b.onPath));
-  for (const e of edges) out.push(edgeStmt(e, compact));
+  for (const e of edges) out.push(edgeStmt(e, compact, o.marks?.[e.id]));
   out.push("}");
   return out.join("\n") + "\n";
 }

@@ -10,7 +10,7 @@ function esc(s: string): string {
 }
 
 /** JSON safe inside <script>: no "</script", no "<!--". */
-function scriptJson(v: unknown): string {
+export function scriptJson(v: unknown): string {
   return JSON.stringify(v).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
@@ -50,8 +50,28 @@ svg path.hit{stroke:transparent;stroke-width:14px;fill:none;pointer-events:strok
 .lg div{margin:2px 0}
 `;
 
+/**
+ * Browser functions shared with other pages that show certificates of a TrustGraph (the
+ * conformance report): esc(text), row(key, value) and certRows(GraphCertificate) give the
+ * rows of a fields table.
+ */
+export const CERTIFICATE_TABLE_JS = `
+  function esc(s){ return String(s).replace(/[&<>"']/g, function(c){ return {'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]; }); }
+  function row(k, v){ return v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length) ? '' : '<tr><th>' + esc(k) + '</th><td>' + (Array.isArray(v) ? v.map(esc).join('<br>') : esc(v)) + '</td></tr>'; }
+  function certRows(c){
+    var bc = c.basicConstraints ? ('cA=' + c.basicConstraints.cA + (c.basicConstraints.pathLen !== undefined ? ', pathLen=' + c.basicConstraints.pathLen : '')) : undefined;
+    var nc = c.nameConstraints ? [].concat((c.nameConstraints.permitted || []).map(function(x){ return 'permit ' + x; }), (c.nameConstraints.excluded || []).map(function(x){ return 'exclude ' + x; })) : undefined;
+    var pc = c.policyConstraints ? Object.keys(c.policyConstraints).map(function(k){ return k + '=' + c.policyConstraints[k]; }).join(', ') : undefined;
+    return row('subject', c.subject) + row('issuer', c.issuer) + row('serial', c.serial) + row('not before', c.notBefore) + row('not after', c.notAfter) +
+      row('public key', c.keyAlgorithm + ' ' + c.keyBits + ' bits') + row('signature alg.', c.signatureAlgorithm) + row('subject key id', c.subjectKeyId) + row('authority key id', c.authorityKeyId) +
+      row('basic constraints', bc) + row('key usage', c.keyUsage) + row('ext. key usage', c.extKeyUsage) + row('policies', c.policies) + row('policy mappings', c.policyMappings) +
+      row('policy constraints', pc) + row('inhibit anyPolicy', c.inhibitAnyPolicy) + row('name constraints', nc) + row('subject alt. name', c.subjectAltName) + row('SHA-256', c.sha256);
+  }
+`;
+
 const SCRIPT = `
 (function(){
+${CERTIFICATE_TABLE_JS}
   var G = JSON.parse(document.getElementById('graph-data').textContent);
   var stage = document.getElementById('stage');
   var svg = stage.querySelector('svg');
@@ -59,7 +79,6 @@ const SCRIPT = `
   var nodes = {}, edges = {};
   G.nodes.forEach(function(n){ nodes[n.id] = n; });
   G.edges.forEach(function(e){ edges[e.id] = e; });
-  function esc(s){ return String(s).replace(/[&<>"']/g, function(c){ return {'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]; }); }
   function head(dn){ var p = String(dn).split(/,\\s(?=[A-Za-z0-9.]+=)/); var l = p[p.length-1] || ''; var i = l.indexOf('='); return i > 0 ? l.slice(i+1) : l; }
 
   // Pan and zoom by rewriting the viewBox.
@@ -98,16 +117,6 @@ const SCRIPT = `
     var hit = p.cloneNode(false); hit.setAttribute('class', 'hit'); hit.removeAttribute('stroke-dasharray'); p.parentNode.appendChild(hit);
   });
 
-  function row(k, v){ return v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length) ? '' : '<tr><th>' + esc(k) + '</th><td>' + (Array.isArray(v) ? v.map(esc).join('<br>') : esc(v)) + '</td></tr>'; }
-  function certRows(c){
-    var bc = c.basicConstraints ? ('cA=' + c.basicConstraints.cA + (c.basicConstraints.pathLen !== undefined ? ', pathLen=' + c.basicConstraints.pathLen : '')) : undefined;
-    var nc = c.nameConstraints ? [].concat((c.nameConstraints.permitted || []).map(function(x){ return 'permit ' + x; }), (c.nameConstraints.excluded || []).map(function(x){ return 'exclude ' + x; })) : undefined;
-    var pc = c.policyConstraints ? Object.keys(c.policyConstraints).map(function(k){ return k + '=' + c.policyConstraints[k]; }).join(', ') : undefined;
-    return row('subject', c.subject) + row('issuer', c.issuer) + row('serial', c.serial) + row('not before', c.notBefore) + row('not after', c.notAfter) +
-      row('public key', c.keyAlgorithm + ' ' + c.keyBits + ' bits') + row('signature alg.', c.signatureAlgorithm) + row('subject key id', c.subjectKeyId) + row('authority key id', c.authorityKeyId) +
-      row('basic constraints', bc) + row('key usage', c.keyUsage) + row('ext. key usage', c.extKeyUsage) + row('policies', c.policies) + row('policy mappings', c.policyMappings) +
-      row('policy constraints', pc) + row('inhibit anyPolicy', c.inhibitAnyPolicy) + row('name constraints', nc) + row('subject alt. name', c.subjectAltName) + row('SHA-256', c.sha256);
-  }
   function pemLink(c){
     var body = c.der.match(/.{1,64}/g).join('\\n');
     var url = URL.createObjectURL(new Blob(['-----BEGIN CERTIFICATE-----\\n' + body + '\\n-----END CERTIFICATE-----\\n'], { type: 'application/x-pem-file' }));

@@ -257,7 +257,8 @@ function parentName(n: DistinguishedName): string {
  * are hierarchical, every other certificate crosses domains (a node with several foreign
  * issuers and none of its own name is the root of its own domain: a bridge, say). Domains
  * are the connected components of the hierarchical edges. A bridge is a CA alone in its
- * domain, no anchor, cross-certified in both directions with two or more other domains.
+ * domain, no anchor, cross-certified in both directions with two or more other domains, some
+ * two of which are not cross-certified with each other (in a full mesh every peer is).
  */
 function assignDomains(nodes: GraphNode[], edges: { edge: GraphEdge; from: NodeState; to: NodeState }[]): GraphDomain[] {
   const issuers = new Map<string, NodeState[]>();
@@ -325,13 +326,23 @@ function assignDomains(nodes: GraphNode[], edges: { edge: GraphEdge; from: NodeS
     note(out, edge.from, byId.get(edge.to)!.domain);
     note(into, edge.to, byId.get(edge.from)!.domain);
   }
+  // Domains cross-certified directly both ways: partners of a bridge are not all linked to each other, as a mesh's are.
+  const linked = new Set<string>();
+  for (const { edge } of edges) {
+    if (!edge.cross) continue;
+    const a = byId.get(edge.from)!.domain;
+    const b = byId.get(edge.to)!.domain;
+    linked.add(`${a}|${b}`);
+  }
+  const mutualLink = (a: string, b: string) => linked.has(`${a}|${b}`) && linked.has(`${b}|${a}`);
   for (const d of domains) {
     if (d.nodes.length !== 1) continue;
     const n = byId.get(d.nodes[0]!)!;
     if (!n.known || n.target || n.anchor) continue;
     const back = into.get(n.id) ?? new Set<string>();
     const mutual = [...(out.get(n.id) ?? [])].filter((x) => x !== d.id && back.has(x));
-    if (mutual.length >= 2) n.bridge = true;
+    const between = mutual.some((a, i) => mutual.slice(i + 1).some((b) => !mutualLink(a, b)));
+    if (mutual.length >= 2 && between) n.bridge = true;
   }
   return domains;
 }

@@ -19,7 +19,8 @@ import { toPem } from "./generate/der.js";
 import { loadPkits, type PkitsSuiteData } from "./pkits.js";
 import { sameSet, type CaseOutcome, type CaseResult, type VerifyFn } from "./suite.js";
 import { MULTIDOMAIN_DESCRIPTION, MULTIDOMAIN_SUITE_NAME, multidomainCases, sortByGroup } from "./multidomain/suite.js";
-import { subjectsOf, type GeneratedCase } from "./multidomain/generate.js";
+import { generateScenario, subjectsOf, type GeneratedCase } from "./multidomain/generate.js";
+import { allScenarios } from "./multidomain/cases/index.js";
 import { caseSettings, type Settings } from "./multidomain/model.js";
 
 export const EXPORT_FORMAT = "certpath-cases/1";
@@ -179,6 +180,8 @@ export interface ExportOptions {
   /** Preloaded PKITS data (default: testsuite/vectors/pkits). */
   pkits?: PkitsSuiteData;
   pkitsDir?: string;
+  /** Only the cases with these ids (a quick subset for tests). */
+  ids?: readonly string[];
 }
 
 export interface ExportSummary {
@@ -209,9 +212,12 @@ export function exportCases(dir: string, opts: ExportOptions = {}): ExportSummar
       list = pkitsCases(opts.pkits ?? loadPkits(opts.pkitsDir));
       manifest.suites.push({ name: "pkits", description: PKITS_DESCRIPTION });
     } else {
-      list = sortByGroup(multidomainCases()).map(multidomainCaseBytes);
+      // With ids, only those scenarios are generated.
+      const gens = opts.ids ? allScenarios().filter((s) => opts.ids!.includes(s.id)).map((s) => generateScenario(s)) : multidomainCases();
+      list = sortByGroup(gens).map(multidomainCaseBytes);
       manifest.suites.push({ name: MULTIDOMAIN_SUITE_NAME, description: MULTIDOMAIN_DESCRIPTION });
     }
+    if (opts.ids && suite === "pkits") list = list.filter((c) => opts.ids!.includes(c.entry.id));
     for (const c of list) manifest.cases.push(writeCase(dir, c));
     counts[suite] = list.length;
   }

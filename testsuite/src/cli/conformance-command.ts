@@ -17,6 +17,7 @@ import type { Exporter } from "../interop/export-cases.js";
 import { runInteropSession } from "../interop/session.js";
 import { formatInteropSummary, formatInteropTables } from "../report/terminal.js";
 import { DEFAULT_REPORT_DIR, writeReport } from "../report/write.js";
+import { casePictures } from "../report/pictures.js";
 import { formatOptions, parseArgs, UsageError, type OptionSpec } from "certpath/cli-support";
 import { EXIT, type CliDeps } from "certpath/cli-support";
 
@@ -192,7 +193,8 @@ export async function conformanceCommand(
     }
   }
   try {
-    const written = writeReport(report, reportDir, (p, t) => io.writeFile(p, t), env.mkdir);
+    const pictures = await casePictures(report, deps.verify);
+    const written = writeReport(report, reportDir, (p, t) => io.writeFile(p, t), env.mkdir, pictures);
     io.stdout(`\nreport: ${written.html}\n        ${written.json}\n`);
   } catch (e) {
     io.stderr(`certpath conformance: cannot write the report to ${reportDir}: ${String((e as Error)?.message ?? e)}\n`);

@@ -58,6 +58,8 @@ export function opensslArgs(c: ExportedCase, caseDir: string): { args: string[];
   if (c.settings.initialPolicyMappingInhibit) args.push("-inhibit_map");
   if (c.settings.initialInhibitAnyPolicy) args.push("-inhibit_any");
   args.push("-policy_print");
+  // The chain it built (on success), for the report's pictures.
+  args.push("-show_chain");
   if (c.files.anchors.some((f) => !selfSigned(join(caseDir, f)))) args.push("-partial_chain");
   const hasCrls = c.files.crls.length > 0 && pemBundle(caseDir, "crls.pem") !== undefined;
   const mode = c.revocation?.mode ?? "hard";
@@ -100,6 +102,19 @@ export function parseUserPolicies(stderr: string): string[] | undefined {
     if (m) out.push(POLICY_NAMES[m[1]!] ?? m[1]!);
   }
   return out;
+}
+
+/** `-show_chain`'s "depth=N: SUBJECT (untrusted)" lines: the chain OpenSSL built, target first. */
+export function opensslChain(stdout: string): string[] {
+  return [...stdout.matchAll(/^depth=\d+: (.*?)(?: \(untrusted\))?\s*$/gm)].map((m) => m[1]!);
+}
+
+/** The subject OpenSSL prints on the line before "error N at D depth lookup": the certificate it stopped at. */
+export function opensslStoppedAt(text: string): string | undefined {
+  const lines = text.split(/\r?\n/);
+  const i = lines.findIndex((l) => /^error \d+ at \d+ depth lookup/.test(l));
+  const prev = i > 0 ? lines[i - 1]!.trim() : "";
+  return /^[A-Za-z0-9.]+ = /.test(prev) ? prev : undefined;
 }
 
 export interface OpensslError {
@@ -154,11 +169,13 @@ export function opensslImplementation(opts: OpensslOptions = {}): Implementation
         out.valid = true;
         const pol = parseUserPolicies(r.stderr);
         if (pol !== undefined) out.policies = pol;
-        out.detail = `exit 0: OK; ${pol === undefined ? "user policies not reported" : `user policies: ${pol.length ? pol.join(", ") : "<empty>"}`}\n$ ${command}`;
+        const chain = opensslChain(r.stdout);
+        out.detail = `exit 0: OK; ${pol === undefined ? "user policies not reported" : `user policies: ${pol.length ? pol.join(", ") : "<empty>"}`}${chain.length ? `\nchain: ${chain.join(" > ")}` : ""}\n$ ${command}`;
       } else if (err) {
         out.valid = false;
         const extra = say(r.stderr).filter((l) => /:error:/.test(l)).slice(0, 2);
-        out.detail = `exit ${r.code}: error ${err.code} at depth ${err.depth}: ${err.message}${extra.length ? `\n${extra.join("\n")}` : ""}\n$ ${command}`;
+        const stopped = opensslStoppedAt(r.stderr + "\n" + r.stdout);
+        out.detail = `exit ${r.code}: error ${err.code} at depth ${err.depth}: ${err.message}${stopped ? `\nstopped at: ${stopped}` : ""}${extra.length ? `\n${extra.join("\n")}` : ""}\n$ ${command}`;
       } else {
         out.detail = `${r.failure ? `did not run: ${r.failure}` : `exit ${r.code}, no verdict`}: ${[...say(r.stdout), ...say(r.stderr)].slice(0, 4).join(" | ")}\n$ ${command}`;
       }

@@ -3,6 +3,7 @@
 // (case x implementation) with colour coding; a cell that does not pass shows the
 // implementation's own message and our explanation. Every text is escaped.
 
+import { PICTURES_CSS, picturesSection, type CasePicture } from "./pictures.js";
 import { describeExpected, describeGot, rate, type CellStatus, type InteropReport, type MatrixCell, type MatrixRow, type SuiteInfo } from "./model.js";
 
 export function escapeHtml(s: string): string {
@@ -66,7 +67,12 @@ function rateClass(passed: number, cases: number): string {
   return passed / cases >= 0.9 ? "rate-most" : "rate-low";
 }
 
-function suiteSection(report: InteropReport, s: SuiteInfo, index: number): string {
+/** The case id, linked to its picture when it has one. */
+function caseCell(r: MatrixRow, pictures: readonly CasePicture[]): string {
+  return r.suite === "multidomain" && pictures.some((p) => p.id === r.id) ? `${e(r.id)} <a class="small" href="#pic-${e(r.id)}">picture</a>` : e(r.id);
+}
+
+function suiteSection(report: InteropReport, s: SuiteInfo, index: number, pictures: readonly CasePicture[] = []): string {
   const rows = report.rows.filter((r) => r.suite === s.name);
   const impls = s.implementations;
   const entries = impls.map((i) => report.summary.find((x) => x.suite === s.name && x.implementation === i)!);
@@ -101,7 +107,7 @@ function suiteSection(report: InteropReport, s: SuiteInfo, index: number): strin
       const allPass = impls.every((i) => !r.cells[i] || r.cells[i]!.status === "pass" || r.cells[i]!.status === "not-run");
       const sub = [r.section, r.topology && r.topology !== "NIST PKITS" ? r.topology : "", r.caseDir ? `files: ${r.caseDir}` : ""].filter(Boolean).join(" \u00b7 ");
       out.push(
-        `<tr${allPass ? ` class="allpass"` : ""}><td>${e(r.id)}</td><td>${e(r.title)}<div class="small">${e(sub)}</div></td><td>${e(describeExpected(r.expected))}</td>${impls.map((i) => cellHtml(r, i, r.cells[i])).join("")}</tr>`,
+        `<tr${allPass ? ` class="allpass"` : ""}><td>${caseCell(r, pictures)}</td><td>${e(r.title)}<div class="small">${e(sub)}</div></td><td>${e(describeExpected(r.expected))}</td>${impls.map((i) => cellHtml(r, i, r.cells[i])).join("")}</tr>`,
       );
     }
     out.push(`</tbody></table>`);
@@ -111,18 +117,18 @@ function suiteSection(report: InteropReport, s: SuiteInfo, index: number): strin
       out.push(`<p>All ${rows.length} cases pass.</p>`);
     } else {
       out.push(`<h3>Cases that do not pass</h3><table class="matrix"><thead><tr><th>case</th><th>title</th><th>expected</th>${impls.map((i) => `<th>${e(i)}</th>`).join("")}</tr></thead><tbody>`);
-      for (const r of failing) out.push(`<tr><td>${e(r.id)}</td><td>${e(r.title)}</td><td>${e(describeExpected(r.expected))}</td>${impls.map((i) => cellHtml(r, i, r.cells[i])).join("")}</tr>`);
+      for (const r of failing) out.push(`<tr><td>${caseCell(r, pictures)}</td><td>${e(r.title)}</td><td>${e(describeExpected(r.expected))}</td>${impls.map((i) => cellHtml(r, i, r.cells[i])).join("")}</tr>`);
       out.push(`</tbody></table>`);
     }
   }
   return out.join("\n");
 }
 
-export function renderHtml(report: InteropReport): string {
+export function renderHtml(report: InteropReport, pictures: readonly CasePicture[] = []): string {
   const out: string[] = [];
   out.push(`<!DOCTYPE html>`);
   out.push(`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`);
-  out.push(`<title>certpath conformance and interoperability report</title><style>${CSS}</style></head><body>`);
+  out.push(`<title>certpath conformance and interoperability report</title><link rel="icon" href="data:,"><style>${CSS}${pictures.length ? PICTURES_CSS : ""}</style></head><body>`);
   out.push(`<h1>certpath conformance and interoperability report</h1>`);
   out.push(
     `<p class="meta">Generated ${e(report.generatedAt)} \u00b7 ${e(report.certpathVersion)} \u00b7 Node ${e(report.node)} \u00b7 ${e(report.platform)}` +
@@ -155,7 +161,9 @@ export function renderHtml(report: InteropReport): string {
   });
   out.push(`</tbody></table>`);
 
-  report.suites.forEach((s, idx) => out.push(suiteSection(report, s, idx)));
+  report.suites.forEach((s, idx) => out.push(suiteSection(report, s, idx, pictures)));
+
+  out.push(picturesSection(pictures));
 
   if (report.warnings.length) {
     out.push(`<h2>Warnings</h2><ul>${report.warnings.map((w) => `<li>${e(w)}</li>`).join("")}</ul>`);
