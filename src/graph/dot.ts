@@ -2,7 +2,8 @@
 // cross-certificates in purple, the found path bold green, failed candidates dashed with
 // the first failing certificate in red and labelled with its error code, expired and
 // revoked certificates marked. Node and edge ids are the graph's ("n3", "e7"); classes
-// say what each is, so a page or a test can find them in the SVG.
+// say what each is (./render.ts moves them to the SVG's data-kind attribute, keeping the
+// group's class exactly "node" or "edge"), so a page or a test can find them.
 import type { GraphEdge, GraphNode, TrustGraph } from "./types.js";
 
 export interface DotOptions {

@@ -56,13 +56,20 @@ export function edgeTitle(g: TrustGraph, e: GraphEdge): string {
   return lines.join("\n");
 }
 
-/** Replaces Graphviz's `<title>` of each node and edge (its DOT name) with what the graph knows. */
+/**
+ * Replaces Graphviz's `<title>` of each node and edge (its DOT name) with what the graph
+ * knows, and keeps the group's class exactly "node" or "edge" (contract.md), moving our
+ * markers ("path", "failed", "bridge", ...) to a `data-kind` attribute.
+ */
 function retitle(svg: string, g: TrustGraph): string {
   const nodes = new Map(g.nodes.map((n) => [n.id, n]));
   const edges = new Map(g.edges.map((e) => [e.id, e]));
-  return svg.replace(/(<g id="([ne]\d+)" class="(node|edge)[^"]*">\s*<title>)[^<]*(<\/title>)/g, (all, open: string, id: string, kind: string, close: string) => {
+  return svg.replace(/<g id="([ne]\d+)" class="(node|edge) ?([^"]*)">(\s*<title>)[^<]*(<\/title>)/g, (all, id: string, kind: string, more: string, open: string, close: string) => {
     const text = kind === "node" ? (nodes.has(id) ? nodeTitle(nodes.get(id)!) : undefined) : edges.has(id) ? edgeTitle(g, edges.get(id)!) : undefined;
-    return text === undefined ? all : `${open}${x(text)}${close}`;
+    if (text === undefined) return all;
+    // Graphviz writes "-" in a class as "&#45;".
+    const marks = more.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n))).trim().split(/\s+/).filter((c) => c && c !== kind);
+    return `<g id="${id}" class="${kind}"${marks.length ? ` data-kind="${x(marks.join(" "))}"` : ""}>${open}${x(text)}${close}`;
   });
 }
 

@@ -24,10 +24,11 @@ interface SvgItem {
 /** The node and edge groups of a Graphviz SVG, with their classes and <title> text. */
 function svgItems(svg: string): SvgItem[] {
   const unescape = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#45;/g, "-").replace(/&amp;/g, "&");
-  return [...svg.matchAll(/<g id="([^"]+)" class="(node|edge)([^"]*)">\s*<title>([^<]*)<\/title>/g)].map((m) => ({
+  // contract.md: nodes in <g class="node">, edges in <g class="edge">; our markers in data-kind.
+  return [...svg.matchAll(/<g id="([^"]+)" class="(node|edge)"(?: data-kind="([^"]*)")?>\s*<title>([^<]*)<\/title>/g)].map((m) => ({
     id: m[1]!,
     kind: m[2] as "node" | "edge",
-    classes: m[3]!.trim().split(/\s+/).filter(Boolean),
+    classes: (m[3] ?? "").trim().split(/\s+/).filter(Boolean),
     title: unescape(m[4]!),
   }));
 }
