@@ -128,7 +128,7 @@ export function renderHtml(report: InteropReport, pictures: readonly CasePicture
   const out: string[] = [];
   out.push(`<!DOCTYPE html>`);
   out.push(`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`);
-  out.push(`<title>certpath conformance and interoperability report</title><link rel="icon" href="data:,"><style>${CSS}${pictures.length ? PICTURES_CSS : ""}</style></head><body>`);
+  out.push(`<title>certpath conformance and interoperability report</title>${pictures.length ? `<link rel="icon" href="data:,">` : ""}<style>${CSS}${pictures.length ? PICTURES_CSS : ""}</style></head><body>`);
   out.push(`<h1>certpath conformance and interoperability report</h1>`);
   out.push(
     `<p class="meta">Generated ${e(report.generatedAt)} \u00b7 ${e(report.certpathVersion)} \u00b7 Node ${e(report.node)} \u00b7 ${e(report.platform)}` +
