@@ -49,14 +49,17 @@ async function parser(engine) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [engine, round, rounds, warmCell, ...cells] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const mi = args.indexOf("--max");
+  const max = mi >= 0 ? Number(args.splice(mi, 2)[1]) : Infinity;
+  const [engine, round, rounds, warmCell, ...cells] = args;
   try {
     const parse = await parser(engine);
     // JIT warm-up on another cell's certificates.
     for (const d of certsOf([warmCell]).slice(0, 400)) parse(d);
     const all = certsOf(cells);
     const per = Math.floor(all.length / Number(rounds));
-    const slice = all.slice(Number(round) * per, (Number(round) + 1) * per);
+    const slice = all.slice(Number(round) * per, Math.min((Number(round) + 1) * per, Number(round) * per + max));
     globalThis.gc?.();
     const kept = [];
     const t0 = performance.now();
