@@ -22,6 +22,7 @@ import { MULTIDOMAIN_DESCRIPTION, MULTIDOMAIN_SUITE_NAME, multidomainCases, sort
 import { generateScenario, subjectsOf, type GeneratedCase } from "./multidomain/generate.js";
 import { allScenarios } from "./multidomain/cases/index.js";
 import { caseSettings, type Settings } from "./multidomain/model.js";
+import { toLimbo, type PortableCase } from "./limbo.js";
 
 export const EXPORT_FORMAT = "certpath-cases/1";
 export const EXPORTABLE_SUITES = ["pkits", "multidomain"] as const;
@@ -39,7 +40,8 @@ export interface CaseFiles {
 
 /** One entry of manifest.json (and a case folder's case.json). */
 export interface ExportedCaseEntry {
-  suite: ExportableSuite;
+  /** pkits, multidomain, or an imported suite (a limbo file's name). */
+  suite: string;
   id: string;
   title: string;
   /** PKITS: its section; multi-domain: the group (bridge, mesh, ...). */
@@ -63,6 +65,8 @@ export interface ExportedCaseEntry {
     /** Subjects of the expected path, target first, anchor last (as certpath prints them). */
     path?: string[];
     errorCode?: ErrorCode;
+    /** false: the suite states no policy set (x509-limbo); only the verdict is compared. */
+    policiesChecked?: false;
   };
 }
 
@@ -73,7 +77,7 @@ export interface ExportManifest {
 }
 
 /** A case's bytes before they are written: what the folder will hold. */
-interface CaseBytes {
+export interface CaseBytes {
   entry: Omit<ExportedCaseEntry, "files" | "trustAnchor" | "path" | "crls">;
   target: Uint8Array;
   intermediates: Uint8Array[];
@@ -113,7 +117,7 @@ function pkitsCases(data: PkitsSuiteData): CaseBytes[] {
   }));
 }
 
-function multidomainCaseBytes(g: GeneratedCase): CaseBytes {
+export function multidomainCaseBytes(g: GeneratedCase): CaseBytes {
   const s = g.scenario;
   const k = s.case;
   const expect: ExportedCaseEntry["expect"] = { valid: s.expect.valid, userConstrainedPolicySet: [...s.expect.userConstrainedPolicySet] };
@@ -138,6 +142,51 @@ function multidomainCaseBytes(g: GeneratedCase): CaseBytes {
     anchors: k.anchors.map((id) => g.certs.get(id)!.der),
     crls: (k.crls ?? []).map((id) => g.crls.get(id)!.der),
     ocsp: (k.ocsp ?? []).map((id) => g.ocsp.get(id)!.der),
+  };
+}
+
+/** An imported (portable) case as case bytes of suite `suite`. */
+export function portableCaseBytes(suite: string, c: PortableCase, policiesChecked: boolean): CaseBytes {
+  const expect: ExportedCaseEntry["expect"] = { valid: c.expectValid, userConstrainedPolicySet: [] };
+  if (!policiesChecked) expect.policiesChecked = false;
+  return {
+    entry: {
+      suite,
+      id: c.id,
+      title: c.title,
+      section: suite,
+      dir: `${suite}/${caseDirName(c.id)}`,
+      topology: "imported",
+      validationTime: c.validationTime,
+      settings: { ...c.settings, initialPolicySet: [...c.settings.initialPolicySet] },
+      revocation: { mode: c.revocation },
+      ...(c.limits ? { limits: { ...c.limits } } : {}),
+      expect,
+    },
+    target: c.target,
+    intermediates: c.intermediates,
+    anchors: c.anchors,
+    crls: c.crls,
+    ocsp: c.ocsp,
+  };
+}
+
+/** Case bytes as a portable case (for the x509-limbo export). */
+export function portableOf(c: CaseBytes): PortableCase {
+  const e = c.entry;
+  return {
+    id: e.id,
+    title: e.title,
+    target: c.target,
+    intermediates: c.intermediates,
+    anchors: c.anchors,
+    crls: c.crls,
+    ocsp: c.ocsp,
+    validationTime: e.validationTime,
+    settings: { ...e.settings, initialPolicySet: [...e.settings.initialPolicySet] },
+    revocation: e.revocation.mode,
+    ...(e.limits ? { limits: { ...e.limits } } : {}),
+    expectValid: e.expect.valid,
   };
 }
 
@@ -175,8 +224,10 @@ function writeCase(root: string, c: CaseBytes): ExportedCaseEntry {
 }
 
 export interface ExportOptions {
-  /** Suites to write; default all. */
+  /** Suites to write; default all (none when only `portable` suites are given). */
   suites?: readonly ExportableSuite[];
+  /** Imported suites (x509-limbo files) to write as well. */
+  portable?: readonly { name: string; description: string; cases: readonly PortableCase[]; policiesChecked: boolean }[];
   /** Preloaded PKITS data (default: testsuite/vectors/pkits). */
   pkits?: PkitsSuiteData;
   pkitsDir?: string;
@@ -196,12 +247,12 @@ export interface ExportSummary {
  * are replaced.
  */
 export function exportCases(dir: string, opts: ExportOptions = {}): ExportSummary {
-  const suites = opts.suites ?? EXPORTABLE_SUITES;
+  const suites = opts.suites ?? (opts.portable?.length ? [] : EXPORTABLE_SUITES);
   if (existsSync(dir)) {
     const present = readdirSync(dir);
     if (present.length > 0 && !present.includes("manifest.json"))
       throw new Error(`${dir} is neither empty nor a previous export (no manifest.json); refusing to write into it`);
-    for (const s of EXPORTABLE_SUITES) rmSync(join(dir, s), { recursive: true, force: true });
+    for (const s of [...EXPORTABLE_SUITES, ...(opts.portable ?? []).map((p) => p.name)]) rmSync(join(dir, s), { recursive: true, force: true });
   }
   mkdirSync(dir, { recursive: true });
   const manifest: ExportManifest = { format: EXPORT_FORMAT, suites: [], cases: [] };
@@ -221,8 +272,43 @@ export function exportCases(dir: string, opts: ExportOptions = {}): ExportSummar
     for (const c of list) manifest.cases.push(writeCase(dir, c));
     counts[suite] = list.length;
   }
+  for (const p of opts.portable ?? []) {
+    manifest.suites.push({ name: p.name, description: p.description });
+    for (const c of p.cases) manifest.cases.push(writeCase(dir, portableCaseBytes(p.name, c, p.policiesChecked)));
+    counts[p.name] = p.cases.length;
+  }
   writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest, null, 1) + "\n");
   return { dir, counts, manifest };
+}
+
+/** The case bytes of a built-in suite. */
+export function suiteCaseBytes(suite: ExportableSuite, opts: Pick<ExportOptions, "pkits" | "pkitsDir"> = {}): CaseBytes[] {
+  return suite === "pkits" ? pkitsCases(opts.pkits ?? loadPkits(opts.pkitsDir)) : sortByGroup(multidomainCases()).map(multidomainCaseBytes);
+}
+
+export interface LimboExportSummary {
+  files: string[];
+  counts: Record<string, { written: number; unexpressed: number }>;
+}
+
+/**
+ * `certpath testsuite export DIR --format limbo`: each suite as DIR/<suite>.limbo.json
+ * (x509-limbo, version 1) and the cases the format cannot express, with the reasons, in
+ * DIR/<suite>.limbo-unexpressed.json.
+ */
+export function exportLimbo(dir: string, opts: ExportOptions = {}): LimboExportSummary {
+  mkdirSync(dir, { recursive: true });
+  const out: LimboExportSummary = { files: [], counts: {} };
+  for (const suite of opts.suites ?? EXPORTABLE_SUITES) {
+    const { file, unexpressed } = toLimbo(suite, suiteCaseBytes(suite, opts).map(portableOf));
+    const main = join(dir, `${suite}.limbo.json`);
+    const side = join(dir, `${suite}.limbo-unexpressed.json`);
+    writeFileSync(main, JSON.stringify(file, null, 1) + "\n");
+    writeFileSync(side, JSON.stringify({ suite, note: "cases x509-limbo cannot express, with what they need", cases: unexpressed }, null, 1) + "\n");
+    out.files.push(main, side);
+    out.counts[suite] = { written: file.testcases.length, unexpressed: unexpressed.length };
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------

@@ -7,7 +7,8 @@
 // last `N passed, M failed` over certpath's results only. Exit 0 when certpath passes every
 // case, else 1; other implementations' failures are reported, never counted.
 
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { limboSuite } from "../limbo.js";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { conformanceSuites } from "../suites.js";
@@ -24,7 +25,7 @@ import { EXIT, type CliDeps } from "certpath/cli-support";
 export const IMPLEMENTATION_NAMES = ["certpath", "openssl", "pkijs"] as const;
 
 export const CONFORMANCE_OPTIONS: readonly OptionSpec[] = [
-  { name: "suite", kind: "list", valueName: "NAME", help: "run only this suite (repeatable); default: all" },
+  { name: "suite", kind: "list", valueName: "NAME|FILE", help: "run only this suite (repeatable); a FILE is an x509-limbo JSON suite; default: all" },
   {
     name: "impl",
     kind: "list",
@@ -49,7 +50,9 @@ implementation) and the cases that do not pass, then "N passed, M failed" over c
 results only: the other implementations' failures are reported, not counted.
 Exit status: 0 when certpath passes every case, 1 otherwise, 2 usage error.
 
-Suites:
+Suites (or --suite FILE: a suite in the x509-limbo JSON format, run as certpath-validatable
+testcases; those needing peer names, key-usage or signature-algorithm constraints are skipped
+and listed):
 ${suites.map((s) => `  ${s.name.padEnd(16)} ${s.description}`).join("\n")}
 
 Implementations:
@@ -105,7 +108,7 @@ export function defaultConformanceEnv(): ConformanceEnv {
       const { certpathImplementation } = await import("../interop/certpath.js");
       return certpathImplementation(deps.verify, version);
     },
-    exporter: async (dir, suites) => (await import("../interop/export-cases.js")).defaultExporter(dir, suites),
+    exporter: async (dir, suites, portable) => (await import("../interop/export-cases.js")).defaultExporter(dir, suites, portable),
     // node:fs directly: CliIo has no mkdir.
     mkdir: (dir) => void mkdirSync(dir, { recursive: true }),
     certpathVersion: () => `certpath ${packageVersion()}`,
@@ -134,10 +137,18 @@ export async function conformanceCommand(
     if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument ${parsed.positionals[0]}`);
     const names = parsed.lists.get("suite");
     if (names) {
+      const fromFiles: ConformanceSuite[] = [];
       for (const n of names) {
-        if (!suites.some((s) => s.name === n)) throw new UsageError(`unknown suite "${n}" (known: ${suites.map((s) => s.name).join(", ")})`);
+        if (suites.some((s) => s.name === n)) continue;
+        // Not a suite name: an x509-limbo JSON file.
+        if (!existsSync(n)) throw new UsageError(`unknown suite "${n}" (known: ${suites.map((s) => s.name).join(", ")}; or an x509-limbo JSON file)`);
+        try {
+          fromFiles.push(limboSuite(n));
+        } catch (e) {
+          throw new UsageError(`cannot read the suite file ${n}: ${String((e as Error)?.message ?? e)}`);
+        }
       }
-      selected = suites.filter((s) => names.includes(s.name));
+      selected = [...suites.filter((s) => names.includes(s.name)), ...fromFiles];
     }
     const impls = parsed.lists.get("impl");
     if (impls) {

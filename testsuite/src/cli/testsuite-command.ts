@@ -5,7 +5,7 @@
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { EXPORTABLE_SUITES, exportCases, type ExportableSuite } from "../export.js";
+import { EXPORTABLE_SUITES, exportCases, exportLimbo, type ExportableSuite } from "../export.js";
 import { COSE_DESCRIPTION, COSE_SUITE_NAME, exportCoseCases } from "../cose-vectors.js";
 import { formatOptions, parseArgs, UsageError, type OptionSpec } from "certpath/cli-support";
 import { EXIT, type CliDeps } from "certpath/cli-support";
@@ -15,10 +15,11 @@ const SUITE_CHOICES = [...EXPORTABLE_SUITES, COSE_SUITE_NAME] as const;
 
 export const TESTSUITE_OPTIONS: readonly OptionSpec[] = [
   { name: "suite", kind: "list", valueName: "NAME", choices: SUITE_CHOICES, help: "export only this suite (repeatable); default: all" },
+  { name: "format", kind: "value", valueName: "FORMAT", choices: ["certpath", "limbo"], help: "certpath (case folders, FORMAT.md; default) or limbo (DIR/<suite>.limbo.json in the x509-limbo format, and DIR/<suite>.limbo-unexpressed.json listing the cases it cannot express; X.509 suites only)" },
   { name: "help", kind: "flag", short: "h", help: "show this help" },
 ];
 
-export const TESTSUITE_USAGE = `Usage: certpath testsuite export DIR [--suite NAME ...]
+export const TESTSUITE_USAGE = `Usage: certpath testsuite export DIR [--suite NAME ...] [--format certpath|limbo]
 
 Writes every case of the conformance suites (${SUITE_CHOICES.join(", ")}) under DIR as
 plain files: DIR/manifest.json and one folder per case with target, intermediates,
@@ -36,6 +37,7 @@ export async function testsuiteCommand(argv: readonly string[], deps: CliDeps): 
   let dir: string;
   let suites: ExportableSuite[] | undefined;
   let cose = true;
+  let format = "certpath";
   try {
     const parsed = parseArgs(argv, TESTSUITE_OPTIONS);
     if (parsed.flags.has("help")) {
@@ -53,6 +55,7 @@ export async function testsuiteCommand(argv: readonly string[], deps: CliDeps): 
       suites = [...new Set(names)].filter((n) => n !== COSE_SUITE_NAME) as ExportableSuite[];
       cose = names.includes(COSE_SUITE_NAME);
     }
+    format = parsed.values.get("format") ?? format;
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`certpath testsuite: ${e.message}\nTry 'certpath testsuite --help'.\n`);
@@ -62,6 +65,12 @@ export async function testsuiteCommand(argv: readonly string[], deps: CliDeps): 
   }
   try {
     const t0 = performance.now();
+    if (format === "limbo") {
+      const l = exportLimbo(dir, suites ? { suites } : {});
+      const parts = Object.entries(l.counts).map(([s, k]) => `${s}: ${k.written} testcases, ${k.unexpressed} not expressible`);
+      io.stdout(`wrote ${l.files.filter((f) => f.endsWith(".limbo.json")).join(", ")} (${parts.join("; ")}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+      return EXIT.VALID;
+    }
     const summary = exportCases(dir, suites ? { suites } : {});
     if (cose) {
       const m = await exportCoseCases(dir);

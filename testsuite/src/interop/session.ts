@@ -23,6 +23,7 @@ import {
 } from "../report/model.js";
 import { readExportManifest } from "./cases.js";
 import type { Exporter } from "./export-cases.js";
+import { isPortableSuite } from "../limbo.js";
 import { mapLimit } from "./spawn.js";
 import { sectionLabel, type ExportManifest, type ExportedCase, type Implementation, type RunOutcome } from "./types.js";
 
@@ -149,7 +150,7 @@ export async function runInteropSession(o: InteropSessionOptions): Promise<Inter
         root = isAbsolute(o.exportDir) ? o.exportDir : resolve(o.exportDir);
         log(`exporting the cases to ${root} ...`);
         const t0 = performance.now();
-        manifest = await o.exporter(root, suiteNames);
+        manifest = await o.exporter(root, suiteNames, o.suites.filter(isPortableSuite));
         log(`exported ${manifest?.cases.length ?? 0} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       }
     } catch (e) {
@@ -186,6 +187,7 @@ export async function runInteropSession(o: InteropSessionOptions): Promise<Inter
     row.topology = c.topology;
     row.caseDir = c.dir;
     if (c.expect.errorCode && !row.expected.errorCode) row.expected.errorCode = c.expect.errorCode;
+    if (c.expect.policiesChecked === false) row.expected.policiesChecked = false;
   }
 
   // 3. certpath through the files (cross-check, or the certpath column for export-only suites).

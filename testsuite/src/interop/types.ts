@@ -41,6 +41,8 @@ export interface ExportedCase {
     userConstrainedPolicySet: string[];
     path?: string[];
     errorCode?: string;
+    /** false: the suite states no policy set (x509-limbo); only the verdict is compared. */
+    policiesChecked?: false;
   };
   /** certpath's work limits, for cases that set their own (multi-domain pathological cases); other implementations have none to take. */
   limits?: Limits;
