@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { explainOpenssl, opensslArgs, opensslImplementation, parseOpensslError, parseUserPolicies } from "../../testsuite/src/interop/openssl.js";
-import { cellFromOutcome } from "../../testsuite/src/report/model.js";
+import { addToCounts, cellFromOutcome, emptyCounts } from "../../testsuite/src/report/model.js";
 import type { ExportedCase } from "../../testsuite/src/interop/types.js";
 import { exportPkits, type Exported } from "./helpers.js";
 
@@ -102,6 +102,24 @@ describe.skipIf(!haveOpenssl)("openssl verify driver (PKITS)", () => {
       expect(cell.status).toBe("fail");
       expect(cell.explanation).toMatch(why);
     }
+  });
+
+  it("causes come from OpenSSL's answer, not the case's title: a known error code is explained whatever the title, an unknown one is 'unexplained' and counted", () => {
+    const c = { ...ex.case("4.1.1"), title: "DSA Parameter Inheritance, kid mismatch, delta CRL" };
+    const known = cellFromOutcome(c, { valid: false, detail: "exit 2: error 19 at depth 1: self-signed certificate in certificate chain" }, 0, explainOpenssl);
+    expect(known).toMatchObject({ status: "fail", explanation: expect.stringMatching(/^OpenSSL reached a self-signed certificate of the untrusted bag .* \(OpenSSL error 19 at depth 1: /) });
+    expect(known.unexplained).toBeUndefined();
+    const unknown = cellFromOutcome(c, { valid: false, detail: "exit 2: error 79 at depth 0: some new error" }, 0, explainOpenssl);
+    expect(unknown).toMatchObject({ status: "fail", unexplained: true, explanation: "unexplained: no known cause for this answer (exit 2: error 79 at depth 0: some new error)" });
+    // Accepting an invalid path: the cause is keyed by the rule certpath's verdict names.
+    const bad = { ...ex.case("4.1.2"), title: "anything" };
+    const accepted = { valid: true as const, detail: "exit 0: OK" };
+    expect(cellFromOutcome(bad, accepted, 0, explainOpenssl, { certpathError: "NAME_CONSTRAINTS" }).explanation).toBe("OpenSSL does not enforce this name constraint form (certpath: NAME_CONSTRAINTS; OpenSSL: OK)");
+    expect(cellFromOutcome(bad, accepted, 0, explainOpenssl, { certpathError: "INVALID_SIGNATURE" })).toMatchObject({ unexplained: true });
+    const k = emptyCounts();
+    addToCounts(k, unknown);
+    addToCounts(k, known);
+    expect(k).toMatchObject({ cases: 2, failed: 2, unexplained: 1 });
   });
 
   it("-partial_chain when the anchor is not self-signed", async () => {

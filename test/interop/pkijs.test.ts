@@ -21,7 +21,12 @@ afterAll(() => ex?.cleanup());
 describe("pkijs driver", () => {
   const impl = pkijsImplementation();
   const run = (id: string) => impl.run(ex.case(id), ex.caseDir(id));
-  const cell = async (id: string) => cellFromOutcome(ex.case(id), await run(id), 0, explainPkijs);
+  // certpath's verdict names the rule at stake (the session passes it the same way).
+  const certpathError = async (id: string) => (await certpathImplementation().run(ex.case(id), ex.caseDir(id))).detail.match(/^([A-Z_]+)/)?.[1];
+  const cell = async (id: string) => {
+    const code = await certpathError(id);
+    return cellFromOutcome(ex.case(id), await run(id), 0, explainPkijs, code ? { certpathError: code } : {});
+  };
 
   it("is available, with its version, and leaves pkijs's global engine alone", async () => {
     const before = pkijs.getEngine();

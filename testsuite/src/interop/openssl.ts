@@ -34,7 +34,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pemBundle } from "./cases.js";
 import { spawnCollect } from "./spawn.js";
-import { ANY_POLICY, workLimits, type ExportedCase, type Implementation, type RunOutcome } from "./types.js";
+import { ANY_POLICY, workLimits, type ExplainContext, type ExportedCase, type Implementation, type RunOutcome } from "./types.js";
 
 export interface OpensslOptions {
   /** The executable (default: $CERTPATH_OPENSSL or `openssl` on PATH). */
@@ -185,68 +185,59 @@ export function opensslImplementation(opts: OpensslOptions = {}): Implementation
   };
 }
 
-/** Our reading of an OpenSSL result that differs from the expectation. */
-export function explainOpenssl(c: ExportedCase, o: RunOutcome): string | undefined {
-  const why = explainOpensslInner(c, o);
+/**
+ * Our reading of an OpenSSL result that differs from the expectation, from what OpenSSL
+ * returned: its X509_V_ERR code and depth when it rejects (OPENSSL_CAUSES, keyed by the
+ * code), and, when it accepts a path the suite rejects, the rule certpath's verdict names
+ * (ACCEPT_CAUSES, keyed by certpath's error code). Never from the case's title. undefined:
+ * no known cause (the report shows it as "unexplained" and counts it).
+ */
+export function explainOpenssl(c: ExportedCase, o: RunOutcome, ctx: ExplainContext = {}): string | undefined {
+  const why = explainOpensslInner(c, o, ctx);
   if (!o.unsupported) return why;
   return `the case needs ${o.unsupported}${why ? ` \u2014 ${why}` : ""}`;
 }
 
-function explainOpensslInner(c: ExportedCase, o: RunOutcome): string | undefined {
+function explainOpensslInner(c: ExportedCase, o: RunOutcome, ctx: ExplainContext): string | undefined {
   if (o.valid === "error") return "openssl verify gave no verdict (could not load an input or crashed); see its output";
-  const err = parseOpensslError(o.detail);
   if (o.valid === c.expect.valid) {
     if (o.valid && o.policies) return `same verdict, different user-constrained policy set: OpenSSL reports {${o.policies.join(", ")}}`;
     return undefined;
   }
-  const t = `${c.id} ${c.title}`;
-  if (o.valid === false && err) {
-    const known = OPENSSL_ERROR_EXPLANATIONS.find((e) => e.code === err.code && (!e.when || e.when.test(t)));
-    if (known) return known.text;
-    return `OpenSSL rejects a path the suite expects to be valid (error ${err.code}: ${err.message})`;
+  if (o.valid === false) {
+    const err = parseOpensslError(o.detail);
+    if (!err) return undefined;
+    const cause = OPENSSL_CAUSES[err.code];
+    return cause ? `${cause} (OpenSSL error ${err.code} at depth ${err.depth}: ${err.message})` : undefined;
   }
-  // Accepted an invalid path: name what the case tests that OpenSSL did not enforce.
-  const known = OPENSSL_ACCEPT_EXPLANATIONS.find((e) => e.when.test(t));
-  if (known) return known.text;
-  return "OpenSSL accepts a path the suite expects to be rejected";
+  // Accepted a path the suite rejects: the rule is the one certpath's verdict names.
+  const code = ctx.certpathError ?? c.expect.errorCode;
+  const cause = code ? ACCEPT_CAUSES[code] : undefined;
+  return cause ? `${cause} (certpath: ${code}; OpenSSL: OK)` : undefined;
 }
 
 const NO_BACKTRACK = "it builds one chain, taking the first matching issuer, and does not backtrack to other candidates in the bag (its alternative-chain search only swaps in trusted certificates)";
 
-const OPENSSL_ERROR_EXPLANATIONS: { code: number; when?: RegExp; text: string }[] = [
-  {
-    code: 20,
-    when: /DSA Parameter Inheritance/i,
-    text: "OpenSSL cannot use a DSA public key whose domain parameters are inherited from the issuer (RFC 3279 2.3.2): the end entity's signature cannot be checked, so no issuer is found",
-  },
-  {
-    code: 20,
-    when: /kid|key identifier/i,
-    text: "OpenSSL discards an issuer whose subjectKeyIdentifier differs from the certificate's authorityKeyIdentifier (X509_check_akid); RFC 5280 path validation does not require key identifiers to match",
-  },
-  { code: 7, when: /DSA/, text: "OpenSSL cannot verify a DSA signature whose parameters are inherited from the issuer (RFC 3279 2.3.2)" },
-  { code: 7, text: `OpenSSL chose an issuer or anchor with the right name but another key, and ${NO_BACKTRACK}` },
-  {
-    code: 54,
-    when: /cRLIssuer Test30/,
-    text: "OpenSSL validates the CRL issuer's certificate as a separate path (check_crl_path) and fails it: here the CRL issuer's certificate is covered only by the indirect CRL it signs itself, a loop OpenSSL does not resolve",
-  },
-  {
-    code: 54,
-    text: "OpenSSL validates the CRL signer's certificate as a separate path (check_crl_path) and that path fails (e.g. it needs a key-rollover link, or a CRL the signer issues itself)",
-  },
-  { code: 19, text: `OpenSSL reached a self-signed certificate of the untrusted bag (another domain's root) instead of the cross-certificate leading to the anchor: ${NO_BACKTRACK}` },
-  { code: 10, when: /inclusive/i, text: "OpenSSL treats the notAfter instant itself as expired (X509_cmp_time counts equal as earlier); RFC 5280 4.1.2.5 makes the validity period inclusive" },
-  { code: 43, text: `OpenSSL found no valid policy on the chain it built, and does not look for another path that carries an acceptable policy: ${NO_BACKTRACK}` },
-  { code: 3, text: "OpenSSL found no CRL it accepts as covering the certificate (it does not use this CRL arrangement); with -crl_check_all that is a failure" },
-  { code: 12, text: "OpenSSL finds the CRL's signature invalid (key rollover / separate CRL-signing key not matched)" },
-  { code: 2, text: `OpenSSL did not find the issuer the suite intends (key rollover, self-issued or cross-certificates): ${NO_BACKTRACK}` },
-  { code: 20, text: `OpenSSL found no trusted issuer at the end of the chain it built (key rollover, self-issued or cross-certificates, loops): ${NO_BACKTRACK}` },
-  { code: 44, text: "OpenSSL finds a CRL scope problem (different CRL scope or distribution point) that RFC 5280 resolves" },
-];
+/** OpenSSL's X509_V_ERR codes (include/openssl/x509_vfy.h) met on the suites, to their cause. */
+export const OPENSSL_CAUSES: Readonly<Record<number, string>> = {
+  2: `OpenSSL did not find the issuer the suite intends (key rollover, self-issued or cross-certificates): ${NO_BACKTRACK}`,
+  3: "OpenSSL found no CRL it accepts as covering the certificate (it does not use this CRL arrangement); with -crl_check_all that is a failure",
+  7: `OpenSSL found a certificate's signature invalid under the issuer it chose: an issuer or anchor with the right name but another key (${NO_BACKTRACK}), or a DSA key whose parameters are inherited from its issuer (RFC 3279 2.3.2), which it cannot use`,
+  10: "OpenSSL treats the notAfter instant itself as expired (X509_cmp_time counts equal as earlier); RFC 5280 4.1.2.5 makes the validity period inclusive",
+  12: "OpenSSL finds the CRL's signature invalid (key rollover / separate CRL-signing key not matched)",
+  19: `OpenSSL reached a self-signed certificate of the untrusted bag (another domain's root) instead of the cross-certificate leading to the anchor: ${NO_BACKTRACK}`,
+  20: `OpenSSL found no issuer it accepts for a certificate of its chain: it discards candidates whose signature it cannot check (e.g. a DSA key with parameters inherited from the issuer, RFC 3279 2.3.2) and issuers whose subjectKeyIdentifier differs from the authorityKeyIdentifier (X509_check_akid), and ${NO_BACKTRACK}`,
+  43: `OpenSSL found no valid policy on the chain it built, and does not look for another path that carries an acceptable policy: ${NO_BACKTRACK}`,
+  44: "OpenSSL finds a CRL scope problem (different CRL scope or distribution point) that RFC 5280 resolves",
+  54: "OpenSSL validates the CRL issuer's certificate as a separate path (check_crl_path) and that path fails: e.g. it needs a key-rollover link, or the CRL issuer's certificate is covered only by the indirect CRL it signs itself, a loop OpenSSL does not resolve",
+};
 
-const OPENSSL_ACCEPT_EXPLANATIONS: { when: RegExp; text: string }[] = [
-  { when: /delta/i, text: "OpenSSL does not apply this delta CRL, so the revocation it carries is missed" },
-  { when: /policy|policies/i, text: "OpenSSL's policy tree keeps a policy that RFC 5280 prunes" },
-  { when: /name constraint|DN|email|DNS|URI/i, text: "OpenSSL does not enforce this name constraint form" },
-];
+/** certpath error codes of cases OpenSSL accepts against the suite, to what OpenSSL did not enforce. */
+export const ACCEPT_CAUSES: Readonly<Record<string, string>> = {
+  REVOKED: "OpenSSL does not apply the CRL that revokes here (a delta CRL, or a CRL whose scope it reads differently), so the revocation is missed",
+  POLICY: "OpenSSL's policy tree keeps a policy that RFC 5280 prunes",
+  POLICY_MAPPING: "OpenSSL's policy mapping processing keeps a policy that RFC 5280 prunes",
+  NAME_CONSTRAINTS: "OpenSSL does not enforce this name constraint form",
+  BUDGET_EXCEEDED: "the case fails only on certpath's own work limits, which OpenSSL does not have: an implementation limit, not an RFC 5280 rule",
+  REVOCATION_UNKNOWN: "OpenSSL finds a status where certpath has none it may use",
+};

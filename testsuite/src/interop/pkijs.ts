@@ -198,18 +198,23 @@ export function pkijsImplementation(opts: PkijsOptions = {}): Implementation {
   };
 }
 
-/** Our reading of a pkijs result that differs from the expectation. */
-export function explainPkijs(c: ExportedCase, o: RunOutcome): string | undefined {
-  const why = explainPkijsInner(c, o);
+/**
+ * Our reading of a pkijs result that differs from the expectation, from what pkijs returned:
+ * its resultCode when it rejects (PKIJS_REJECT_CAUSES, keyed by the code), what it threw, and,
+ * when it accepts a path the suite rejects, the rule certpath's verdict names
+ * (PKIJS_ACCEPT_CAUSES, keyed by certpath's error code). Never from the case's title.
+ * undefined: no known cause (shown as "unexplained" and counted).
+ */
+export function explainPkijs(c: ExportedCase, o: RunOutcome, ctx: { certpathError?: string } = {}): string | undefined {
+  const why = explainPkijsInner(c, o, ctx);
   if (!o.unsupported) return why;
   return `the case needs ${o.unsupported}${why ? ` \u2014 ${why}` : ""}`;
 }
 
-function explainPkijsInner(c: ExportedCase, o: RunOutcome): string | undefined {
-  const t = `${c.id} ${c.title}`;
+function explainPkijsInner(c: ExportedCase, o: RunOutcome, ctx: { certpathError?: string }): string | undefined {
   if (o.valid === "error") {
-    if (/parse/.test(o.detail)) return "pkijs cannot parse one of the inputs";
-    return "pkijs threw instead of answering";
+    if (/cannot parse/.test(o.detail)) return `pkijs cannot parse one of the inputs (${o.detail.split("\n")[0]})`;
+    return `pkijs threw instead of answering (${o.detail.split("\n")[0]})`;
   }
   const code = /resultCode (-?\d+)/.exec(o.detail);
   const rc = code ? Number(code[1]) : undefined;
@@ -224,33 +229,44 @@ function explainPkijsInner(c: ExportedCase, o: RunOutcome): string | undefined {
     return undefined;
   }
   if (o.valid === true) {
-    const rules: [RegExp, string][] = [
-      [/pathLen|path length/i, "pkijs does not check pathLenConstraint"],
-      [/delta/i, "pkijs does not process delta CRLs (it applies or ignores them as if they were complete CRLs)"],
-      [/keyUsage|key usage/i, "pkijs checks key usage only for keyCertSign/cRLSign against basicConstraints; this key usage violation passes"],
-      [/critical/i, "pkijs rejects an unparseable critical extension only in CA certificates (its CA check), not in the end entity"],
-      [
-        /CRL|revok|onHold|distribution ?point|cRLIssuer|onlySomeReasons|onlyContains/i,
-        "pkijs matches CRLs by issuer name only: it ignores distribution points, issuing distribution point scope (onlyContains..., onlySomeReasons), indirect CRLs and delta CRLs, so this revocation rule is missed",
-      ],
-      [/name ?constraint|DN|RFC822|DNS|URI|email/i, "pkijs's name constraints check misses this form or case"],
-      [/polic|mapping/i, "pkijs's policy processing (not the RFC 5280 valid_policy_tree) keeps a policy here"],
-      [/self-issued|selfissued/i, "pkijs does not treat self-issued certificates as RFC 5280 requires"],
-    ];
-    for (const [re, text] of rules) if (re.test(t)) return text;
-    return "pkijs accepts a path the suite expects to be rejected";
+    const rule = ctx.certpathError ?? c.expect.errorCode;
+    const cause = rule ? PKIJS_ACCEPT_CAUSES[rule] : undefined;
+    return cause ? `${cause} (certpath: ${rule}; pkijs: result true)` : undefined;
   }
-  // Rejected a valid path.
-  if (/DSA/.test(t)) return "pkijs cannot verify DSA signatures (WebCrypto has no DSA)";
-  if (rc === -1 || rc === 60 || rc === 97) return "pkijs's path building found no path here (a signature it cannot verify, a self-issued or rollover certificate, or an issuer it does not match)";
-  if (rc === 11) return "pkijs found no CRL for a certificate by issuer name (it does not follow cRLIssuer, distribution points or CRL-signing keys)";
-  if (rc === 13 || rc === 5) return "pkijs requires the CRL issuer to be the certificate's issuer with cRLSign; this case uses a separate CRL signer";
-  if (rc === 12) return "pkijs applies a CRL outside its scope (no distribution point / delta / reason checks) and finds the certificate revoked";
-  if (rc === 8) return "pkijs checks validity of the trust anchor too, or compares times differently";
-  if (rc === 98) return "pkijs fails the whole path when a certificate carries policyMappings while mapping is inhibited; RFC 5280 6.1.4 (b)(2) only deletes the mapped policies";
-  if ((rc === 41 || rc === 42) && /self-issued/i.test(t)) return "pkijs applies name constraints to a self-issued intermediate, which RFC 5280 6.1.3 (b) skips";
-  if (rc === 0 || rc === 99) return "pkijs's policy processing (not the RFC 5280 valid_policy_tree) finds no valid policy here";
-  if (rc === 41 || rc === 42) return "pkijs's name constraints comparison rejects a name RFC 5280 permits";
-  if (rc === 14 || rc === 3 || rc === 4) return "pkijs applies a CA check RFC 5280 does not require here";
-  return `pkijs rejects a path the suite expects to be valid (resultCode ${rc ?? "?"})`;
+  const cause = rc !== undefined ? PKIJS_REJECT_CAUSES[rc] : undefined;
+  return cause ? `${cause} (pkijs resultCode ${rc}: ${PKIJS_CODES[rc!] ?? "?"})` : undefined;
 }
+
+/** pkijs resultCodes (CertificateChainValidationEngine) on paths the suite expects valid, to their cause. */
+export const PKIJS_REJECT_CAUSES: Readonly<Record<number, string>> = {
+  [-1]: "pkijs's path building found no path: a signature it cannot verify (DSA, which WebCrypto lacks, or DSA parameters inherited from the issuer), a self-issued or rollover certificate, or an issuer it does not match; it does not backtrack",
+  60: "pkijs's path building found no path (a signature it cannot verify, a self-issued or rollover certificate, or an issuer it does not match)",
+  97: "pkijs's path building found no valid path among those it tries (one path, the shortest, no backtracking)",
+  0: "pkijs's policy processing (not the RFC 5280 valid_policy_tree) finds no valid policy here",
+  99: "pkijs's policy processing (not the RFC 5280 valid_policy_tree) finds no valid policy here",
+  98: "pkijs fails the whole path when a certificate carries policyMappings while mapping is inhibited; RFC 5280 6.1.4 (b)(2) only deletes the mapped policies",
+  11: "pkijs found no CRL for a certificate by issuer name (it does not follow cRLIssuer, distribution points or CRL-signing keys)",
+  13: "pkijs requires the CRL issuer to be the certificate's issuer with cRLSign; this case uses a separate CRL signer",
+  5: "pkijs requires the CRL issuer to be the certificate's issuer with cRLSign; this case uses a separate CRL signer",
+  12: "pkijs applies a CRL outside its scope (no distribution point / delta / reason checks) and finds the certificate revoked",
+  8: "pkijs checks the validity of the trust anchor too, or compares times differently",
+  41: "pkijs's name constraints check rejects a name RFC 5280 permits, or applies name constraints to a self-issued intermediate, which RFC 5280 6.1.3 (b) skips",
+  42: "pkijs's name constraints check rejects a name RFC 5280 permits, or applies name constraints to a self-issued intermediate, which RFC 5280 6.1.3 (b) skips",
+  14: "pkijs applies a CA check RFC 5280 does not require here",
+  3: "pkijs applies a CA check RFC 5280 does not require here",
+  4: "pkijs applies a CA check RFC 5280 does not require here",
+};
+
+/** certpath error codes of cases pkijs accepts against the suite, to what pkijs does not check. */
+export const PKIJS_ACCEPT_CAUSES: Readonly<Record<string, string>> = {
+  PATH_LENGTH_EXCEEDED: "pkijs does not check pathLenConstraint",
+  REVOKED: "pkijs matches CRLs by issuer name only: it ignores distribution points, issuing distribution point scope, indirect CRLs and delta CRLs, so this revocation is missed",
+  REVOCATION_UNKNOWN: "pkijs matches CRLs by issuer name only (no scope, no indirect CRLs, no CRL-signing keys) and, with no revocation data, checks nothing: the missing status goes unnoticed",
+  KEY_USAGE: "pkijs checks key usage only for keyCertSign/cRLSign against basicConstraints; this key usage violation passes",
+  UNKNOWN_CRITICAL_EXTENSION: "pkijs rejects an unparseable critical extension only in CA certificates (its CA check), not in the end entity",
+  NAME_CONSTRAINTS: "pkijs's name constraints check misses this form or case",
+  POLICY: "pkijs's policy processing (not the RFC 5280 valid_policy_tree) keeps a policy here",
+  POLICY_MAPPING: "pkijs's policy processing (not the RFC 5280 valid_policy_tree) keeps a policy here",
+  NOT_A_CA: "pkijs does not treat this certificate's CA status as RFC 5280 requires",
+  BUDGET_EXCEEDED: "the case fails only on certpath's own work limits, which pkijs does not have: an implementation limit, not an RFC 5280 rule",
+};

@@ -228,7 +228,8 @@ export async function runInteropSession(o: InteropSessionOptions): Promise<Inter
     log(`${impl.name}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     cases.forEach((c, i) => {
       const row = rowByKey.get(key(c.suite, c.id))!;
-      row.cells[impl.name] = cellFromOutcome(c, res[i]!.outcome, res[i]!.ms, impl.explain?.bind(impl));
+      const certpathError = row.cells["certpath"]?.code ?? row.expected.errorCode;
+      row.cells[impl.name] = cellFromOutcome(c, res[i]!.outcome, res[i]!.ms, impl.explain?.bind(impl), certpathError ? { certpathError } : {});
       bySuite.set(c.suite, (bySuite.get(c.suite) ?? 0) + res[i]!.ms);
     });
     for (const [suite, ms] of bySuite) {

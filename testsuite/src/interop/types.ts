@@ -85,13 +85,19 @@ export interface Implementation {
    * different semantics), from the case and what the implementation said; undefined
    * when we have none.
    */
-  explain?(c: ExportedCase, outcome: RunOutcome): string | undefined;
+  explain?(c: ExportedCase, outcome: RunOutcome, ctx?: ExplainContext): string | undefined;
   /** What this implementation does not check or cannot be told (shown in the report). */
   limitations: readonly string[];
   /** How a case is handed to it (command line or API call), for the report. */
   howRun?: string;
   /** Most cases run at once (default 1). */
   concurrency?: number;
+}
+
+/** What the session knows about a case besides the implementation's own answer. */
+export interface ExplainContext {
+  /** certpath's error code for the case (its in-process verdict): the rule at stake. */
+  certpathError?: string;
 }
 
 export const ANY_POLICY = "2.5.29.32.0";

@@ -5,7 +5,7 @@
 
 import type { CaseResult, SuiteReport } from "../suite.js";
 import { sameSet } from "../suite.js";
-import type { ExportedCase, RunOutcome } from "../interop/types.js";
+import type { ExplainContext, ExportedCase, RunOutcome } from "../interop/types.js";
 
 /**
  * pass: verdict and (when reported) user-constrained policy set match;
@@ -19,8 +19,12 @@ export interface MatrixCell {
   got: { valid: boolean | "error" | null; policies?: string[] };
   /** The implementation's own words (exit code, error text, command line). */
   detail: string;
-  /** Our explanation of a cell that is not a pass. */
+  /** Our explanation of a cell that is not a pass (from the engine's answer). */
   explanation?: string;
+  /** true: a cell that is not a pass and has no known cause (its explanation says "unexplained"). */
+  unexplained?: boolean;
+  /** The error code the implementation gave (certpath's cells). */
+  code?: string;
   /** What the implementation could not express for this case. */
   unsupported?: string;
   /** Extra observations (e.g. certpath from the exported files disagreeing with the in-process run). */
@@ -73,6 +77,8 @@ export interface Counts {
   notRun: number;
   /** Non-passing cells where the implementation could not express the case. */
   unsupported: number;
+  /** Non-passing cells with no known cause. */
+  unexplained: number;
 }
 
 export interface SummaryEntry extends Counts {
@@ -121,6 +127,7 @@ export function cellFromCaseResult(r: CaseResult): MatrixCell {
     detail,
     ms: r.ms,
   };
+  if (e) cell.code = e.code;
   if (status !== "pass") {
     cell.explanation =
       status === "error"
@@ -135,7 +142,13 @@ export function cellFromCaseResult(r: CaseResult): MatrixCell {
 }
 
 /** A cell from an implementation's run on the exported files. */
-export function cellFromOutcome(c: ExportedCase, o: RunOutcome, ms: number, explain?: (c: ExportedCase, o: RunOutcome) => string | undefined): MatrixCell {
+export function cellFromOutcome(
+  c: ExportedCase,
+  o: RunOutcome,
+  ms: number,
+  explain?: (c: ExportedCase, o: RunOutcome, ctx?: ExplainContext) => string | undefined,
+  ctx: ExplainContext = {},
+): MatrixCell {
   const expected = { valid: c.expect.valid, policies: c.expect.userConstrainedPolicySet, ...(c.expect.policiesChecked === false ? { policiesChecked: false as const } : {}) };
   const status = judge(expected, o);
   const cell: MatrixCell = { status, got: { valid: o.valid }, detail: o.detail, ms };
@@ -147,11 +160,15 @@ export function cellFromOutcome(c: ExportedCase, o: RunOutcome, ms: number, expl
   if (status !== "pass") {
     let why: string | undefined;
     try {
-      why = explain?.(c, o);
+      why = explain?.(c, o, ctx);
     } catch {
       why = undefined;
     }
     if (why) cell.explanation = why;
+    else if (explain) {
+      cell.unexplained = true;
+      cell.explanation = `unexplained: no known cause for this answer (${o.detail.split("\n")[0]!.slice(0, 160)})`;
+    }
   }
   return cell;
 }
@@ -161,7 +178,7 @@ export function notRunCell(reason: string): MatrixCell {
 }
 
 export function emptyCounts(): Counts {
-  return { cases: 0, passed: 0, failed: 0, policy: 0, error: 0, notRun: 0, unsupported: 0 };
+  return { cases: 0, passed: 0, failed: 0, policy: 0, error: 0, notRun: 0, unsupported: 0, unexplained: 0 };
 }
 
 export function addToCounts(k: Counts, cell: MatrixCell | undefined): void {
@@ -176,6 +193,7 @@ export function addToCounts(k: Counts, cell: MatrixCell | undefined): void {
     else if (cell.status === "policy") k.policy++;
     else k.error++;
     if (cell.unsupported) k.unsupported++;
+    if (cell.unexplained) k.unexplained++;
   }
 }
 
