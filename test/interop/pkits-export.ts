@@ -4,6 +4,7 @@
 // other certificates the untrusted bag in the listed order, one anchor, every CRL of the
 // case, hard-fail revocation.
 
+import { X509Certificate } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadPkits, type PkitsSuiteData } from "../../testsuite/src/pkits.js";
@@ -59,6 +60,7 @@ export function exportPkitsCases(dir: string, opts: PkitsExportOptions = {}): Ex
       settings: { ...t.settings, initialPolicySet: [...t.settings.initialPolicySet] },
       revocation: { mode: "hard" },
       files,
+      needs: needs(t),
       expect: { valid: t.expect.valid, userConstrainedPolicySet: [...t.expect.userConstrainedPolicySet] },
     };
     writeFileSync(join(caseDir, "case.json"), JSON.stringify(entry, null, 2) + "\n");
@@ -72,4 +74,22 @@ export function exportPkitsCases(dir: string, opts: PkitsExportOptions = {}): Ex
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
   return manifest;
+}
+
+/** FORMAT.md "needs" of a PKITS case: its policy inputs, hard-fail revocation, CRLs, the key types. */
+function needs(t: PkitsSuiteData["cases"][number]): string[] {
+  const s = t.settings;
+  const out: string[] = [];
+  if (s.initialExplicitPolicy || s.initialPolicyMappingInhibit || s.initialInhibitAnyPolicy || !(s.initialPolicySet.length === 1 && s.initialPolicySet[0] === "2.5.29.32.0")) out.push("policy-inputs");
+  out.push("revocation:hard");
+  if (t.bytes.crls.length) out.push("crls");
+  const types = new Set<string>();
+  for (const d of [t.bytes.anchor, ...t.bytes.path]) {
+    try {
+      types.add(new X509Certificate(d).publicKey.asymmetricKeyType ?? "unknown");
+    } catch {
+      types.add("unknown");
+    }
+  }
+  return [...out, ...[...types].sort().map((k) => `key:${k}`)];
 }

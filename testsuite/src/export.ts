@@ -12,6 +12,7 @@
 //     crls/NN.der crls.pem                      (if any)
 //     ocsp/NN.der                               (if any)
 //     case.json                                 (this case's manifest entry)
+import { createHash, X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ErrorCode, Limits, PolicyOptions, RevocationMode } from "certpath";
@@ -67,7 +68,15 @@ export interface ExportedCaseEntry {
     errorCode?: ErrorCode;
     /** false: the suite states no policy set (x509-limbo); only the verdict is compared. */
     policiesChecked?: false;
+    /** SHA-256 (hex) of each certificate of the expected path, target first: same-named stale and fresh cross-certificates differ here. */
+    pathSha256?: string[];
+    /** true: the expectation comes from certpath's own work limits (BUDGET_EXCEEDED), not from an RFC 5280 rule. */
+    implementationLimit?: true;
+    /** For an implementation-limit case: the verdict under RFC 5280 alone (what other implementations are judged against). */
+    rfc5280Valid?: boolean;
   };
+  /** What the case needs of an implementation: policy-inputs, crls, ocsp, revocation:soft|hard, limits, key:<type>. */
+  needs: string[];
 }
 
 export interface ExportManifest {
@@ -78,12 +87,37 @@ export interface ExportManifest {
 
 /** A case's bytes before they are written: what the folder will hold. */
 export interface CaseBytes {
-  entry: Omit<ExportedCaseEntry, "files" | "trustAnchor" | "path" | "crls">;
+  entry: Omit<ExportedCaseEntry, "files" | "trustAnchor" | "path" | "crls" | "needs">;
   target: Uint8Array;
   intermediates: Uint8Array[];
   anchors: Uint8Array[];
   crls: Uint8Array[];
   ocsp: Uint8Array[];
+}
+
+const sha256Hex = (d: Uint8Array) => createHash("sha256").update(d).digest("hex");
+
+/** What a case needs of an implementation (FORMAT.md "needs"). */
+export function needsOf(c: CaseBytes): string[] {
+  const e = c.entry;
+  const out: string[] = [];
+  const s = e.settings;
+  const defaultSet = s.initialPolicySet.length === 0 || (s.initialPolicySet.length === 1 && s.initialPolicySet[0] === "2.5.29.32.0");
+  if (!defaultSet || s.initialExplicitPolicy || s.initialPolicyMappingInhibit || s.initialInhibitAnyPolicy) out.push("policy-inputs");
+  if (e.revocation.mode !== "none") out.push(`revocation:${e.revocation.mode}`);
+  if (c.crls.length) out.push("crls");
+  if (c.ocsp.length) out.push("ocsp");
+  if (e.limits) out.push("limits");
+  const keys = new Set<string>();
+  for (const d of [c.target, ...c.intermediates, ...c.anchors]) {
+    try {
+      keys.add(new X509Certificate(d).publicKey.asymmetricKeyType ?? "unknown");
+    } catch {
+      keys.add("unknown");
+    }
+  }
+  out.push(...[...keys].sort().map((k) => `key:${k}`));
+  return out;
 }
 
 export function caseDirName(id: string): string {
@@ -122,7 +156,12 @@ export function multidomainCaseBytes(g: GeneratedCase): CaseBytes {
   const k = s.case;
   const expect: ExportedCaseEntry["expect"] = { valid: s.expect.valid, userConstrainedPolicySet: [...s.expect.userConstrainedPolicySet] };
   if (s.expect.valid && s.expect.path) expect.path = subjectsOf(g, s.expect.path);
+  if (s.expect.valid && s.expect.path) expect.pathSha256 = s.expect.path.map((id) => sha256Hex(g.certs.get(id)!.der));
   if (!s.expect.valid && s.expect.errorCode) expect.errorCode = s.expect.errorCode;
+  if (s.expect.errorCode === "BUDGET_EXCEEDED") {
+    expect.implementationLimit = true;
+    expect.rfc5280Valid = s.expect.rfc5280Valid ?? s.expect.valid;
+  }
   return {
     entry: {
       suite: "multidomain",
@@ -212,6 +251,7 @@ function writeCase(root: string, c: CaseBytes): ExportedCaseEntry {
   const { expect, limits, ...head } = c.entry;
   const entry: ExportedCaseEntry = {
     ...head,
+    needs: needsOf(c),
     trustAnchor: files.anchors[0]!,
     path: [...files.intermediates, files.target],
     crls: [...files.crls],

@@ -9,6 +9,7 @@
 
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { limboSuite } from "../limbo.js";
+import { useMultidomainKeys, type MultidomainKeys } from "../multidomain/suite.js";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { conformanceSuites } from "../suites.js";
@@ -36,11 +37,13 @@ export const CONFORMANCE_OPTIONS: readonly OptionSpec[] = [
   { name: "cases", kind: "value", valueName: "DIR", help: "read the cases from an existing export (certpath testsuite export DIR) instead of exporting to DIR/cases of the report" },
   { name: "openssl", kind: "value", valueName: "BIN", help: "the openssl executable (default: $CERTPATH_OPENSSL or openssl on PATH)" },
   { name: "json", kind: "value", valueName: "FILE", help: "also write certpath's per-suite results as JSON to FILE" },
+  { name: "keys", kind: "value", valueName: "ALG", choices: ["ed25519", "p256"], help: "key algorithm of the generated multi-domain suite (default ed25519; p256 lets engines without Ed25519 show their path building)" },
+  { name: "case-timeout", kind: "value", valueName: "SECONDS", help: "per-case time limit for each other implementation (default 60); a case over it is reported as timed out" },
   { name: "help", kind: "flag", short: "h", help: "show this help" },
 ];
 
 export function conformanceHelp(suites: readonly ConformanceSuite[]): string {
-  return `Usage: certpath conformance [--suite NAME ...] [--impl LIST] [--report DIR] [--cases DIR] [--json FILE]
+  return `Usage: certpath conformance [--suite NAME|FILE ...] [--impl LIST] [--report DIR] [--cases DIR] [--json FILE] [--keys ed25519|p256] [--case-timeout SECONDS]
 
 Runs the conformance suites through the library's verify, then the other implementations
 under test (openssl verify, pkijs) on the same cases exported as files, and writes the
@@ -127,6 +130,7 @@ export async function conformanceCommand(
   let reportDir = DEFAULT_REPORT_DIR;
   let casesDir: string | undefined;
   let opensslBin: string | undefined;
+  let caseTimeoutMs = 60_000;
   let implNames: string[] = [...IMPLEMENTATION_NAMES];
   try {
     const parsed = parseArgs(argv, CONFORMANCE_OPTIONS);
@@ -161,6 +165,13 @@ export async function conformanceCommand(
     reportDir = parsed.values.get("report") ?? reportDir;
     casesDir = parsed.values.get("cases");
     opensslBin = parsed.values.get("openssl");
+    const k = parsed.values.get("keys");
+    if (k) useMultidomainKeys(k as MultidomainKeys);
+    const t = parsed.values.get("case-timeout");
+    if (t !== undefined) {
+      caseTimeoutMs = Number(t) * 1000;
+      if (!(caseTimeoutMs > 0)) throw new UsageError(`--case-timeout must be a positive number of seconds (got "${t}")`);
+    }
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`certpath conformance: ${e.message}\nTry 'certpath conformance --help'.\n`);
@@ -182,6 +193,7 @@ export async function conformanceCommand(
     ...(casesDir ? { casesDir } : {}),
     exportDir: join(reportDir, "cases"),
     exporter: env.exporter,
+    caseTimeoutMs,
     certpathVersion: version,
     log: (line) => io.stderr(`${line}\n`),
     onSuite: (r) => io.stderr(`${r.name}: ${r.passed} passed, ${r.failed} failed (${(r.elapsedMs / 1000).toFixed(1)} s)\n`),

@@ -9,6 +9,7 @@ import { EXPORTABLE_SUITES, exportCases, exportLimbo, type ExportableSuite } fro
 import { COSE_DESCRIPTION, COSE_SUITE_NAME, exportCoseCases } from "../cose-vectors.js";
 import { formatOptions, parseArgs, UsageError, type OptionSpec } from "certpath/cli-support";
 import { EXIT, type CliDeps } from "certpath/cli-support";
+import { useMultidomainKeys, type MultidomainKeys } from "../multidomain/suite.js";
 
 /** The X.509 suites, and the COSE/TEEP vectors (cose-vectors.ts: DIR/cose/, own manifest). */
 const SUITE_CHOICES = [...EXPORTABLE_SUITES, COSE_SUITE_NAME] as const;
@@ -16,10 +17,11 @@ const SUITE_CHOICES = [...EXPORTABLE_SUITES, COSE_SUITE_NAME] as const;
 export const TESTSUITE_OPTIONS: readonly OptionSpec[] = [
   { name: "suite", kind: "list", valueName: "NAME", choices: SUITE_CHOICES, help: "export only this suite (repeatable); default: all" },
   { name: "format", kind: "value", valueName: "FORMAT", choices: ["certpath", "limbo"], help: "certpath (case folders, FORMAT.md; default) or limbo (DIR/<suite>.limbo.json in the x509-limbo format, and DIR/<suite>.limbo-unexpressed.json listing the cases it cannot express; X.509 suites only)" },
+  { name: "keys", kind: "value", valueName: "ALG", choices: ["ed25519", "p256"], help: "key algorithm of the generated multi-domain suite (default ed25519)" },
   { name: "help", kind: "flag", short: "h", help: "show this help" },
 ];
 
-export const TESTSUITE_USAGE = `Usage: certpath testsuite export DIR [--suite NAME ...] [--format certpath|limbo]
+export const TESTSUITE_USAGE = `Usage: certpath testsuite export DIR [--suite NAME ...] [--format certpath|limbo] [--keys ed25519|p256]
 
 Writes every case of the conformance suites (${SUITE_CHOICES.join(", ")}) under DIR as
 plain files: DIR/manifest.json and one folder per case with target, intermediates,
@@ -56,6 +58,8 @@ export async function testsuiteCommand(argv: readonly string[], deps: CliDeps): 
       cose = names.includes(COSE_SUITE_NAME);
     }
     format = parsed.values.get("format") ?? format;
+    const k = parsed.values.get("keys");
+    if (k) useMultidomainKeys(k as MultidomainKeys);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`certpath testsuite: ${e.message}\nTry 'certpath testsuite --help'.\n`);

@@ -43,7 +43,15 @@ export interface ExportedCase {
     errorCode?: string;
     /** false: the suite states no policy set (x509-limbo); only the verdict is compared. */
     policiesChecked?: false;
+    /** SHA-256 (hex) of each certificate of the expected path, target first. */
+    pathSha256?: string[];
+    /** true: the expectation comes from certpath's own work limits, not from an RFC 5280 rule. */
+    implementationLimit?: true;
+    /** For an implementation-limit case: the verdict under RFC 5280 alone; other implementations are judged against it. */
+    rfc5280Valid?: boolean;
   };
+  /** What the case needs of an implementation (FORMAT.md). */
+  needs?: string[];
   /** certpath's work limits, for cases that set their own (multi-domain pathological cases); other implementations have none to take. */
   limits?: Limits;
   /** pkits.json's fields (the anchor, the certificates, the CRLs). */
@@ -71,6 +79,8 @@ export interface RunOutcome {
   detail: string;
   /** What it cannot express for this case, e.g. "initial-policy-mapping-inhibit". */
   unsupported?: string;
+  /** No answer within the per-case time limit (valid is then "error"). */
+  timedOut?: boolean;
 }
 
 export interface Implementation {
@@ -98,6 +108,8 @@ export interface Implementation {
 export interface ExplainContext {
   /** certpath's error code for the case (its in-process verdict): the rule at stake. */
   certpathError?: string;
+  /** false for certpath itself: an implementation-limit case is judged by certpath's own expectation. */
+  judgeByRfc?: boolean;
 }
 
 export const ANY_POLICY = "2.5.29.32.0";

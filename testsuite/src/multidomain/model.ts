@@ -45,7 +45,7 @@ export interface DomainDecl {
 }
 
 /** Key algorithms a scenario may use: deterministic ones only (ECDSA and RSA signatures are not). */
-export type ScenarioKeyAlg = "ed25519" | "ed448";
+export type ScenarioKeyAlg = "ed25519" | "ed448" | "p256";
 
 /** A name and a key: a CA (principal, subordinate, bridge), an end entity, a CRL or OCSP signer. */
 export interface EntityDecl {
@@ -211,6 +211,12 @@ export interface Expectation {
   path?: string[];
   /** For an invalid case: certpath's expected error code. */
   errorCode?: ErrorCode;
+  /**
+   * The verdict under RFC 5280 alone, when the case's expectation comes from certpath's own
+   * work limits and differs from it (an implementation limit: deep-chain is valid under RFC
+   * 5280 but deeper than the case's maxDepth).
+   */
+  rfc5280Valid?: boolean;
 }
 
 export interface Scenario {

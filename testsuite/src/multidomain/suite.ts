@@ -12,12 +12,37 @@ import { GROUPS, type Scenario } from "./model.js";
 export const MULTIDOMAIN_SUITE_NAME = "multidomain";
 export const MULTIDOMAIN_DESCRIPTION = "Generated multi-domain PKIs (hierarchy, mesh, bridge, trust list, rollover, GPKI, revocation, encoding, pathological)";
 
-let memo: GeneratedCase[] | undefined;
+/** The key algorithms the suite can be generated with: Ed25519 (default) or P-256 (`--keys p256`). */
+export const MULTIDOMAIN_KEYS = ["ed25519", "p256"] as const;
+export type MultidomainKeys = (typeof MULTIDOMAIN_KEYS)[number];
 
-/** Every scenario generated once per process (keys are cached per seed, output is deterministic). */
-export function multidomainCases(): GeneratedCase[] {
-  memo ??= allScenarios().map((s) => generateScenario(s));
-  return memo;
+let keys: MultidomainKeys = "ed25519";
+const memo = new Map<MultidomainKeys, GeneratedCase[]>();
+
+/**
+ * Chooses the key algorithm of every entity that does not name its own (`--keys p256`): the
+ * P-256 variant lets engines without Ed25519 (pkijs over WebCrypto) show their path
+ * building. ECDSA signatures are randomised, so only the Ed25519 suite is byte-deterministic.
+ */
+export function useMultidomainKeys(k: MultidomainKeys): void {
+  keys = k;
+}
+
+export function multidomainKeys(): MultidomainKeys {
+  return keys;
+}
+
+/** A scenario with every entity re-keyed to `k` (entities with their own key algorithm or a fabricated key keep it). */
+export function rekeyed(s: Scenario, k: MultidomainKeys): Scenario {
+  if (k === "ed25519") return s;
+  return { ...s, entities: s.entities.map((e) => (e.keyAlg || e.fabricatedRsaBits ? e : { ...e, keyAlg: k })) };
+}
+
+/** Every scenario generated once per process and key algorithm (keys are cached per seed). */
+export function multidomainCases(k: MultidomainKeys = keys): GeneratedCase[] {
+  let m = memo.get(k);
+  if (!m) memo.set(k, (m = allScenarios().map((s) => generateScenario(rekeyed(s, k)))));
+  return m;
 }
 
 /** Groups in report order, then the scenario order within a group. */
@@ -75,13 +100,16 @@ export async function runMultidomain(verify: VerifyFn, filter?: (s: Scenario) =>
 }
 
 export function multidomainSuite(): ConformanceSuite {
+  const description = () => (keys === "ed25519" ? MULTIDOMAIN_DESCRIPTION : `${MULTIDOMAIN_DESCRIPTION}; keys re-generated as ${keys.toUpperCase()}`);
   return {
     name: MULTIDOMAIN_SUITE_NAME,
-    description: MULTIDOMAIN_DESCRIPTION,
+    get description() {
+      return description();
+    },
     async run(verify: VerifyFn): Promise<SuiteReport> {
       const t0 = performance.now();
       const results = await runMultidomain(verify);
-      return summarize(MULTIDOMAIN_SUITE_NAME, MULTIDOMAIN_DESCRIPTION, results, performance.now() - t0);
+      return summarize(MULTIDOMAIN_SUITE_NAME, description(), results, performance.now() - t0);
     },
   };
 }

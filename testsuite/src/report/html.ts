@@ -149,13 +149,13 @@ export function renderHtml(report: InteropReport, pictures: readonly CasePicture
   out.push(`</tbody></table>`);
 
   out.push(
-    `<h2>Summary</h2><table><thead><tr><th>suite</th><th>implementation</th><th class="num">cases</th><th class="num">passed</th><th class="num">wrong verdict</th><th class="num">different policy set</th><th class="num">no verdict</th><th class="num">cannot express</th><th class="num">unexplained</th><th class="num">pass rate</th></tr></thead><tbody>`,
+    `<h2>Summary</h2><table><thead><tr><th>suite</th><th>implementation</th><th class="num">cases</th><th class="num">passed</th><th class="num">wrong verdict</th><th class="num">different policy set</th><th class="num">no verdict</th><th class="num">cannot express</th><th class="num">unexplained</th><th class="num">timed out</th><th class="num">pass rate</th></tr></thead><tbody>`,
   );
   report.suites.forEach((s, idx) => {
     for (const i of s.implementations) {
       const en = report.summary.find((x) => x.suite === s.name && x.implementation === i)!;
       out.push(
-        `<tr><td><a href="#suite-${idx}">${e(s.title)}</a></td><td>${e(i)}</td><td class="num">${en.cases}</td><td class="num">${en.passed}</td><td class="num">${en.failed}</td><td class="num">${en.policy}</td><td class="num">${en.error}</td><td class="num">${en.unsupported}</td><td class="num">${en.unexplained}</td><td class="num ${rateClass(en.passed, en.cases)}">${e(rate(en))}</td></tr>`,
+        `<tr><td><a href="#suite-${idx}">${e(s.title)}</a></td><td>${e(i)}</td><td class="num">${en.cases}</td><td class="num">${en.passed}</td><td class="num">${en.failed}</td><td class="num">${en.policy}</td><td class="num">${en.error}</td><td class="num">${en.unsupported}</td><td class="num">${en.unexplained}</td><td class="num">${en.timedOut}</td><td class="num ${rateClass(en.passed, en.cases)}">${e(rate(en))}</td></tr>`,
       );
     }
   });

@@ -25,6 +25,8 @@ export interface MatrixCell {
   unexplained?: boolean;
   /** The error code the implementation gave (certpath's cells). */
   code?: string;
+  /** No answer within the per-case time limit. */
+  timedOut?: boolean;
   /** What the implementation could not express for this case. */
   unsupported?: string;
   /** Extra observations (e.g. certpath from the exported files disagreeing with the in-process run). */
@@ -79,6 +81,8 @@ export interface Counts {
   unsupported: number;
   /** Non-passing cells with no known cause. */
   unexplained: number;
+  /** Cells with no answer within the per-case time limit. */
+  timedOut: number;
 }
 
 export interface SummaryEntry extends Counts {
@@ -149,11 +153,20 @@ export function cellFromOutcome(
   explain?: (c: ExportedCase, o: RunOutcome, ctx?: ExplainContext) => string | undefined,
   ctx: ExplainContext = {},
 ): MatrixCell {
-  const expected = { valid: c.expect.valid, policies: c.expect.userConstrainedPolicySet, ...(c.expect.policiesChecked === false ? { policiesChecked: false as const } : {}) };
+  // An implementation-limit case (certpath's own work limits decide it) judges the others by
+  // the RFC 5280 verdict: certpath's limits are not theirs.
+  const limit = ctx.judgeByRfc !== false && c.expect.implementationLimit === true && c.expect.rfc5280Valid !== undefined && c.expect.rfc5280Valid !== c.expect.valid;
+  const expected = {
+    valid: limit ? c.expect.rfc5280Valid! : c.expect.valid,
+    policies: c.expect.userConstrainedPolicySet,
+    ...(c.expect.policiesChecked === false || limit ? { policiesChecked: false as const } : {}),
+  };
   const status = judge(expected, o);
   const cell: MatrixCell = { status, got: { valid: o.valid }, detail: o.detail, ms };
   if (o.policies !== undefined) cell.got.policies = [...o.policies];
   if (o.unsupported) cell.unsupported = o.unsupported;
+  if (o.timedOut) cell.timedOut = true;
+  if (limit) cell.note = `implementation-limit case: certpath expects ${c.expect.errorCode ?? "a failure"} from its own work limits; judged here against the RFC 5280 verdict (${c.expect.rfc5280Valid ? "valid" : "invalid"})`;
   if (status === "pass" && o.unsupported && !c.expect.valid) {
     cell.note = `rejected as expected, but the case needs ${o.unsupported}: the rejection may not come from the rule under test`;
   }
@@ -164,7 +177,8 @@ export function cellFromOutcome(
     } catch {
       why = undefined;
     }
-    if (why) cell.explanation = why;
+    if (o.timedOut) cell.explanation = `timed out: ${o.detail}`;
+    else if (why) cell.explanation = why;
     else if (explain) {
       cell.unexplained = true;
       cell.explanation = `unexplained: no known cause for this answer (${o.detail.split("\n")[0]!.slice(0, 160)})`;
@@ -178,7 +192,7 @@ export function notRunCell(reason: string): MatrixCell {
 }
 
 export function emptyCounts(): Counts {
-  return { cases: 0, passed: 0, failed: 0, policy: 0, error: 0, notRun: 0, unsupported: 0, unexplained: 0 };
+  return { cases: 0, passed: 0, failed: 0, policy: 0, error: 0, notRun: 0, unsupported: 0, unexplained: 0, timedOut: 0 };
 }
 
 export function addToCounts(k: Counts, cell: MatrixCell | undefined): void {
@@ -194,6 +208,7 @@ export function addToCounts(k: Counts, cell: MatrixCell | undefined): void {
     else k.error++;
     if (cell.unsupported) k.unsupported++;
     if (cell.unexplained) k.unexplained++;
+    if (cell.timedOut) k.timedOut++;
   }
 }
 

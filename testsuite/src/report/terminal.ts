@@ -73,6 +73,7 @@ export function formatSuiteMatrix(report: InteropReport, suite: SuiteInfo, opts:
     if (e.error) parts.push(`${e.error} no verdict`);
     if (e.unsupported) parts.push(`${e.unsupported} with an input it cannot express`);
     if (e.unexplained) parts.push(`${e.unexplained} unexplained`);
+    if (e.timedOut) parts.push(`${e.timedOut} timed out`);
     lines.push(`${e.implementation}: ${failing.length} of ${e.cases} not passing (${parts.join(", ")})`);
     // Wrong verdicts and errors first, then policy-set differences.
     const ordered = [...failing.filter((r) => r.cells[e.implementation]!.status !== "policy"), ...failing.filter((r) => r.cells[e.implementation]!.status === "policy")];

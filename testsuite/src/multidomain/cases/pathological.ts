@@ -169,6 +169,6 @@ export const pathological: Scenario[] = [
     entities: deepEntities,
     certs: deepCerts,
     case: { target: "mia", bag: deepIds, anchors: ["root"], limits: { maxDepth: 12 } },
-    expect: { valid: false, userConstrainedPolicySet: [], errorCode: "BUDGET_EXCEEDED" },
+    expect: { valid: false, userConstrainedPolicySet: [], errorCode: "BUDGET_EXCEEDED", rfc5280Valid: true },
   }),
 ];
