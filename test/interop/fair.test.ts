@@ -83,7 +83,7 @@ describe("per-case time limit", () => {
       caseTimeoutMs: 300,
     });
     const cell = (id: string) => report.rows.find((r) => r.id === id)!.cells["silent"]!;
-    expect(cell("4.1.1")).toMatchObject({ status: "error", timedOut: true, explanation: "timed out: timed out: no answer within the per-case limit of 0.3 s" });
+    expect(cell("4.1.1")).toMatchObject({ status: "error", timedOut: true, explanation: "timed out: no answer within the per-case limit of 0.3 s" });
     expect(cell("4.1.2")).toMatchObject({ status: "pass" });
     expect(report.summary.find((s) => s.implementation === "silent")).toMatchObject({ cases: 2, passed: 1, error: 1, timedOut: 1 });
   });

@@ -177,7 +177,7 @@ export function cellFromOutcome(
     } catch {
       why = undefined;
     }
-    if (o.timedOut) cell.explanation = `timed out: ${o.detail}`;
+    if (o.timedOut) cell.explanation = o.detail;
     else if (why) cell.explanation = why;
     else if (explain) {
       cell.unexplained = true;
