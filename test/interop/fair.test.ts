@@ -2,6 +2,8 @@
 // each case needs, implementation-limit cases judged by RFC 5280 for the other engines), and
 // a per-case time limit for engines that do not answer.
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verify } from "../../src/index.js";
 import { multidomainCaseBytes, needsOf } from "../../testsuite/src/export.js";
@@ -10,6 +12,7 @@ import type { ExportedCase, Implementation } from "../../testsuite/src/interop/t
 import { allScenarios } from "../../testsuite/src/multidomain/cases/index.js";
 import { generateScenario } from "../../testsuite/src/multidomain/generate.js";
 import { cellFromOutcome } from "../../testsuite/src/report/model.js";
+import { formatInteropSummary } from "../../testsuite/src/report/terminal.js";
 import { exportPkits, pkitsSubsetSuite, type Exported } from "./helpers.js";
 
 const sha = (d: Uint8Array) => createHash("sha256").update(d).digest("hex");
@@ -53,6 +56,57 @@ describe("exported case fields", () => {
     const flood = allScenarios().find((x) => x.id === "candidate-flood-no-issuer")!;
     expect(flood.expect).toMatchObject({ valid: false, errorCode: "BUDGET_EXCEEDED" });
     expect(flood.expect.rfc5280Valid).toBeUndefined();
+  });
+});
+
+describe("bag orders", () => {
+  let ex: Exported;
+  beforeAll(() => {
+    ex = exportPkits(["4.4.1", "4.1.1", "4.1.2"]);
+  });
+  afterAll(() => ex?.cleanup());
+
+  it("each case runs under N seeded bag orders: pass rate over the runs, and the cases failing under every order", async () => {
+    // An engine that is right only when the bag's first certificate is the one the exported order has first.
+    const seen = new Map<string, string[]>();
+    const firstOf = (c: ExportedCase, dir: string) => readFileSync(join(dir, c.files.intermediates[0]!)).toString("hex");
+    const picky: Implementation = {
+      name: "picky",
+      limitations: [],
+      version: async () => "picky 1",
+      available: async () => true,
+      run: async (c, dir) => {
+        const first = firstOf(c, dir);
+        seen.set(c.id, [...(seen.get(c.id) ?? []), c.files.intermediates.join(",")]);
+        if (c.id === "4.1.2") return { valid: true, detail: "always accepts" }; // 4.1.2 is invalid: fails every order
+        const given = readFileSync(join(ex.caseDir(c.id), c.files.intermediates[0]!)).toString("hex");
+        return first === given ? { valid: c.expect.valid, detail: "right" } : { valid: !c.expect.valid, detail: "wrong" };
+      },
+      explain: () => "picky",
+    };
+    const { report } = await runInteropSession({
+      suites: [pkitsSubsetSuite(["4.4.1", "4.1.1", "4.1.2"])],
+      verify,
+      implementations: [picky],
+      casesDir: ex.dir,
+      exportDir: "/nonexistent",
+      exporter: async () => undefined,
+      certpathVersion: "t",
+      bagOrders: 5,
+    });
+    const cell = (id: string) => report.rows.find((r) => r.id === id)!.cells["picky"]!;
+    // 4.1.1 has one intermediate: every order is the given one.
+    expect(cell("4.1.1")).toMatchObject({ status: "pass", orders: { runs: 5, passed: 5 } });
+    expect(cell("4.1.2")).toMatchObject({ status: "fail", orders: { runs: 5, passed: 0 } });
+    // 4.4.1's bag (two certificates) in 5 orders: the given order passes, shuffles that swap it fail.
+    const orders441 = seen.get("4.4.1")!;
+    expect(orders441.length).toBe(5);
+    const given = orders441[0]!;
+    const passed441 = orders441.filter((o) => o.split(",")[0] === given.split(",")[0]).length;
+    expect(cell("4.4.1")).toMatchObject({ status: "pass", orders: { runs: 5, passed: passed441 } });
+    const sum = report.summary.find((s) => s.implementation === "picky")!;
+    expect(sum).toMatchObject({ orderRuns: 15, orderPassed: 5 + passed441, failingEveryOrder: 1 });
+    expect(formatInteropSummary(report)).toContain(`picky over 5 bag orders: pass rate ${((100 * (5 + passed441)) / 15).toFixed(1)}% (${5 + passed441}/15 runs); fails under every order: 1 (4.1.2)`);
   });
 });
 

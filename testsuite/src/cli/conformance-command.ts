@@ -38,12 +38,13 @@ export const CONFORMANCE_OPTIONS: readonly OptionSpec[] = [
   { name: "openssl", kind: "value", valueName: "BIN", help: "the openssl executable (default: $CERTPATH_OPENSSL or openssl on PATH)" },
   { name: "json", kind: "value", valueName: "FILE", help: "also write certpath's per-suite results as JSON to FILE" },
   { name: "keys", kind: "value", valueName: "ALG", choices: ["ed25519", "p256"], help: "key algorithm of the generated multi-domain suite (default ed25519; p256 lets engines without Ed25519 show their path building)" },
+  { name: "orders", kind: "value", valueName: "N", help: "run the other implementations over N bag orders per case (the exported one and N-1 seeded shuffles) and report their pass rate and order-independent failures (default 1)" },
   { name: "case-timeout", kind: "value", valueName: "SECONDS", help: "per-case time limit for each other implementation (default 60); a case over it is reported as timed out" },
   { name: "help", kind: "flag", short: "h", help: "show this help" },
 ];
 
 export function conformanceHelp(suites: readonly ConformanceSuite[]): string {
-  return `Usage: certpath conformance [--suite NAME|FILE ...] [--impl LIST] [--report DIR] [--cases DIR] [--json FILE] [--keys ed25519|p256] [--case-timeout SECONDS]
+  return `Usage: certpath conformance [--suite NAME|FILE ...] [--impl LIST] [--report DIR] [--cases DIR] [--json FILE] [--keys ed25519|p256] [--orders N] [--case-timeout SECONDS]
 
 Runs the conformance suites through the library's verify, then the other implementations
 under test (openssl verify, pkijs) on the same cases exported as files, and writes the
@@ -131,6 +132,7 @@ export async function conformanceCommand(
   let casesDir: string | undefined;
   let opensslBin: string | undefined;
   let caseTimeoutMs = 60_000;
+  let bagOrders = 1;
   let implNames: string[] = [...IMPLEMENTATION_NAMES];
   try {
     const parsed = parseArgs(argv, CONFORMANCE_OPTIONS);
@@ -167,6 +169,11 @@ export async function conformanceCommand(
     opensslBin = parsed.values.get("openssl");
     const k = parsed.values.get("keys");
     if (k) useMultidomainKeys(k as MultidomainKeys);
+    const n = parsed.values.get("orders");
+    if (n !== undefined) {
+      bagOrders = Number(n);
+      if (!Number.isInteger(bagOrders) || bagOrders < 1) throw new UsageError(`--orders must be a positive integer (got "${n}")`);
+    }
     const t = parsed.values.get("case-timeout");
     if (t !== undefined) {
       caseTimeoutMs = Number(t) * 1000;
@@ -194,6 +201,7 @@ export async function conformanceCommand(
     exportDir: join(reportDir, "cases"),
     exporter: env.exporter,
     caseTimeoutMs,
+    bagOrders,
     certpathVersion: version,
     log: (line) => io.stderr(`${line}\n`),
     onSuite: (r) => io.stderr(`${r.name}: ${r.passed} passed, ${r.failed} failed (${(r.elapsedMs / 1000).toFixed(1)} s)\n`),

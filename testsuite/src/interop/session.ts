@@ -8,6 +8,7 @@
 // the cell and listed as a warning. Other implementations' failures are reported, never
 // counted against certpath.
 
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { summarize, type CaseResult, type ConformanceSuite, type SuiteReport, type VerifyFn } from "../suite.js";
 import {
@@ -43,6 +44,13 @@ export interface InteropSessionOptions {
   certpathVersion: string;
   /** Per-case time limit for each implementation run on the files (default 60 s); a case over it is reported as timed out. */
   caseTimeoutMs?: number;
+  /**
+   * Bag orders per case for the other implementations (default 1: the exported order only).
+   * With N > 1 each case also runs with its intermediates in N - 1 seeded shuffles (seeds
+   * 1..N-1); the report gives each implementation's pass rate over all runs and the cases it
+   * fails under every order. The matrix cells stay those of the exported order.
+   */
+  bagOrders?: number;
   /** Progress lines (the command prints them on stderr). */
   log?: (line: string) => void;
   /** Called after each in-process suite, e.g. to print it. */
@@ -75,6 +83,52 @@ export async function runSuiteSafely(suite: ConformanceSuite, verify: VerifyFn, 
     };
     return summarize(suite.name, suite.description, [failed], 0);
   }
+}
+
+/** Whether an outcome passes the case (the cell's status rule, without explanations). */
+function judgeCell(c: ExportedCase, r: RunOutcome, row: MatrixRow): boolean {
+  return cellFromOutcome(c, r, 0, undefined, row.cells["certpath"]?.code ? { certpathError: row.cells["certpath"].code } : {}).status === "pass";
+}
+
+/** The exported case folders again, with the bag in seeded orders: ROOT/orders/<seed>/<case dir>. */
+export function orderedCase(c: ExportedCase, root: string, seed: number): ExportedCase {
+  const dir = join("orders", String(seed), c.dir);
+  const abs = join(root, dir);
+  if (!existsSync(join(abs, "case.json"))) {
+    cpSync(join(root, c.dir), abs, { recursive: true });
+  }
+  const order = shuffleDeterministic(c.files.intermediates, seed);
+  // openssl reads intermediates.pem, the others the listed files: both in the new order.
+  if (order.length) writeFileSync(join(abs, "intermediates.pem"), order.map((f) => pemOf(readFileSync(join(abs, f)), "CERTIFICATE")).join(""));
+  return { ...c, dir, files: { ...c.files, intermediates: order } };
+}
+
+function pemOf(der: Uint8Array, label: string): string {
+  const b64 = Buffer.from(der).toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+}
+
+/** Deterministic Fisher-Yates shuffle (LCG seeded), the same order for the same seed. */
+function shuffleDeterministic<T>(items: readonly T[], seed: number): T[] {
+  const a = [...items];
+  let x = seed;
+  for (let i = a.length - 1; i > 0; i--) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    const j = x % (i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+/** Each case under bag orders 1..n-1 (seeds); per case, the outcomes in seed order. */
+async function runOverOrders(impl: Implementation, cases: readonly ExportedCase[], root: string, n: number, timeoutMs?: number): Promise<RunOutcome[][]> {
+  const out: RunOutcome[][] = cases.map(() => []);
+  for (let seed = 1; seed < n; seed++) {
+    const shuffled = cases.map((c) => orderedCase(c, root, seed));
+    const res = await runImplementation(impl, shuffled, root, timeoutMs);
+    res.forEach((r, i) => out[i]!.push(r.outcome));
+  }
+  return out;
 }
 
 /**
@@ -245,6 +299,15 @@ export async function runInteropSession(o: InteropSessionOptions): Promise<Inter
       row.cells[impl.name] = cellFromOutcome(c, res[i]!.outcome, res[i]!.ms, impl.explain?.bind(impl), certpathError ? { certpathError } : {});
       bySuite.set(c.suite, (bySuite.get(c.suite) ?? 0) + res[i]!.ms);
     });
+    if ((o.bagOrders ?? 1) > 1) {
+      const runs = await runOverOrders(impl, cases, root!, o.bagOrders!, o.caseTimeoutMs);
+      cases.forEach((c, i) => {
+        const row = rowByKey.get(key(c.suite, c.id))!;
+        const cell = row.cells[impl.name]!;
+        const passes = [cell.status === "pass", ...runs[i]!.map((r) => judgeCell(c, r, row))];
+        cell.orders = { runs: passes.length, passed: passes.filter(Boolean).length };
+      });
+    }
     for (const [suite, ms] of bySuite) {
       const info = suiteInfos.find((s) => s.name === suite)!;
       if (!info.implementations.includes(impl.name)) info.implementations.push(impl.name);

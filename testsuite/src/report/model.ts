@@ -27,6 +27,8 @@ export interface MatrixCell {
   code?: string;
   /** No answer within the per-case time limit. */
   timedOut?: boolean;
+  /** With several bag orders: how many runs (the exported order first) and how many passed. */
+  orders?: { runs: number; passed: number };
   /** What the implementation could not express for this case. */
   unsupported?: string;
   /** Extra observations (e.g. certpath from the exported files disagreeing with the in-process run). */
@@ -83,6 +85,11 @@ export interface Counts {
   unexplained: number;
   /** Cells with no answer within the per-case time limit. */
   timedOut: number;
+  /** With several bag orders: runs over all orders and cases, runs that passed. */
+  orderRuns: number;
+  orderPassed: number;
+  /** With several bag orders: cases failing under every order (order-independent failures). */
+  failingEveryOrder: number;
 }
 
 export interface SummaryEntry extends Counts {
@@ -192,7 +199,7 @@ export function notRunCell(reason: string): MatrixCell {
 }
 
 export function emptyCounts(): Counts {
-  return { cases: 0, passed: 0, failed: 0, policy: 0, error: 0, notRun: 0, unsupported: 0, unexplained: 0, timedOut: 0 };
+  return { cases: 0, passed: 0, failed: 0, policy: 0, error: 0, notRun: 0, unsupported: 0, unexplained: 0, timedOut: 0, orderRuns: 0, orderPassed: 0, failingEveryOrder: 0 };
 }
 
 export function addToCounts(k: Counts, cell: MatrixCell | undefined): void {
@@ -201,6 +208,11 @@ export function addToCounts(k: Counts, cell: MatrixCell | undefined): void {
     return;
   }
   k.cases++;
+  if (cell.orders) {
+    k.orderRuns += cell.orders.runs;
+    k.orderPassed += cell.orders.passed;
+    if (cell.orders.passed === 0) k.failingEveryOrder++;
+  }
   if (cell.status === "pass") k.passed++;
   else {
     if (cell.status === "fail") k.failed++;

@@ -108,6 +108,15 @@ export function formatInteropSummary(report: InteropReport): string {
       return `${i} ${e.passed}/${e.cases} (${rate(e)})`;
     });
     lines.push(`  ${s.title.padEnd(w)}  ${parts.join("   ")}`);
+    for (const i of s.implementations) {
+      const e = report.summary.find((x) => x.suite === s.name && x.implementation === i)!;
+      if (!e.orderRuns) continue;
+      const failing = report.rows.filter((r) => r.suite === s.name && r.cells[i]?.orders && r.cells[i]!.orders!.passed === 0).map((r) => r.id);
+      lines.push(
+        `  ${"".padEnd(w)}  ${i} over ${e.orderRuns / Math.max(1, e.cases)} bag orders: pass rate ${((100 * e.orderPassed) / e.orderRuns).toFixed(1)}% (${e.orderPassed}/${e.orderRuns} runs); ` +
+          `fails under every order: ${e.failingEveryOrder}${failing.length ? ` (${failing.slice(0, 8).join(", ")}${failing.length > 8 ? ", ..." : ""})` : ""}`,
+      );
+    }
   }
   return lines.join("\n") + "\n";
 }
