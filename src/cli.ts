@@ -7,6 +7,9 @@ import { main } from "./cli/main.js";
 main(process.argv.slice(2), { verify, createVerifier, io: processIo }).then(
   (code) => {
     process.exitCode = code;
+    // The command is done: end even if an engine left abandoned work behind (a conformance
+    // case over its time limit keeps running in process; it cannot be cancelled).
+    setTimeout(() => process.exit(), 5000).unref();
   },
   (e: unknown) => {
     process.stderr.write(`certpath: internal error: ${(e as Error)?.stack ?? String(e)}\n`);

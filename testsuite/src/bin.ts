@@ -39,6 +39,9 @@ async function run(argv: readonly string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // The command is done: end even if an engine left abandoned work behind (a conformance
+    // case over its time limit keeps running in process; it cannot be cancelled).
+    setTimeout(() => process.exit(), 5000).unref();
   },
   (e: unknown) => {
     process.stderr.write(`certpath-testsuite: internal error: ${String((e as Error)?.stack ?? e)}\n`);
