@@ -11,6 +11,9 @@ import { multidomainCases, multidomainSuite, runMultidomainCase, sortByGroup } f
 import { conformanceSuites } from "../../testsuite/src/suites.js";
 import { failureLine, formatTable, type CaseResult } from "../../testsuite/src/suite.js";
 import { auditCase } from "./audit.js";
+// The independent (OpenSSL) audit and the mutation tests run in this file's process, so the
+// suite is generated once for both (multidomainCases() is memoised per process).
+import "./oracle-suite.js";
 
 const scenarios = allScenarios();
 const cases = sortByGroup(multidomainCases());

@@ -1,4 +1,5 @@
-// The multi-domain suite against oracles that share nothing with what they test:
+// The multi-domain suite against oracles that share nothing with what they test (registered
+// by cases.test.ts, in its process, so the generated suite is shared):
 // - OpenSSL reads every generated certificate and CRL back (openssl-audit.ts) and each
 //   extension's presence, criticality and value must match the case's description;
 // - a generator mutation (an extension's criticality dropped) is caught by that audit;
