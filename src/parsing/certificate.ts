@@ -10,8 +10,6 @@ import {
   PolicyMappings,
   PolicyConstraints,
   InhibitAnyPolicy,
-  NameConstraints as AsnNameConstraints,
-  SubjectAlternativeName,
   IssueAlternativeName,
   AuthorityKeyIdentifier as AsnAki,
   CRLDistributionPoints,
@@ -326,22 +324,73 @@ function authorityKeyIdOf(v: Uint8Array): AuthorityKeyId {
 }
 
 /**
- * The octets of each iPAddress base of a NameConstraints value, per subtree in order
- * (undefined for other forms): NameConstraints ::= SEQUENCE { permittedSubtrees [0],
- * excludedSubtrees [1] }, GeneralSubtree ::= SEQUENCE { base GeneralName, ... }, and an
- * iPAddress is [7] IMPLICIT OCTET STRING (RFC 5280 4.2.1.10).
+ * A GeneralName (RFC 5280 4.2.1.6) read by the DER walker for the forms that name
+ * constraints and subjectAltName carry by the thousand; other forms through the library.
+ * Hand-written because bench/name-constraints.mjs showed @peculiar/asn1-x509 taking
+ * seconds on the 4,096 subtrees and 2,048 names of its cold call. iPAddress octets are
+ * kept as written: the library's text form turns a mask into a prefix length, which
+ * rewrote a non-contiguous mask into another range (issue 10 item 6).
  */
-function rawIpBases(v: Uint8Array): { permitted: (Uint8Array | undefined)[]; excluded: (Uint8Array | undefined)[] } {
-  const out = { permitted: [] as (Uint8Array | undefined)[], excluded: [] as (Uint8Array | undefined)[] };
-  for (const list of derChildren(v, only(v, 0x30, "nameConstraints"))) {
-    const into = list.tag === 0xa0 ? out.permitted : list.tag === 0xa1 ? out.excluded : undefined;
-    if (!into) continue;
-    for (const st of derChildren(v, list)) {
-      const base = derChildren(v, st)[0];
-      into.push(base?.tag === 0x87 ? v.slice(base.start, base.end) : undefined);
+function generalNameAt(v: Uint8Array, e: DerElement): GeneralName {
+  const text = () => Buffer.from(v.subarray(e.start, e.end)).toString("latin1");
+  switch (e.tag) {
+    case 0x81:
+      return { kind: "rfc822Name", value: text() };
+    case 0x82:
+      return { kind: "dNSName", value: text() };
+    case 0x86:
+      return { kind: "uniformResourceIdentifier", value: text() };
+    case 0x87:
+      return { kind: "iPAddress", bytes: v.slice(e.start, e.end) };
+    case 0xa4: {
+      // directoryName [4] EXPLICIT Name
+      const kids = derChildren(v, e);
+      if (kids.length !== 1 || kids[0]!.tag !== 0x30) throw new Error("directoryName is not one Name");
+      return { kind: "directoryName", name: dnFromDerElement(v, kids[0]!) };
     }
+    default:
+      return generalNameFromAsn(AsnConvert.parse(v.slice(e.headerStart, e.end), AsnGeneralName));
   }
-  return out;
+}
+
+/** GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName (an empty one is the profile's to reject). */
+function generalNamesOf(v: Uint8Array, what: string): GeneralName[] {
+  return derChildren(v, only(v, 0x30, what)).map((e) => generalNameAt(v, e));
+}
+
+/** BaseDistance ::= INTEGER (0..MAX), capped like SkipCerts. */
+function baseDistance(v: Uint8Array, e: DerElement): number {
+  if (e.end === e.start) throw new Error("empty BaseDistance");
+  const n = bytesToBigInt(v.subarray(e.start, e.end));
+  if (n < 0n) throw new Error("negative BaseDistance");
+  return n > 1000n ? 1000 : Number(n);
+}
+
+/**
+ * RFC 5280 4.2.1.10 NameConstraints ::= SEQUENCE { permittedSubtrees [0] GeneralSubtrees
+ * OPTIONAL, excludedSubtrees [1] GeneralSubtrees OPTIONAL }, GeneralSubtree ::= SEQUENCE {
+ * base GeneralName, minimum [0] BaseDistance DEFAULT 0, maximum [1] BaseDistance OPTIONAL }.
+ */
+function nameConstraintsOf(v: Uint8Array): NameConstraints {
+  const out: { permitted?: readonly GeneralSubtree[]; excluded?: readonly GeneralSubtree[] } = {};
+  let last = -1;
+  for (const list of derChildren(v, only(v, 0x30, "nameConstraints"))) {
+    const which = list.tag - 0xa0;
+    if ((which !== 0 && which !== 1) || which <= last) throw new Error("nameConstraints holds something other than [0] then [1]");
+    last = which;
+    const subtrees = derChildren(v, list).map((st) => {
+      const f = st.tag === 0x30 ? derChildren(v, st) : [];
+      if (!f[0]) throw new Error("a GeneralSubtree is not a SEQUENCE with a base");
+      let i = 1;
+      const minimum = f[i]?.tag === 0x80 ? baseDistance(v, f[i++]!) : 0;
+      const maximum = f[i]?.tag === 0x81 ? baseDistance(v, f[i++]!) : undefined;
+      if (i !== f.length) throw new Error("unexpected field in a GeneralSubtree");
+      return Object.freeze({ base: generalNameAt(v, f[0]), minimum, maximum });
+    });
+    if (which === 0) out.permitted = Object.freeze(subtrees);
+    else out.excluded = Object.freeze(subtrees);
+  }
+  return Object.freeze(out);
 }
 
 /** An extension as the DER walker splits it (RFC 5280 4.1: extnID, critical, extnValue). */
@@ -430,26 +479,11 @@ function decodeExtensions(exts: readonly RawExtension[], out: Mutable<Certificat
         case OID.inhibitAnyPolicy:
           out.inhibitAnyPolicy = skipCerts(AsnConvert.parse(v, InhibitAnyPolicy).value);
           break;
-        case OID.nameConstraints: {
-          const nc = AsnConvert.parse(v, AsnNameConstraints);
-          const raw = rawIpBases(v);
-          const subtrees = (l: Iterable<{ base: AsnGeneralName; minimum: number; maximum?: number }> | undefined, ips: (Uint8Array | undefined)[]) =>
-            l
-              ? Object.freeze(
-                  [...l].map((s, i) => {
-                    // iPAddress bases keep their octets as written: the library's text form
-                    // turns a mask into a prefix length, which rewrites a non-contiguous mask.
-                    const ip = ips[i];
-                    const base: GeneralName = ip ? { kind: "iPAddress", bytes: ip } : generalNameFromAsn(s.base);
-                    return Object.freeze({ base, minimum: s.minimum ?? 0, maximum: s.maximum });
-                  }),
-                )
-              : undefined;
-          out.nameConstraints = Object.freeze({ permitted: subtrees(nc.permittedSubtrees, raw.permitted), excluded: subtrees(nc.excludedSubtrees, raw.excluded) });
+        case OID.nameConstraints:
+          out.nameConstraints = nameConstraintsOf(v);
           break;
-        }
         case OID.subjectAltName:
-          out.subjectAltName = Object.freeze(generalNames(AsnConvert.parse(v, SubjectAlternativeName)));
+          out.subjectAltName = Object.freeze(generalNamesOf(v, "subjectAltName"));
           break;
         case OID.issuerAltName:
           out.issuerAltName = Object.freeze(generalNames(AsnConvert.parse(v, IssueAlternativeName)));
