@@ -49,6 +49,7 @@ const STRICT: StrictCase[] = [
   { rule: "policyMappings-critical", section: "RFC 5280 4.2.1.5", build: () => caWith("CN=P Map CA", { extensions: { certificatePolicies: ["1.2.3.1"], policyMappings: [["1.2.3.1", "1.2.3.2"]], critical: { policyMappings: false } } }) },
   { rule: "subjectAltName-critical-when-subject-empty", section: "RFC 5280 4.2.1.6", build: () => ({ ee: p.ee(EMPTY_NAME, ca, { keySeed: "empty-ee", extensions: { subjectAltName: ["dns:a.example"] } }), cas: [ca], at: 0 }) },
   { rule: "subjectAltName-dNSName-syntax", section: "RFC 5280 4.2.1.6", build: () => eeWith("CN=P Bad DNS", { extensions: { subjectAltName: ["dns:exa mple.com"] } }) },
+  { rule: "subjectAltName-iPAddress-syntax", section: "RFC 5280 4.2.1.6", build: () => eeWith("CN=P Bad IP", { extensions: { custom: [{ oid: "2.5.29.17", valueDer: seq(tlv(0x87, new Uint8Array([10, 0, 0, 1, 9]))) }] } }) },
   { rule: "basicConstraints-critical-in-CA", section: "RFC 5280 4.2.1.9", build: () => caWith("CN=P BC CA", { extensions: { basicConstraints: { cA: true, critical: false } } }) },
   { rule: "nameConstraints-critical", section: "RFC 5280 4.2.1.10", build: () => caWith("CN=P NC CA", { extensions: { nameConstraints: { permitted: ["dns:example.com"] }, critical: { nameConstraints: false } } }, { extensions: { subjectAltName: ["dns:www.example.com"] } }) },
   { rule: "nameConstraints-minimum-maximum", section: "RFC 5280 4.2.1.10", build: () => caWith("CN=P NC Max CA", { extensions: { custom: [{ oid: "2.5.29.30", critical: true, valueDer: ncWithMaximum }] } }) },
