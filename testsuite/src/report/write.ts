@@ -34,7 +34,7 @@ export function writeReport(
   // Each case's picture on its own too (DIR/pictures/<case>.svg).
   if (pictures.length) {
     mkdir(join(abs, "pictures"));
-    for (const p of pictures) writeFile(join(abs, "pictures", `${p.id}.svg`), p.svg);
+    for (const p of pictures) if (p.svg) writeFile(join(abs, "pictures", `${p.id}.svg`), p.svg);
   }
   writeFile(json, reportJson(report));
   return { dir: abs, html, json };
