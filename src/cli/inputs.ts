@@ -7,6 +7,7 @@
 // no block of the wanted kind is passed on whole, so that the library reports it.
 
 import type { Input } from "../api/types.js";
+import { scanPem } from "../parsing/pem.js";
 
 export type InputKind = "certificate" | "crl" | "ocsp";
 
@@ -15,7 +16,6 @@ export class FileError extends Error {
   override name = "FileError";
 }
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
 /** Canonical label per kind, and the aliases rewritten to it. */
 const LABELS: Record<InputKind, { canonical: string; aliases: readonly string[] }> = {
@@ -40,9 +40,14 @@ export interface PemBlock {
 
 export function pemBlocks(text: string): PemBlock[] {
   const out: PemBlock[] = [];
-  for (const m of text.matchAll(PEM_BLOCK)) {
-    out.push({ label: m[1]!, text: m[0], body: m[2]!.replace(/\s+/g, "") });
+  // One linear scan (the library's): a regular expression here was quadratic in BEGIN lines without END.
+  let blocks: ReturnType<typeof scanPem>;
+  try {
+    blocks = scanPem(text);
+  } catch {
+    return out; // over the size cap: handed on whole, the library reports it
   }
+  for (const b of blocks) out.push({ label: b.label, text: b.text, body: b.body.replace(/\s+/g, "") });
   return out;
 }
 

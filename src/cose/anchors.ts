@@ -9,6 +9,7 @@ import * as asn1js from "asn1js";
 import type { Input, NameAndKey, Verifier, VerifierConfig } from "../api/types.js";
 import { createVerifier } from "../api/verifier.js";
 import { looksLikePem } from "../parsing/der.js";
+import { scanPem } from "../parsing/pem.js";
 import { parseTrustAnchors, publicKeyFromSpki } from "../parsing/trust-anchor.js";
 import { coseKeyThumbprint } from "./thumbprint.js";
 import { toHex } from "./cbor.js";
@@ -30,7 +31,6 @@ export interface SpkiAnchorOptions {
   label?: string;
 }
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
 function pemText(input: Uint8Array | string): string | undefined {
   if (typeof input === "string") return input;
@@ -104,7 +104,7 @@ export class CoseTrustAnchorStore {
   addSpki(input: Input, opts: SpkiAnchorOptions = {}): this {
     const label = opts.label ?? `${this.name}[${this.size}]`;
     const text = pemText(input);
-    const ders = text !== undefined ? [...text.matchAll(PEM_BLOCK)].filter((m) => m[1] === "PUBLIC KEY").map((m) => new Uint8Array(Buffer.from(m[2]!.replace(/\s/g, ""), "base64"))) : [input as Uint8Array];
+    const ders = text !== undefined ? scanPem(text).filter((b) => b.label === "PUBLIC KEY").map((b) => new Uint8Array(Buffer.from(b.body.replace(/\s/g, ""), "base64"))) : [input as Uint8Array];
     if (ders.length === 0) throw new TypeError(`${label}: no PEM block labelled PUBLIC KEY`);
     for (const spki of ders) {
       publicKeyFromSpki(spki, label); // throws MalformedError on a bad key
@@ -126,12 +126,12 @@ export class CoseTrustAnchorStore {
       return isSpki(der) ? this.addSpki(der, { label }) : this.addCertificate(der, label);
     }
     let n = 0;
-    for (const m of text.matchAll(PEM_BLOCK)) {
-      const block = m[0];
+    for (const b of scanPem(text)) {
+      const block = b.text;
       const l = `${label}#${n++}`;
-      if (m[1] === "PUBLIC KEY") this.addSpki(block, { label: l });
-      else if (["CERTIFICATE", "TRUSTED CERTIFICATE", "X509 CERTIFICATE"].includes(m[1]!)) this.addCertificate(block, l);
-      else if (m[1] === "TRUST ANCHOR") this.addTrustAnchorInfo(block, l);
+      if (b.label === "PUBLIC KEY") this.addSpki(block, { label: l });
+      else if (["CERTIFICATE", "TRUSTED CERTIFICATE", "X509 CERTIFICATE"].includes(b.label)) this.addCertificate(block, l);
+      else if (b.label === "TRUST ANCHOR") this.addTrustAnchorInfo(block, l);
     }
     if (n === 0) throw new TypeError(`${label}: no PEM block`);
     return this;

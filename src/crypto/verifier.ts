@@ -14,6 +14,8 @@ export interface VerificationKey {
   readonly algorithm: AlgorithmId;
   readonly spki: Uint8Array;
   readonly bits: number;
+  /** RSA keys: the public exponent's size in bits. */
+  readonly rsaExponentBits?: number;
 }
 
 export type SignatureOutcome =
@@ -71,8 +73,14 @@ const HASHES: Record<string, string> = {
   "2.16.840.1.101.3.4.2.3": "sha512",
 };
 
-/** Key sizes outside these bounds are refused before any arithmetic (hostile-input budget). */
-export const KEY_LIMITS = { rsaMinBits: 1024, rsaMaxBits: 8192 } as const;
+/**
+ * Key sizes outside these bounds are refused before any arithmetic (hostile-input budget).
+ * RSA public exponents are capped at 33 bits, the bound BoringSSL (rsa_check_public_key,
+ * kMaxExponentBits = 33) and ring (PublicExponent::MAX = 2^33 - 1) use to bound the cost of
+ * a verification; Go's crypto/rsa is tighter (2^31 - 1). Every exponent in use (3, 65537)
+ * fits. A 3064-bit exponent made each of 2000 decoy checks cost ~0.1 s (issue 10 item 3).
+ */
+export const KEY_LIMITS = { rsaMinBits: 1024, rsaMaxBits: 8192, rsaMaxExponentBits: 33 } as const;
 
 /** RFC 3279 2.3.2: a DSA key whose parameters are absent inherits them from its issuer. */
 export function needsInheritedParams(pk: SubjectPublicKey | VerificationKey): boolean {
@@ -230,6 +238,8 @@ export class NodeSignatureVerifier implements SignatureVerifier {
     if (!fits) return { ok: false, code: "UNSUPPORTED_ALGORITHM", message: `signature algorithm ${algorithm.oid} does not fit a ${key.algorithm.oid} key` };
     if ((kind === "rsa" || kind === "pss") && (key.bits < KEY_LIMITS.rsaMinBits || key.bits > KEY_LIMITS.rsaMaxBits))
       return { ok: false, code: "WEAK_KEY", message: `RSA key of ${key.bits} bits is outside ${KEY_LIMITS.rsaMinBits}..${KEY_LIMITS.rsaMaxBits}` };
+    if ((kind === "rsa" || kind === "pss") && (key.rsaExponentBits ?? 0) > KEY_LIMITS.rsaMaxExponentBits)
+      return { ok: false, code: "WEAK_KEY", message: `RSA public exponent of ${key.rsaExponentBits} bits is over the ${KEY_LIMITS.rsaMaxExponentBits}-bit cap (as BoringSSL and ring)` };
     if (kind === "dsa" && needsInheritedParams(key))
       return { ok: false, code: "UNSUPPORTED_ALGORITHM", message: "DSA key has no parameters and none could be inherited (RFC 3279 2.3.2)" };
     const ko = this.keyObject(key, kid);

@@ -21,10 +21,25 @@ import {
   SubjectPublicKeyInfo,
   GeneralName as AsnGeneralName,
 } from "@peculiar/asn1-x509";
-import { RSAPublicKey } from "@peculiar/asn1-rsa";
 import { OID } from "./oids.js";
 import { MalformedError, type MalformedCode } from "./errors.js";
-import { bytesToBigInt, bytesToHex, checkOuterSequence, checkSignedStructure, derBytes, derChildren, derElement, derOid, derTime, inputToDers, type DerElement } from "./der.js";
+import {
+  DerReader,
+  bytesToHex,
+  checkDer,
+  checkOuterSequence,
+  checkSignedStructure,
+  derAlgorithm,
+  derBytes,
+  derChildren,
+  derElement,
+  derOid,
+  derTime,
+  inputToDers,
+  integerHex,
+  smallIntFromContents,
+  type DerElement,
+} from "./der.js";
 import { ParseCache } from "./cache.js";
 import {
   dnFromAsn,
@@ -48,6 +63,8 @@ export interface SubjectPublicKey {
   readonly keyBytes: Uint8Array;
   /** Key size in bits where meaningful (RSA modulus, DSA p, EC field), else 0. */
   readonly bits: number;
+  /** RSA keys: the public exponent's size in bits (the verifier caps it). */
+  readonly rsaExponentBits?: number;
 }
 
 export interface GeneralSubtree {
@@ -136,8 +153,10 @@ export interface SignedDocument extends SignedFields {
 }
 
 export interface Certificate extends SignedDocument {
-  /** Serial number as lowercase hex of its value (sign kept as a leading '-'). */
+  /** Serial number as lowercase hex of its value (sign kept as a leading '-'), compared as a string. */
   readonly serial: string;
+  /** Content octets of the serialNumber INTEGER (RFC 5280 4.1.2.2: conforming CAs use at most 20). */
+  readonly serialOctets: number;
   readonly issuer: DistinguishedName;
   readonly subject: DistinguishedName;
   readonly notBefore: Date;
@@ -194,22 +213,31 @@ export function bitStringMask(bs: { value: ArrayBuffer }): number {
   return mask;
 }
 
-/** Key size in bits where it means something (RSA modulus, EC point, EdDSA), else 0. */
-function keySize(algOid: string, keyBytes: Uint8Array): number {
+/** Size in bits of a big-endian unsigned magnitude, leading zero octets ignored. */
+function magnitudeBits(m: Uint8Array): number {
+  let i = 0;
+  while (i < m.length && m[i] === 0) i++;
+  return i === m.length ? 0 : (m.length - i - 1) * 8 + (32 - Math.clz32(m[i]!));
+}
+
+/** Key size in bits where it means something (RSA modulus, EC point, EdDSA), else 0; and an RSA key's exponent size. */
+function keySize(algOid: string, keyBytes: Uint8Array): { bits: number; rsaExponentBits?: number } {
   try {
     if (algOid === OID.rsaEncryption || algOid === OID.rsassaPss) {
-      const mod = new Uint8Array(AsnConvert.parse(keyBytes, RSAPublicKey).modulus);
-      let i = 0;
-      while (i < mod.length && mod[i] === 0) i++;
-      return (mod.length - i) * 8;
+      // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1)
+      const r = DerReader.only(keyBytes, 0x30, "RSAPublicKey");
+      const mod = r.integerBytes("modulus");
+      const exp = r.integerBytes("publicExponent");
+      r.finish("RSAPublicKey");
+      return { bits: Math.ceil(magnitudeBits(mod) / 8) * 8, rsaExponentBits: magnitudeBits(exp) };
     }
-    if (algOid === OID.ecPublicKey) return ((keyBytes.length - 1) / 2) * 8;
-    if (algOid === OID.ed25519) return 256;
-    if (algOid === OID.ed448) return 456;
+    if (algOid === OID.ecPublicKey) return { bits: ((keyBytes.length - 1) / 2) * 8 };
+    if (algOid === OID.ed25519) return { bits: 256 };
+    if (algOid === OID.ed448) return { bits: 456 };
   } catch {
     /* size is advisory: a key that does not parse fails when node:crypto loads it */
   }
-  return 0;
+  return { bits: 0 };
 }
 
 /** The model of a SubjectPublicKeyInfo (certificates and trust anchors alike). */
@@ -218,7 +246,7 @@ export function subjectPublicKey(spki: SubjectPublicKeyInfo, raw?: Uint8Array): 
   const keyBytes = new Uint8Array(spki.subjectPublicKey);
   // The bytes as received when known (a re-encoding costs ~30 us and could differ from them).
   const der = raw ? raw.slice() : new Uint8Array(AsnConvert.serialize(spki));
-  return Object.freeze({ algorithm, spki: der, keyBytes, bits: keySize(algorithm.oid, keyBytes) });
+  return Object.freeze({ algorithm, spki: der, keyBytes, ...keySize(algorithm.oid, keyBytes) });
 }
 
 function generalNames(list: Iterable<AsnGeneralName>): GeneralName[] {
@@ -247,7 +275,7 @@ export function authorityKeyId(aki: AsnAki): AuthorityKeyId {
   return Object.freeze({
     keyId: aki.keyIdentifier ? bytesToHex(aki.keyIdentifier.buffer) : undefined,
     issuer: aki.authorityCertIssuer ? generalNames(aki.authorityCertIssuer) : undefined,
-    serial: aki.authorityCertSerialNumber ? bytesToBigInt(aki.authorityCertSerialNumber).toString(16) : undefined,
+    serial: aki.authorityCertSerialNumber ? integerHex(new Uint8Array(aki.authorityCertSerialNumber)) : undefined,
   });
 }
 
@@ -255,11 +283,9 @@ function accessDescriptions(list: Iterable<{ accessMethod: string; accessLocatio
   return [...list].map((ad) => ({ method: ad.accessMethod, location: generalNameFromAsn(ad.accessLocation) }));
 }
 
-/** RFC 5280 4.2.1.11 / 4.2.1.14 SkipCerts: small non-negative integers. */
+/** RFC 5280 4.2.1.11 / 4.2.1.14 SkipCerts: small non-negative integers (a counter longer than 4 octets is malformed). */
 function skipCerts(buf: ArrayBuffer): number {
-  const v = bytesToBigInt(buf);
-  if (v < 0n) throw new Error("negative SkipCerts");
-  return v > 1000n ? 1000 : Number(v);
+  return smallIntFromContents(new Uint8Array(buf), "SkipCerts");
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -278,22 +304,10 @@ function only(v: Uint8Array, tag: number, what: string): DerElement {
 
 /** RFC 5280 4.2.1.9 BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL } */
 function basicConstraintsOf(v: Uint8Array): { cA: boolean; pathLen?: number } {
-  const f = derChildren(v, only(v, 0x30, "basicConstraints"));
-  let i = 0;
-  let cA = false;
-  if (f[i]?.tag === 0x01) {
-    const b = f[i++]!;
-    if (b.end - b.start !== 1) throw new Error("bad BOOLEAN");
-    cA = v[b.start] !== 0;
-  }
-  let pathLen: number | undefined;
-  if (f[i]?.tag === 0x02) {
-    const n = bytesToBigInt(v.subarray(f[i]!.start, f[i]!.end));
-    if (n < 0n) throw new Error("negative pathLenConstraint");
-    pathLen = n > 1000n ? 1000 : Number(n);
-    i++;
-  }
-  if (i !== f.length) throw new Error("unexpected field in basicConstraints");
+  const r = DerReader.only(v, 0x30, "basicConstraints");
+  const cA = r.defaultFalse("basicConstraints.cA");
+  const pathLen = r.peekTag() === 0x02 ? r.smallInt("pathLenConstraint") : undefined;
+  r.finish("basicConstraints");
   return Object.freeze({ cA, pathLen });
 }
 
@@ -319,7 +333,7 @@ function authorityKeyIdOf(v: Uint8Array): AuthorityKeyId {
   return Object.freeze({
     keyId: keyId ? bytesToHex(v.subarray(keyId.start, keyId.end)) : undefined,
     issuer: undefined,
-    serial: serial ? bytesToBigInt(v.subarray(serial.start, serial.end)).toString(16) : undefined,
+    serial: serial ? integerHex(v.subarray(serial.start, serial.end)) : undefined,
   });
 }
 
@@ -401,25 +415,41 @@ interface RawExtension {
   readonly value: Uint8Array;
 }
 
-/** Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension, split with the DER walker. */
+/** Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension, split with the DER reader. */
 function rawExtensions(der: Uint8Array, seq: DerElement): RawExtension[] {
   if (seq.tag !== 0x30) throw new Error("extensions is not a SEQUENCE");
-  return derChildren(der, seq).map((e) => {
-    if (e.tag !== 0x30) throw new Error("an extension is not a SEQUENCE");
-    const f = derChildren(der, e);
-    let i = 1;
-    let critical = false;
-    if (f[i]?.tag === 0x01) {
-      // DER: BOOLEAN is one octet, TRUE is 0xFF, and DEFAULT FALSE is never encoded (X.690 11.1, 11.5).
-      const b = f[i++]!;
-      if (b.end - b.start !== 1 || der[b.start] !== 0xff) throw new Error("critical must be encoded only when TRUE, as 0xFF");
-      critical = true;
-    }
-    const v = f[i++];
-    if (!f[0] || !v || v.tag !== 0x04 || i !== f.length) throw new Error("an extension is not { extnID, critical, extnValue }");
-    return { extnID: derOid(der, f[0]), critical, value: der.subarray(v.start, v.end) };
-  });
+  const list = DerReader.inside(der, seq);
+  const out: RawExtension[] = [];
+  while (!list.done) {
+    const r = list.sequence("an extension");
+    const extnID = r.oid("extnID");
+    const critical = r.defaultFalse("critical");
+    const value = r.contents(0x04, "extnValue");
+    r.finish("an extension (RFC 5280 4.1: extnID, critical, extnValue)");
+    out.push({ extnID, critical, value });
+  }
+  return out;
 }
+
+/** Extensions whose value this parser decodes (see decodeExtensions). */
+const DECODED_EXTENSIONS = new Set<string>([
+  OID.basicConstraints,
+  OID.keyUsage,
+  OID.extKeyUsage,
+  OID.certificatePolicies,
+  OID.policyMappings,
+  OID.policyConstraints,
+  OID.inhibitAnyPolicy,
+  OID.nameConstraints,
+  OID.subjectAltName,
+  OID.issuerAltName,
+  OID.subjectKeyIdentifier,
+  OID.authorityKeyIdentifier,
+  OID.crlDistributionPoints,
+  OID.freshestCRL,
+  OID.authorityInfoAccess,
+  OID.subjectInfoAccess,
+]);
 
 function decodeExtensions(exts: readonly RawExtension[], out: Mutable<Certificate>, what: string): void {
   const seen = new Set<string>();
@@ -433,6 +463,8 @@ function decodeExtensions(exts: readonly RawExtension[], out: Mutable<Certificat
     infos.push({ oid, critical: ext.critical });
     const v = ext.value;
     try {
+      // The value of a decoded extension is DER too (one encoding per certificate, X.690 10).
+      if (DECODED_EXTENSIONS.has(oid)) checkDer(v, { start: 0, end: v.length });
       switch (oid) {
         case OID.basicConstraints:
           out.basicConstraints = basicConstraintsOf(v);
@@ -533,7 +565,7 @@ export function parseCertificate(der: Uint8Array, what = "certificate"): Certifi
 interface TbsFields {
   version: number;
   serial: Uint8Array;
-  signature: AlgorithmIdentifier;
+  signature: AlgorithmId;
   issuer: DistinguishedName;
   notBefore: Date;
   notAfter: Date;
@@ -566,7 +598,10 @@ function tbsFields(der: Uint8Array, tbs: DerElement): TbsFields {
   }
   const serialEl = f[i++];
   if (!serialEl || serialEl.tag !== 0x02 || serialEl.end === serialEl.start) throw new Error("tbsCertificate.serialNumber is missing");
-  const signature = AsnConvert.parse(bytes(f[i++], 0x30, "signature"), AlgorithmIdentifier);
+  // The serial is kept as octets (hex), never converted to a number: a 256 KiB serial
+  // number cost minutes as a bigint built octet by octet (issue 10 item 1).
+  bytes(f[i], 0x30, "signature");
+  const signature = derAlgorithm(der, f[i++]!);
   bytes(f[i], 0x30, "issuer");
   const issuer = dnFromDerElement(der, f[i++]!);
   const validity = f[i++];
@@ -594,15 +629,15 @@ function tbsFields(der: Uint8Array, tbs: DerElement): TbsFields {
 export function signedDocument(
   der: Uint8Array,
   parts: ReturnType<typeof checkSignedStructure>,
-  tbsAlgorithm: AlgorithmIdentifier,
+  tbsAlgorithm: AlgorithmId,
   version: number | undefined,
 ): SignedDocument {
   return {
     der,
     sha256: createHash("sha256").update(der).digest("hex"),
     tbs: derBytes(der, parts.tbs),
-    signatureAlgorithm: algorithmId(AsnConvert.parse(derBytes(der, parts.algorithm), AlgorithmIdentifier)),
-    tbsSignatureAlgorithm: algorithmId(tbsAlgorithm),
+    signatureAlgorithm: Object.freeze(derAlgorithm(der, parts.algorithm)),
+    tbsSignatureAlgorithm: Object.freeze(tbsAlgorithm),
     signature: der.subarray(parts.signature.start + 1, parts.signature.end),
     signatureUnusedBits: parts.signatureUnusedBits,
     version: (version ?? 0) + 1,
@@ -621,7 +656,8 @@ function parseCertificateUncached(input: Uint8Array, what: string): Certificate 
     const { issuer, subject } = tbs;
     const c: Mutable<Certificate> = {
       ...signedDocument(der, parts, tbs.signature, tbs.version),
-      serial: bytesToBigInt(tbs.serial).toString(16),
+      serial: integerHex(tbs.serial),
+      serialOctets: tbs.serial.length,
       issuer,
       subject,
       notBefore: tbs.notBefore,

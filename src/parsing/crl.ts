@@ -1,7 +1,6 @@
 // X.509 CRLs (RFC 5280 5) into an immutable model, extensions decoded once.
 import { AsnConvert } from "@peculiar/asn1-schema";
 import {
-  AlgorithmIdentifier,
   Extensions,
   Name as AsnName,
   Time,
@@ -12,7 +11,7 @@ import {
 } from "@peculiar/asn1-x509";
 import { OID } from "./oids.js";
 import { MalformedError } from "./errors.js";
-import { checkOuterSequence, checkSignedStructure, derBytes, derChildren, derIntegerToBigInt, inputToDers, type DerElement } from "./der.js";
+import { checkOuterSequence, checkSignedStructure, derAlgorithm, derBytes, derChildren, derIntegerToBigInt, inputToDers, type DerElement } from "./der.js";
 import { ParseCache } from "./cache.js";
 import { dnFromAsn, type DistinguishedName } from "./name.js";
 import { RevokedList, type CrlEntry, type DeadlineCheck } from "./crl-entries.js";
@@ -112,7 +111,7 @@ export function setCrlCacheLimits(limits: { maxBytes?: number; maxEntries?: numb
 
 interface TbsCertListParts {
   version?: number;
-  signature: AlgorithmIdentifier;
+  signature: ReturnType<typeof derAlgorithm>;
   issuer: AsnName;
   thisUpdate: Time;
   nextUpdate?: Time;
@@ -138,7 +137,7 @@ function splitTbsCertList(der: Uint8Array, tbs: DerElement): TbsCertListParts {
     out.version = der[v.start]!;
   }
   if (fields[i]?.tag !== 0x30) throw new Error("tbsCertList.signature is missing");
-  out.signature = AsnConvert.parse(raw(fields[i++]!), AlgorithmIdentifier);
+  out.signature = derAlgorithm(der, fields[i++]!);
   if (fields[i]?.tag !== 0x30) throw new Error("tbsCertList.issuer is missing");
   out.issuer = AsnConvert.parse(raw(fields[i++]!), AsnName);
   // Time ::= CHOICE { utcTime UTCTime (23), generalTime GeneralizedTime (24) }

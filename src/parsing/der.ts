@@ -1,12 +1,11 @@
 // Input decoding shared by certificates, CRLs and OCSP: PEM or DER in, DER out,
 // with size caps so absurd inputs are refused before any ASN.1 work.
-import * as asn1js from "asn1js";
 import { MalformedError, type MalformedCode } from "./errors.js";
+import { pemBase64, scanPem, type PemBlock } from "./pem.js";
 
 /** Largest single DER object accepted (certificates and CRLs alike). */
 export const MAX_DER_BYTES = 16 * 1024 * 1024;
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
 export function bytesToHex(b: Uint8Array | ArrayBuffer): string {
   return Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString("hex");
@@ -20,14 +19,20 @@ export function looksLikePem(b: Uint8Array): boolean {
 
 /**
  * Splits a PEM text into the DER bodies of its blocks whose label is one of `labels`.
- * Other blocks (keys, parameters) are skipped.
+ * Other blocks (keys, parameters) are skipped. Linear in the text (see pem.ts).
  */
 export function pemBlocks(text: string, labels: readonly string[], code: MalformedCode, what: string): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (const m of text.matchAll(PEM_BLOCK)) {
-    if (!labels.includes(m[1]!)) continue;
-    const body = m[2]!.replace(/[\r\n\t ]/g, "");
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) throw new MalformedError(code, `${what}: PEM block ${m[1]} is not valid base64`);
+  let blocks: PemBlock[];
+  try {
+    blocks = scanPem(text);
+  } catch (e) {
+    throw new MalformedError(code, `${what}: ${(e as Error).message}`);
+  }
+  for (const b of blocks) {
+    if (!labels.includes(b.label)) continue;
+    const body = pemBase64(b.body);
+    if (body === undefined) throw new MalformedError(code, `${what}: PEM block ${b.label} is not valid base64`);
     out.push(new Uint8Array(Buffer.from(body, "base64")));
   }
   if (out.length === 0) throw new MalformedError(code, `${what}: no PEM block labelled ${labels.join(" or ")}`);
@@ -49,24 +54,21 @@ export function inputToDers(
 }
 
 /**
- * Checks the outer TLV of a DER object: a SEQUENCE whose definite length covers the
- * input exactly. Catches truncation and trailing garbage before the schema parser runs.
+ * Checks the outer TLV of a DER object before any other work: the size cap, then a
+ * SEQUENCE whose definite, minimally encoded length covers the input exactly. Catches
+ * truncation and trailing garbage.
  */
 export function checkOuterSequence(der: Uint8Array, code: MalformedCode, what: string): void {
   if (der.length > MAX_DER_BYTES) throw new MalformedError(code, `${what}: ${der.length} bytes exceeds the ${MAX_DER_BYTES}-byte cap`);
   if (der.length < 2 || der[0] !== 0x30) throw new MalformedError(code, `${what}: not a DER SEQUENCE`);
-  let len = der[1]!;
-  let off = 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4) throw new MalformedError(code, `${what}: indefinite or oversized length`);
-    if (der.length < 2 + n) throw new MalformedError(code, `${what}: truncated length`);
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + der[2 + i]!;
-    off = 2 + n;
+  let top: DerElement;
+  try {
+    top = derElement(der, 0, Number.MAX_SAFE_INTEGER);
+  } catch (e) {
+    throw new MalformedError(code, `${what}: not valid DER (${(e as Error).message})`);
   }
-  if (off + len !== der.length)
-    throw new MalformedError(code, `${what}: DER length says ${off + len} bytes but ${der.length} were given (truncated or trailing data)`);
+  if (top.end !== der.length)
+    throw new MalformedError(code, `${what}: DER length says ${top.end} bytes but ${der.length} were given (truncated or trailing data)`);
 }
 
 /** Deepest nesting accepted inside a signed object (real certificates nest about 10 deep). */
@@ -80,29 +82,48 @@ export interface DerElement {
   readonly end: number;
 }
 
+/** Thrown by the DER reader; callers turn it into their MALFORMED_* code naming the input. */
+export class DerError extends Error {
+  override name = "DerError";
+}
+
 /**
- * Reads the element header at `off` (definite lengths only, X.690 10.1), checking it stays
- * inside `limit`. Throws a plain Error; callers turn it into their MALFORMED_* code.
+ * Reads the element header at `off`, checking it stays inside `limit` and is the one
+ * DER encoding of that header: definite lengths (X.690 10.1), lengths in the fewest
+ * octets (X.690 10.1: "the definite form of length encoding shall be used, encoded in
+ * the minimum number of octets"), tag numbers below 31 in the low form and high tag
+ * numbers without a leading 0x80 octet (X.690 8.1.2.4.2 (c)).
  */
 export function derElement(der: Uint8Array, off: number, limit: number): DerElement {
-  if (off + 2 > limit) throw new Error("truncated element");
+  if (off + 2 > limit) throw new DerError("truncated element");
   const tag = der[off]!;
   let p = off + 1;
   if ((tag & 0x1f) === 0x1f) {
     // High tag number form (X.690 8.1.2.4): base-128 digits, the last without bit 8.
-    while (p < limit && der[p]! & 0x80) p++;
+    if (der[p] === 0x80) throw new DerError("tag number with a leading 0x80 octet (X.690 8.1.2.4.2)");
+    let n = 0;
+    while (p < limit && der[p]! & 0x80) {
+      n = n * 128 + (der[p]! & 0x7f);
+      if (n > 0xffffff) throw new DerError("tag number too large");
+      p++;
+    }
+    if (p >= limit) throw new DerError("truncated tag");
+    n = n * 128 + der[p]!;
+    if (n < 31) throw new DerError("tag number below 31 in the high tag form (X.690 8.1.2.4.1)");
     p++;
-    if (p >= limit) throw new Error("truncated tag");
+    if (p >= limit) throw new DerError("truncated tag");
   }
   let len = der[p++]!;
-  if (len === 0x80) throw new Error("indefinite length; X.690 10.1: DER uses definite lengths");
+  if (len === 0x80) throw new DerError("indefinite length; X.690 10.1: DER uses definite lengths");
   if (len & 0x80) {
     const n = len & 0x7f;
-    if (n > 4 || p + n > limit) throw new Error("length field too large or truncated");
+    if (n > 4 || p + n > limit) throw new DerError("length field too large or truncated");
+    if (der[p] === 0) throw new DerError("length with a leading zero octet; X.690 10.1: minimum number of octets");
     len = 0;
     for (let i = 0; i < n; i++) len = len * 256 + der[p++]!;
+    if (len < 0x80) throw new DerError(`length ${len} in the long form; X.690 10.1: minimum number of octets`);
   }
-  if (p + len > limit) throw new Error("element runs past its container");
+  if (p + len > limit) throw new DerError("element runs past its container");
   return { tag, headerStart: off, start: p, end: p + len };
 }
 
@@ -119,20 +140,20 @@ export function derChildren(der: Uint8Array, e: { start: number; end: number }):
  * class cost 160 us for four extensions (measured), most of a certificate's parse.
  */
 export function derOid(der: Uint8Array, e: DerElement): string {
-  if (e.tag !== 0x06 || e.end === e.start) throw new Error("not an OBJECT IDENTIFIER");
+  if (e.tag !== 0x06 || e.end === e.start) throw new DerError("not an OBJECT IDENTIFIER");
   const arcs: number[] = [];
   let v = 0;
   for (let p = e.start; p < e.end; p++) {
     const b = der[p]!;
-    if (v === 0 && b === 0x80) throw new Error("OBJECT IDENTIFIER arc with a leading 0x80 (X.690 8.19.2)");
+    if (v === 0 && b === 0x80) throw new DerError("OBJECT IDENTIFIER arc with a leading 0x80 (X.690 8.19.2)");
     v = v * 128 + (b & 0x7f);
-    if (v > Number.MAX_SAFE_INTEGER / 128) throw new Error("OBJECT IDENTIFIER arc too large");
+    if (v > Number.MAX_SAFE_INTEGER / 128) throw new DerError("OBJECT IDENTIFIER arc too large");
     if (!(b & 0x80)) {
       arcs.push(v);
       v = 0;
     }
   }
-  if (der[e.end - 1]! & 0x80) throw new Error("truncated OBJECT IDENTIFIER");
+  if (der[e.end - 1]! & 0x80) throw new DerError("truncated OBJECT IDENTIFIER");
   const first = arcs.shift()!;
   const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
   return [...head, ...arcs].join(".");
@@ -168,66 +189,277 @@ export function derBytes(der: Uint8Array, e: DerElement): Uint8Array {
 }
 
 /**
- * DER rules the schema parser lets through, checked on a signed object
- * (Certificate, CertificateList: SEQUENCE { SEQUENCE, AlgorithmIdentifier, BIT STRING }):
- * exact universal tags for the three parts, definite lengths everywhere (X.690 10.1), no
- * constructed string encodings (X.690 10.2), every element inside its container, so one
- * certificate has one encoding. Returns the three parts and the signature BIT STRING's
- * unused-bits count.
+ * X.690 DER content rules for the universal primitive types X.509 uses, and the
+ * header rules of `derElement`, checked on every element under `e`. One certificate,
+ * CRL or OCSP response then has exactly one encoding: the parts outside the signature
+ * (outer SEQUENCE, signatureAlgorithm, signature BIT STRING) cannot be re-encoded into
+ * a second accepted byte string with its own SHA-256.
+ *  - BOOLEAN: one octet, 0x00 or 0xFF (X.690 11.1)
+ *  - INTEGER, ENUMERATED: at least one octet, no redundant leading 0x00/0xFF (X.690 8.3.2)
+ *  - NULL: no contents (X.690 8.8.2)
+ *  - OBJECT IDENTIFIER: subidentifiers without a leading 0x80, the last one complete (X.690 8.19.2)
+ *  - BIT STRING: unused-bits octet 0..7, 0 when empty, unused bits zero (X.690 8.6.2, 11.2.1)
+ *  - constructed encodings only for SEQUENCE, SET and tagged types; never a string (X.690 10.2)
+ *  - end-of-contents octets never appear (definite lengths only, X.690 10.1)
+ */
+export function checkDer(der: Uint8Array, e: { start: number; end: number }, depth = 0): void {
+  if (depth > MAX_NESTING) throw new DerError(`nested deeper than ${MAX_NESTING}`);
+  for (let off = e.start; off < e.end; ) {
+    const k = derElement(der, off, e.end);
+    off = k.end;
+    const tag = k.tag;
+    if (tag & 0x20) {
+      if ((tag & 0xc0) === 0 && tag !== 0x30 && tag !== 0x31) throw new DerError("constructed encoding of a universal type other than SEQUENCE or SET; X.690 10.2");
+      checkDer(der, k, depth + 1);
+      continue;
+    }
+    if ((tag & 0xc0) !== 0) continue; // implicitly tagged primitive: its type is the schema's business
+    checkPrimitive(der, k);
+  }
+}
+
+function checkPrimitive(der: Uint8Array, k: DerElement): void {
+  const n = k.end - k.start;
+  switch (k.tag) {
+    case 0x00:
+      throw new DerError("end-of-contents octets; X.690 10.1: DER uses definite lengths");
+    case 0x01:
+      if (n !== 1 || (der[k.start] !== 0 && der[k.start] !== 0xff)) throw new DerError("BOOLEAN not encoded as one octet 0x00 or 0xFF; X.690 11.1");
+      return;
+    case 0x02:
+    case 0x0a:
+      checkMinimalInteger(der, k);
+      return;
+    case 0x05:
+      if (n !== 0) throw new DerError("NULL with contents; X.690 8.8.2");
+      return;
+    case 0x06:
+      derOid(der, k);
+      return;
+    case 0x03: {
+      if (n === 0) throw new DerError("BIT STRING without its unused-bits octet; X.690 8.6.2");
+      const unused = der[k.start]!;
+      if (unused > 7 || (n === 1 && unused !== 0)) throw new DerError(`BIT STRING with ${unused} unused bits; X.690 8.6.2`);
+      if (unused && der[k.end - 1]! & ((1 << unused) - 1)) throw new DerError("BIT STRING with nonzero unused bits; X.690 11.2.1");
+      return;
+    }
+  }
+}
+
+function checkMinimalInteger(der: Uint8Array, k: DerElement): void {
+  const n = k.end - k.start;
+  if (n === 0) throw new DerError("INTEGER without contents; X.690 8.3.1");
+  if (n > 1) {
+    const a = der[k.start]!;
+    const b = der[k.start + 1]!;
+    if ((a === 0 && !(b & 0x80)) || (a === 0xff && b & 0x80)) throw new DerError("INTEGER with a redundant leading octet; X.690 8.3.2");
+  }
+}
+
+/**
+ * DER rules checked on a signed object (Certificate, CertificateList:
+ * SEQUENCE { SEQUENCE, AlgorithmIdentifier, BIT STRING }): the whole input is DER
+ * (`checkDer`), the three parts have exact universal tags, and nothing follows them.
+ * Returns the three parts and the signature BIT STRING's unused-bits count.
  *
- * Hand-written on purpose, like derElement: this is a walk over tags and lengths only,
- * and doing it with asn1js.fromBER cost about 40% of parseCertificate (1.2 ms of 2.7 ms
- * per PKITS certificate measured on this machine). The fields themselves are decoded by
- * the @peculiar/asn1-x509 classes.
+ * Hand-written on purpose: this is a walk over tags and lengths only, and doing it with
+ * asn1js.fromBER cost about 40% of parseCertificate (1.2 ms of 2.7 ms per PKITS
+ * certificate measured on this machine); neither asn1js nor the schema parser enforces
+ * DER (both accept the re-encodings of issue 10 item 8).
  */
 export function checkSignedStructure(
   der: Uint8Array,
   code: MalformedCode,
   what: string,
 ): { signatureUnusedBits: number; tbs: DerElement; algorithm: DerElement; signature: DerElement } {
-  const walk = (e: DerElement, depth: number): void => {
-    if (depth > MAX_NESTING) throw new Error(`nested deeper than ${MAX_NESTING}`);
-    for (const k of derChildren(der, e)) {
-      if (k.tag & 0x20) {
-        // Constructed: SEQUENCE, SET, or a context/application/private tag; never a string (X.690 10.2).
-        if ((k.tag & 0xc0) === 0 && k.tag !== 0x30 && k.tag !== 0x31) throw new Error("constructed string encoding; X.690 10.2");
-        walk(k, depth + 1);
-      }
-    }
-  };
   let parts: DerElement[];
   try {
     const top = derElement(der, 0, der.length);
-    if (top.tag !== 0x30 || top.end !== der.length) throw new Error("outer SEQUENCE");
+    if (top.tag !== 0x30 || top.end !== der.length) throw new DerError("outer SEQUENCE");
     parts = derChildren(der, top);
-    walk(top, 1);
+    checkDer(der, top, 1);
   } catch (e) {
     throw new MalformedError(code, `${what}: not valid DER (${(e as Error).message})`);
   }
   if (parts.length !== 3 || parts[0]!.tag !== 0x30 || parts[1]!.tag !== 0x30 || parts[2]!.tag !== 0x03)
     throw new MalformedError(code, `${what}: not SEQUENCE { SEQUENCE, AlgorithmIdentifier, BIT STRING } (X.690 DER)`);
   const sig = parts[2]!;
-  if (sig.end === sig.start) throw new MalformedError(code, `${what}: not valid DER (empty signature BIT STRING)`);
   // Unused bits are valid DER but no signature scheme here produces them: the verifier refuses them.
   return { signatureUnusedBits: der[sig.start]!, tbs: parts[0]!, algorithm: parts[1]!, signature: sig };
 }
 
-/** Decodes a DER INTEGER (as found inside an extension value) to a bigint. */
-export function derIntegerToBigInt(der: ArrayBuffer | Uint8Array, code: MalformedCode, what: string): bigint {
-  const buf = der instanceof Uint8Array ? der : new Uint8Array(der);
-  const parsed = asn1js.fromBER(buf);
-  if (parsed.offset === -1 || !(parsed.result instanceof asn1js.Integer) || parsed.offset !== buf.length)
-    throw new MalformedError(code, `${what}: not a DER INTEGER`);
-  return parsed.result.toBigInt();
+/**
+ * Typed, strict reads over the elements inside one constructed element (or a whole
+ * buffer): each read names the tag it expects and checks the DER rule for its type.
+ * Errors are DerError; the parsers wrap them into their MALFORMED_* code.
+ */
+export class DerReader {
+  private pos: number;
+
+  constructor(
+    readonly der: Uint8Array,
+    start = 0,
+    readonly end = der.length,
+  ) {
+    this.pos = start;
+  }
+
+  /** A reader over the contents of `e`. */
+  static inside(der: Uint8Array, e: { start: number; end: number }): DerReader {
+    return new DerReader(der, e.start, e.end);
+  }
+
+  /** A reader over the contents of the single element of tag `tag` that fills `der` exactly. */
+  static only(der: Uint8Array, tag: number, what: string): DerReader {
+    const e = derElement(der, 0, der.length);
+    if (e.tag !== tag || e.end !== der.length) throw new DerError(`${what} is not a single ${tagName(tag)}`);
+    return DerReader.inside(der, e);
+  }
+
+  get done(): boolean {
+    return this.pos >= this.end;
+  }
+
+  /** The tag of the next element, undefined at the end. */
+  peekTag(): number | undefined {
+    return this.done ? undefined : this.der[this.pos];
+  }
+
+  /** The next element, which must have tag `tag` when one is given. */
+  next(tag?: number, what = "element"): DerElement {
+    if (this.done) throw new DerError(`${what} is missing`);
+    const e = derElement(this.der, this.pos, this.end);
+    if (tag !== undefined && e.tag !== tag) throw new DerError(`${what} has tag 0x${e.tag.toString(16)}, expected ${tagName(tag)}`);
+    this.pos = e.end;
+    return e;
+  }
+
+  /** The next element when it has tag `tag`, else undefined (OPTIONAL and DEFAULT fields). */
+  optional(tag: number): DerElement | undefined {
+    return this.peekTag() === tag ? this.next(tag) : undefined;
+  }
+
+  /** A reader over the next element's contents (SEQUENCE by default). */
+  sequence(what: string, tag = 0x30): DerReader {
+    return DerReader.inside(this.der, this.next(tag, what));
+  }
+
+  /** Contents of the next element. */
+  contents(tag: number, what: string): Uint8Array {
+    const e = this.next(tag, what);
+    return this.der.subarray(e.start, e.end);
+  }
+
+  /**
+   * A `BOOLEAN DEFAULT FALSE` field: absent means FALSE; present it must be TRUE encoded
+   * as 0xFF (X.690 11.1, and 11.5: a value equal to the default is never encoded).
+   */
+  defaultFalse(what: string): boolean {
+    const e = this.optional(0x01);
+    if (!e) return false;
+    if (e.end - e.start !== 1 || this.der[e.start] !== 0xff) throw new DerError(`${what} must be encoded only when TRUE, as 0xFF (X.690 11.1, 11.5)`);
+    return true;
+  }
+
+  /** An INTEGER's content octets, checked minimal (X.690 8.3.2). */
+  integerBytes(what: string, tag = 0x02): Uint8Array {
+    const e = this.next(tag, what);
+    checkMinimalInteger(this.der, e);
+    return this.der.subarray(e.start, e.end);
+  }
+
+  /** A small non-negative INTEGER (a counter): at most `maxOctets` content octets. */
+  smallInt(what: string, maxOctets = 4, tag = 0x02): number {
+    return smallIntFromContents(this.integerBytes(what, tag), what, maxOctets);
+  }
+
+  oid(what: string): string {
+    return derOid(this.der, this.next(0x06, what));
+  }
+
+  /** The whole encoding of the next element (header and contents). */
+  raw(what: string, tag?: number): Uint8Array {
+    return derBytes(this.der, this.next(tag, what));
+  }
+
+  /** Throws if any element is left. */
+  finish(what: string): void {
+    if (!this.done) throw new DerError(`unexpected element after the fields of ${what}`);
+  }
 }
 
-/** Unsigned big-endian bytes (an INTEGER's content octets) to a bigint. */
+function tagName(tag: number): string {
+  return tag === 0x30 ? "SEQUENCE" : tag === 0x02 ? "INTEGER" : tag === 0x06 ? "OBJECT IDENTIFIER" : tag === 0x04 ? "OCTET STRING" : tag === 0x03 ? "BIT STRING" : `tag 0x${tag.toString(16)}`;
+}
+
+/**
+ * AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY OPTIONAL }
+ * (RFC 5280 4.1.1.2), read strictly: exactly the OID and at most one parameters element.
+ * `params` is the parameters' whole DER (an explicit NULL is `0500`), absent when omitted.
+ */
+export function derAlgorithm(der: Uint8Array, e: DerElement): { oid: string; params?: Uint8Array } {
+  if (e.tag !== 0x30) throw new DerError("AlgorithmIdentifier is not a SEQUENCE");
+  const r = DerReader.inside(der, e);
+  const oid = r.oid("AlgorithmIdentifier.algorithm");
+  const params = r.done ? undefined : r.raw("AlgorithmIdentifier.parameters").slice();
+  r.finish("AlgorithmIdentifier (RFC 5280 4.1.1.2: algorithm and at most one parameters element)");
+  return params ? { oid, params } : { oid };
+}
+
+// ---------- INTEGER values: linear conversions only ----------
+// Building a bigint octet by octet (v = v << 8n | x) is quadratic: a 256 KiB serial number
+// took minutes (issue 10 item 1). Every conversion below is linear in the input.
+
+/** A small non-negative INTEGER from its content octets (a counter: pathLen, SkipCerts). */
+export function smallIntFromContents(c: Uint8Array, what: string, maxOctets = 4): number {
+  if (c.length === 0) throw new DerError(`${what}: INTEGER without contents`);
+  if (c[0]! & 0x80) throw new DerError(`${what}: negative`);
+  if (c.length > maxOctets) throw new DerError(`${what}: INTEGER of ${c.length} octets, more than the ${maxOctets} a counter may take`);
+  let v = 0;
+  for (const x of c) v = v * 256 + x;
+  return v;
+}
+
+/**
+ * The value of an INTEGER's two's-complement content octets as lowercase hex, sign as a
+ * leading '-', no leading zeros (what bigint.toString(16) gives), computed in linear time.
+ */
+export function integerHex(c: Uint8Array): string {
+  if (c.length === 0) return "0";
+  let bytes = c;
+  let sign = "";
+  if (c[0]! & 0x80) {
+    // Negative: the magnitude is the two's complement (invert, add one), carried from the end.
+    bytes = new Uint8Array(c.length);
+    let carry = 1;
+    for (let i = c.length - 1; i >= 0; i--) {
+      const v = (~c[i]! & 0xff) + carry;
+      bytes[i] = v & 0xff;
+      carry = v >> 8;
+    }
+    sign = "-";
+  }
+  const hex = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex").replace(/^0+/, "");
+  return sign + (hex || "0");
+}
+
+/** The value of an INTEGER's content octets as a bigint; linear (through hex), for bounded inputs. */
 export function bytesToBigInt(b: ArrayBuffer | Uint8Array): bigint {
   const u = b instanceof Uint8Array ? b : new Uint8Array(b);
-  if (u.length === 0) return 0n;
-  let v = 0n;
-  for (const x of u) v = (v << 8n) | BigInt(x);
-  // two's complement: a set top bit means negative
-  if (u[0]! & 0x80) v -= 1n << BigInt(u.length * 8);
-  return v;
+  const hex = integerHex(u);
+  return hex.startsWith("-") ? -BigInt(`0x${hex.slice(1)}`) : BigInt(`0x${hex}`);
+}
+
+/** Decodes a DER INTEGER that fills `der` (an extension value) to a bigint of at most `maxOctets` octets. */
+export function derIntegerToBigInt(der: ArrayBuffer | Uint8Array, code: MalformedCode, what: string, maxOctets = 20): bigint {
+  const buf = der instanceof Uint8Array ? der : new Uint8Array(der);
+  try {
+    const e = derElement(buf, 0, buf.length);
+    if (e.tag !== 0x02 || e.end !== buf.length) throw new DerError("not a single INTEGER");
+    checkMinimalInteger(buf, e);
+    if (e.end - e.start > maxOctets) throw new DerError(`longer than ${maxOctets} octets`);
+    return bytesToBigInt(buf.subarray(e.start, e.end));
+  } catch (e) {
+    throw new MalformedError(code, `${what}: not a DER INTEGER (${(e as Error).message})`);
+  }
 }

@@ -3,12 +3,11 @@
 // BasicOCSPResponse and the fields hashed into a CertID are sliced from the input
 // bytes with asn1js, never re-encoded, so signatures and hashes stay exact.
 import { createHash, randomBytes } from "node:crypto";
-import * as asn1js from "asn1js";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier, Extension } from "@peculiar/asn1-x509";
 import { BasicOCSPResponse, CertID, OCSPRequest, OCSPResponse, Request, TBSRequest } from "@peculiar/asn1-ocsp";
 import { MalformedError } from "./errors.js";
-import { bytesToBigInt, bytesToHex, checkOuterSequence } from "./der.js";
+import { DerError, DerReader, bytesToHex, checkDer, checkOuterSequence, derBytes, integerHex } from "./der.js";
 import { algorithmId, parseCertificate, type AlgorithmId, type Certificate } from "./certificate.js";
 import { dnFromAsn, type DistinguishedName } from "./name.js";
 
@@ -61,20 +60,29 @@ export interface OcspResponseModel {
   readonly unknownCriticalExtensions: readonly string[];
 }
 
-function sequenceChildren(b: asn1js.BaseBlock): asn1js.BaseBlock[] {
-  return ((b as asn1js.Constructed).valueBlock?.value ?? []) as asn1js.BaseBlock[];
-}
+/** Most certificates read from a BasicOCSPResponse's certs field (the responder's chain). */
+const MAX_OCSP_CERTS = 50;
 
 /**
- * From BasicOCSPResponse: the DER of the certificates in [0] EXPLICIT SEQUENCE OF
- * Certificate (at most 50), and the signature BIT STRING's unused-bits count.
+ * From BasicOCSPResponse ::= SEQUENCE { tbsResponseData, signatureAlgorithm, signature BIT STRING,
+ * certs [0] EXPLICIT SEQUENCE OF Certificate OPTIONAL } (RFC 6960 4.2.1): the DER of the
+ * certificates (at most MAX_OCSP_CERTS), sliced from the input, and the signature's unused-bits count.
  */
 function basicRawParts(basicDer: Uint8Array): { certs: Uint8Array[]; signatureUnusedBits: number } {
-  const parts = sequenceChildren(asn1js.fromBER(basicDer).result);
-  const signatureUnusedBits = (parts[2] as asn1js.BitString | undefined)?.valueBlock?.unusedBits ?? 0;
-  const tagged = parts.find((e) => e.idBlock.tagClass === 3 && e.idBlock.tagNumber === 0);
-  const list = tagged ? sequenceChildren(tagged)[0] : undefined;
-  const certs = list ? sequenceChildren(list).slice(0, 50).map((c) => new Uint8Array(c.valueBeforeDecodeView)) : [];
+  const r = DerReader.only(basicDer, 0x30, "BasicOCSPResponse");
+  r.next(0x30, "tbsResponseData");
+  r.next(0x30, "signatureAlgorithm");
+  const sig = r.next(0x03, "signature");
+  const signatureUnusedBits = basicDer[sig.start]!;
+  const certs: Uint8Array[] = [];
+  const tagged = r.optional(0xa0);
+  r.finish("BasicOCSPResponse");
+  if (tagged) {
+    const outer = DerReader.inside(basicDer, tagged);
+    const list = outer.sequence("certs");
+    outer.finish("certs");
+    while (!list.done && certs.length < MAX_OCSP_CERTS) certs.push(list.raw("certificate", 0x30));
+  }
   return { certs, signatureUnusedBits };
 }
 
@@ -83,11 +91,14 @@ export function parseOcspResponse(input: Uint8Array, what = "OCSP response"): Oc
   const der = input.slice();
   checkOuterSequence(der, "MALFORMED_OCSP_RESPONSE", what);
   try {
+    // The whole response is DER, one encoding per response (X.690 10); so is the BasicOCSPResponse inside its OCTET STRING.
+    checkDer(der, { start: 0, end: der.length });
     const resp = AsnConvert.parse(der, OCSPResponse);
     const base = { der, sha256: createHash("sha256").update(der).digest("hex"), what, status: resp.responseStatus as number };
     if (resp.responseStatus !== 0 || !resp.responseBytes) return Object.freeze({ ...base, responses: [], certs: [], unknownCriticalExtensions: [] });
     if (resp.responseBytes.responseType !== OCSP_OIDS.basic) throw new Error(`response type ${resp.responseBytes.responseType} is not id-pkix-ocsp-basic`);
     const basicDer = new Uint8Array(resp.responseBytes.response.buffer);
+    checkDer(basicDer, { start: 0, end: basicDer.length });
     const basic = AsnConvert.parse(basicDer, BasicOCSPResponse);
     if (!basic.tbsResponseDataRaw) throw new Error("no raw tbsResponseData");
     const rd = basic.tbsResponseData;
@@ -106,7 +117,7 @@ export function parseOcspResponse(input: Uint8Array, what = "OCSP response"): Oc
         hash,
         issuerNameHash: bytesToHex(r.certID.issuerNameHash.buffer),
         issuerKeyHash: bytesToHex(r.certID.issuerKeyHash.buffer),
-        serial: bytesToBigInt(r.certID.serialNumber).toString(16),
+        serial: integerHex(new Uint8Array(r.certID.serialNumber)),
         status: st.revoked ? ("revoked" as const) : st.good !== undefined ? ("good" as const) : ("unknown" as const),
         revocationTime: st.revoked?.revocationTime,
         reason: st.revoked?.revocationReason?.reason as number | undefined,
@@ -130,6 +141,7 @@ export function parseOcspResponse(input: Uint8Array, what = "OCSP response"): Oc
     });
   } catch (e) {
     if (e instanceof MalformedError) throw new MalformedError("MALFORMED_OCSP_RESPONSE", e.message);
+    if (e instanceof DerError) throw new MalformedError("MALFORMED_OCSP_RESPONSE", `${what}: not valid DER (${e.message})`);
     throw new MalformedError("MALFORMED_OCSP_RESPONSE", `${what}: not an OCSP response: ${(e as Error).message}`);
   }
 }
@@ -145,12 +157,12 @@ const partsCache = new WeakMap<Certificate, CertIdParts>();
 function certIdParts(cert: Certificate): CertIdParts {
   let p = partsCache.get(cert);
   if (!p) {
-    const tbs = sequenceChildren(asn1js.fromBER(cert.tbs).result);
-    const i = tbs[0]?.idBlock.tagClass === 3 ? 1 : 0; // skip [0] version
-    p = {
-      serialContent: new Uint8Array((tbs[i] as asn1js.Integer).valueBlock.valueHexView),
-      issuerNameDer: new Uint8Array(tbs[i + 2]!.valueBeforeDecodeView),
-    };
+    // TBSCertificate ::= SEQUENCE { version [0] OPTIONAL, serialNumber, signature, issuer, ... }
+    const r = DerReader.only(cert.tbs, 0x30, "tbsCertificate");
+    r.optional(0xa0);
+    const serialContent = r.integerBytes("serialNumber");
+    r.next(0x30, "signature");
+    p = { serialContent, issuerNameDer: derBytes(cert.tbs, r.next(0x30, "issuer")) };
     partsCache.set(cert, p);
   }
   return p;
@@ -158,8 +170,9 @@ function certIdParts(cert: Certificate): CertIdParts {
 
 /** The subjectPublicKey BIT STRING contents of a DER SubjectPublicKeyInfo. */
 export function spkiKeyBits(spki: Uint8Array): Uint8Array {
-  const parts = sequenceChildren(asn1js.fromBER(spki).result);
-  return new Uint8Array((parts[1] as asn1js.BitString).valueBlock.valueHexView);
+  const r = DerReader.only(spki, 0x30, "SubjectPublicKeyInfo");
+  r.next(0x30, "algorithm");
+  return r.contents(0x03, "subjectPublicKey").subarray(1);
 }
 
 export function hashHex(alg: string, data: Uint8Array): string {

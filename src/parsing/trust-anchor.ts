@@ -5,7 +5,7 @@ import * as asn1js from "asn1js";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { CertificatePolicies, NameConstraints as AsnNameConstraints, Name as AsnName, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { MalformedError } from "./errors.js";
-import { bytesToBigInt, bytesToHex, checkOuterSequence, inputToDers } from "./der.js";
+import { bytesToHex, checkOuterSequence, inputToDers, smallIntFromContents } from "./der.js";
 import { parseCertificate, subjectPublicKey, type Certificate, type NameConstraints, type SubjectPublicKey } from "./certificate.js";
 import { dnFromAsn, dnFromDer, dnFromString, generalNameFromAsn, type DistinguishedName } from "./name.js";
 
@@ -101,9 +101,8 @@ function parseTrustAnchorInfo(seq: asn1js.Sequence, what: string): ParsedAnchor 
         break;
       }
       case 4: {
-        const v = bytesToBigInt((el as asn1js.Primitive).valueBlock.valueHexView);
-        if (v < 0n) throw bad("negative pathLenConstraint");
-        c.pathLen = v > 1000n ? 1000 : Number(v);
+        // A counter: at most 4 octets (issue 10 item 1), non-negative.
+        c.pathLen = smallIntFromContents((el as asn1js.Primitive).valueBlock.valueHexView, "pathLenConstraint");
         break;
       }
       default:
