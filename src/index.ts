@@ -8,6 +8,8 @@ export { AiaIssuerSource, OnlineRetriever } from "./stores/online.js";
 export { DirectoryIssuerSource, type DirectoryLoadReport } from "./stores/directory.js";
 export { DEFAULT_LIMITS, type BudgetLimits } from "./pathbuilder/budget.js";
 export { DEFAULT_FETCH_POLICY, sharedFetchCache } from "./stores/http.js";
+export { configureCaches, cacheUsage, type CacheLimits } from "./api/caches.js";
+export { isNonPublicAddress, addressRefusal, type AddressPolicy } from "./stores/address-policy.js";
 export { parseCertificate, parseCertificates, type Certificate } from "./parsing/certificate.js";
 export { clearParseCaches } from "./parsing/cache.js";
 export { parseCrl, parseCrls, crlCacheLimits, setCrlCacheLimits, type Crl, type CrlEntry, type RevokedList } from "./parsing/crl.js";

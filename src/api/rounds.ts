@@ -107,7 +107,11 @@ function wantedStatusSources(r: SearchResult, o: Rounds) {
           ocsp.push({ url, der: req.der, nonce: req.nonce, key: c.sha256, label: `certificate #${k} (${certLabel(c)})` });
         }
     }
-    for (const crl of o.material.crls) for (const signer of o.material.candidates(crl.issuer)) crls.push(...crlUrls(signer));
+    // CRL issuers' certificates only once their signature and the CRL's have been checked
+    // (issue 10 item 4): a bag certificate merely named like a CRL issuer gets no fetch.
+    for (const crl of o.material.crls)
+      for (const signer of o.material.candidates(crl.issuer))
+        if (o.budget.verifier.verifiedOk(signer) && o.budget.verifier.verifiedWith(crl, signer.publicKey)) crls.push(...crlUrls(signer));
   }
   return { crls: prefer === "ocsp-only" ? [] : crls, ocsp };
 }

@@ -96,14 +96,20 @@ export interface VerifyOptions {
 }
 
 export interface FetchOptions {
-  /** Per-request timeout, ms (default 5000; never beyond the call's `limits.timeoutMs`). */
+  /** Time for one retrieval, redirects included, ms (default 5000; never beyond the call's `limits.timeoutMs`). */
   timeoutMs?: number;
   /** Largest response accepted, bytes (default 4 MiB). */
   maxBytes?: number;
   /** Most URLs one call fetches (default 64). */
   maxUrls?: number;
-  /** When given, only these hosts (host or host:port) are contacted. */
+  /** When given, only these hosts (host or host:port) are contacted; a listed host may have a private address. */
   allowHosts?: string[];
+  /**
+   * Let retrievals reach loopback, private (RFC 1918), link-local and unique-local addresses,
+   * checked on the address connected to. Default false: URLs in unvalidated certificates
+   * must not reach the relying party's own network.
+   */
+  allowPrivateAddresses?: boolean;
   /** How OCSP requests are sent: GET when short (RFC 5019), or always GET / POST. Default "auto". */
   ocspMethod?: "auto" | "get" | "post";
   /** Send a nonce with OCSP requests (RFC 8954). Default true. */
@@ -112,8 +118,6 @@ export interface FetchOptions {
   proxy?: string;
   /** Without `proxy`: honour HTTP_PROXY / HTTPS_PROXY / LDAP_PROXY / ALL_PROXY / NO_PROXY (default true). */
   proxyFromEnv?: boolean;
-  /** Contact loopback, private and link-local addresses (default false). */
-  allowPrivateAddresses?: boolean;
   /** CA certificates (PEM) trusted for https and ldaps fetches instead of Node's default list. */
   tlsCa?: string[];
   /** LDAP: simple-bind credentials per host, referral following, directories to ask for issuers by name. */

@@ -10,6 +10,7 @@
 import { parseCertificates, type Certificate } from "../parsing/certificate.js";
 import { parseCrls, type Crl } from "../parsing/crl.js";
 import { MalformedError } from "../parsing/errors.js";
+import { withWorkLimit } from "../parsing/deadline.js";
 import { parseOcspResponse, type OcspResponseModel } from "../parsing/ocsp.js";
 import { parseTrustAnchors, type ParsedAnchor } from "../parsing/trust-anchor.js";
 import { parseUntrustedCertificates } from "../parsing/untrusted.js";
@@ -71,7 +72,8 @@ function parseAll<I, T>(inputs: readonly I[], what: string, parse: (i: I, label:
       throw Object.assign(e as Error, { at: `${what}[${i}] of ${inputs.length}` });
     }
     try {
-      return parse(input, `${what}[${i}]`);
+      // Parsing is synchronous: the budget's deadline is consulted inside it too (parsing/deadline.ts).
+      return withWorkLimit(budget, () => parse(input, `${what}[${i}]`));
     } catch (e) {
       // A deadline hit inside a long parse (a large CRL) names the input it was reading.
       if (asBudgetError(e)) throw Object.assign(e as Error, { at: `${what}[${i}] of ${inputs.length}, while parsing it` });
@@ -147,7 +149,7 @@ export class PreparedVerifier implements Verifier {
     if (typeof target !== "string" && !(target instanceof Uint8Array)) throw new TypeError("target must be a Uint8Array (DER) or a string (PEM)");
     const s = callSettings(this.cfg, target, coercePerCall(perCall));
     const budget = new Budget(s.limits, this.caches.signatures);
-    const t = parseTarget(s.target);
+    const t = parseTarget(s.target, budget);
     if (!(t instanceof Array)) return t;
     return this.run(t[0], s, budget);
   }
@@ -223,14 +225,15 @@ export class PreparedVerifier implements Verifier {
       },
     };
 
-    const online = s.fetch ? new OnlineRetriever(s.fetchPolicy, s.fetchPolicy.maxUrls, this.caches.fetch) : undefined;
+    const online = s.fetch ? new OnlineRetriever(s.fetchPolicy, s.fetchPolicy.maxUrls, this.caches.fetch, budget) : undefined;
     const asyncSources: AsyncIssuerSource[] = [...(online ? onlineIssuerSources(online, s.fetchPolicy) : []), ...s.asyncIssuerSources];
     const anchorCerts = snap.anchors.flatMap((a) => (a.cert ? [a.cert] : []));
     let r: SearchResult | undefined;
     let budgetError: BudgetExceededError | undefined;
     try {
       r = await searchInRounds({
-        search: () => search.search(target, snap.anchorStore, s.policy, s.extendedKeyUsage, 0),
+        // Synchronous from here to the fetches: every loop inside consults the call's deadline.
+        search: () => withWorkLimit(budget, () => search.search(target, snap.anchorStore, s.policy, s.extendedKeyUsage, 0)),
         online,
         asyncSources,
         anchorCerts,
@@ -245,7 +248,9 @@ export class PreparedVerifier implements Verifier {
       if (!budgetError) throw e;
       r = search.main;
     }
-    const fetched = online?.attempts.map((a) => `${a.ok ? "fetched" : "failed"} ${a.url}: ${a.detail}`);
+    const fetched = online?.attempts.map((a) =>
+      a.ok ? `fetched ${a.url}: ${a.detail}` : a.detail.startsWith("refused: ") ? `refused ${a.url}: ${a.detail.slice(9)}` : `failed ${a.url}: ${a.detail}`,
+    );
     const result = shapeResult(r, budgetError, budget, s.revocationMode !== "none", target, fetched, notes);
     if (recorder) {
       // The graph of the call (issue 14): every certificate it could use, and what the main search learnt.
@@ -368,9 +373,9 @@ function dedupe(crls: readonly Crl[]): Crl[] {
 }
 
 /** The target: one certificate, or the result saying why not. */
-export function parseTarget(input: Input): [Certificate] | VerifyResult {
+export function parseTarget(input: Input, budget?: Budget): [Certificate] | VerifyResult {
   try {
-    const t = parseCertificates(input, "target");
+    const t = withWorkLimit(budget, () => parseCertificates(input, "target"));
     if (t.length !== 1) return invalid({ code: "MALFORMED_INPUT", message: `target: holds ${t.length} certificates, expected one`, certIndex: 0 });
     return [t[0]!];
   } catch (e) {
@@ -379,6 +384,8 @@ export function parseTarget(input: Input): [Certificate] | VerifyResult {
       const found = describeInput(input);
       return invalid({ code: e.code, message: found ? `${e.message}; it holds ${found}, not a certificate` : e.message, certIndex: 0 });
     }
+    const be = asBudgetError(e);
+    if (be && budget) return invalid({ code: "BUDGET_EXCEEDED", message: `${be.message} while reading the target` }, { spent: budget.spent() });
     throw e;
   }
 }

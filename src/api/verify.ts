@@ -17,7 +17,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const s = coerceOptions(options);
   // The budget starts now: parsing a large bag counts against limits.timeoutMs too.
   const budget = new Budget(s.limits, processSignatureCache);
-  const t = parseTarget(s.target);
+  const t = parseTarget(s.target, budget);
   if (!(t instanceof Array)) return t;
   return oneShotVerifier(s, budget).run(t[0], s, budget);
 }

@@ -74,8 +74,17 @@ export function parseLayer(protectedRaw: unknown, unprotectedRaw: unknown, what:
   return { protectedBytes: protectedRaw, protected: prot, unprotected: unprot };
 }
 
+/**
+ * Most certificates one x5chain or x5bag may carry (issue 10 item 3): every one is parsed
+ * before the signature is checked, so the count bounds work an unauthenticated message
+ * causes. Real chains hold a handful.
+ */
+export const MAX_COSE_X509_CERTS = 32;
+
 function coseX509(v: unknown, name: string, what: string): Uint8Array[] {
   if (isBytes(v)) return [v];
+  if (Array.isArray(v) && v.length > MAX_COSE_X509_CERTS)
+    throw new CoseError("BUDGET_EXCEEDED", `${what}: ${name} holds ${v.length} certificates, more than the cap of ${MAX_COSE_X509_CERTS}`);
   if (Array.isArray(v) && v.length >= 1 && v.every(isBytes)) return v;
   throw new CoseError("BAD_HEADER", `${what}: ${name} is neither a bstr nor an array of bstr (COSE_X509, RFC 9360 2)`);
 }

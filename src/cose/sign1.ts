@@ -15,6 +15,7 @@
 //    and the key must fit the algorithm (./algorithms.ts).
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { verify } from "../api/verify.js";
+import { DEFAULT_LIMITS } from "../pathbuilder/budget.js";
 import type { Input, NameAndKey } from "../api/types.js";
 import { KU, parseCertificate, parseCertificates, certLabel, type Certificate } from "../parsing/certificate.js";
 import { MalformedError } from "../parsing/errors.js";
@@ -375,6 +376,9 @@ async function sign1(e: Envelope, o: CoseVerifyOptions): Promise<CoseVerifyResul
   }
 }
 
+/** Most COSE_Signature entries of one COSE_Sign checked (issue 10 item 3); more is BUDGET_EXCEEDED. */
+export const MAX_COSE_SIGNATURES = 16;
+
 async function sign(e: Envelope, o: CoseVerifyOptions): Promise<CoseVerifyResult> {
   let body: HeaderLayer;
   let payload: Uint8Array;
@@ -387,10 +391,24 @@ async function sign(e: Envelope, o: CoseVerifyOptions): Promise<CoseVerifyResult
   }
   const bodyHeaders = { protected: body.protected, unprotected: body.unprotected };
   const results: CoseVerifyResult[] = [];
-  for (const [i, s] of (e.items[3] as unknown[]).entries()) {
+  const sigs = e.items[3] as unknown[];
+  if (sigs.length > MAX_COSE_SIGNATURES)
+    return failed("COSE_Sign", new CoseError("BUDGET_EXCEEDED", `COSE_Sign: ${sigs.length} signatures, more than the cap of ${MAX_COSE_SIGNATURES}`), {});
+  // One deadline for the whole message (issue 10 item 3): each signature's path validation
+  // gets what is left of limits.timeoutMs, not a fresh budget.
+  const deadline = Date.now() + (o.limits?.timeoutMs ?? DEFAULT_LIMITS.timeoutMs);
+  for (const [i, s] of sigs.entries()) {
     const what = `COSE_Sign signature #${i}`;
     const partial: Progress = {};
     let extra: Partial<CoseVerifyResult> = { bodyHeaders, signatureIndex: i };
+    // require "any": the first valid signature decides; the rest are not checked.
+    if (o.require !== "all" && results.some((r) => r.valid)) break;
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      results.push(failed("COSE_Sign", new CoseError("BUDGET_EXCEEDED", `${what}: not checked, the message's time budget (limits.timeoutMs) is spent`), partial, extra));
+      continue;
+    }
+    const oi: CoseVerifyOptions = { ...o, limits: { ...o.limits, timeoutMs: left } };
     try {
       if (!Array.isArray(s) || s.length !== 3 || !isBytes(s[2])) throw new CoseError("MALFORMED_COSE", `${what}: not a COSE_Signature [protected, unprotected, signature] (RFC 9052 4.1)`);
       const layer = parseLayer(s[0], s[1], what, o.decoding);
@@ -398,7 +416,7 @@ async function sign(e: Envelope, o: CoseVerifyOptions): Promise<CoseVerifyResult
       extra = { ...extra, headers };
       // RFC 9052 4.4: Sig_structure = ["Signature", body_protected, sign_protected, external_aad, payload].
       const tbsFor: TbsFor = (aad) => encodeCbor(["Signature", body.protectedBytes, layer.protectedBytes, aad, payload]);
-      const ok = await checkSigner([layer, body], tbsFor, s[2], o, what, partial, { context: { kind: "COSE_Sign", signatureIndex: i, headers, bodyHeaders, payload } });
+      const ok = await checkSigner([layer, body], tbsFor, s[2], oi, what, partial, { context: { kind: "COSE_Sign", signatureIndex: i, headers, bodyHeaders, payload } });
       results.push(succeeded("COSE_Sign", ok, payload, extra));
     } catch (err) {
       if (!(err instanceof CoseError)) throw err;

@@ -134,8 +134,37 @@ function keyKind(oid: string): string | undefined {
  * key (createPublicKey) cost about a fifth of a warm call on a 500-CA mesh (bench profile).
  * A KeyObject is immutable, so sharing is safe.
  */
-const keyObjects = new Map<string, KeyObject | Error>();
-const MAX_KEY_OBJECTS = 10_000;
+/** Loaded keys by key content, bounded by the bytes of their SPKIs (default 16 MiB, `configureCaches`). */
+class KeyObjectCache {
+  private readonly map = new Map<string, KeyObject | Error>();
+  private bytes = 0;
+  constructor(private maxBytes: number) {}
+  get(kid: string): KeyObject | Error | undefined {
+    return this.map.get(kid);
+  }
+  set(kid: string, k: KeyObject | Error): void {
+    if (this.map.has(kid)) return;
+    this.map.set(kid, k);
+    this.bytes += kid.length;
+    this.evict();
+  }
+  get size(): { entries: number; bytes: number; maxBytes: number } {
+    return { entries: this.map.size, bytes: this.bytes, maxBytes: this.maxBytes };
+  }
+  setMaxBytes(n: number): void {
+    this.maxBytes = n;
+    this.evict();
+  }
+  private evict(): void {
+    while (this.bytes > this.maxBytes && this.map.size) {
+      const first = this.map.keys().next().value as string;
+      this.map.delete(first);
+      this.bytes -= first.length;
+    }
+  }
+}
+export const keyObjectCache = new KeyObjectCache(16 * 1024 * 1024);
+const keyObjects = keyObjectCache;
 
 export class NodeSignatureVerifier implements SignatureVerifier {
   /** Outcomes by signed data (one object per parsed certificate or CRL), then by key content. */
@@ -181,6 +210,19 @@ export class NodeSignatureVerifier implements SignatureVerifier {
     return id;
   }
 
+  /** Some key verified this object's signature in this verifier (a cached outcome; computes nothing). */
+  verifiedOk(obj: SignedObject): boolean {
+    const perData = this.outcomes.get(obj.tbs);
+    if (!perData) return false;
+    for (const o of perData.values()) if (o.ok) return true;
+    return false;
+  }
+
+  /** `key` verified this object's signature in this verifier (a cached outcome; computes nothing). */
+  verifiedWith(obj: SignedObject, key: VerificationKey): boolean {
+    return this.outcomes.get(obj.tbs)?.get(this.keyId(key.spki))?.ok === true;
+  }
+
   verify(obj: SignedObject, key: VerificationKey): SignatureOutcome {
     const kid = this.keyId(key.spki);
     let perData = this.outcomes.get(obj.tbs);
@@ -220,7 +262,6 @@ export class NodeSignatureVerifier implements SignatureVerifier {
         k = e as Error;
       }
       keyObjects.set(kid, k);
-      if (keyObjects.size > MAX_KEY_OBJECTS) keyObjects.delete(keyObjects.keys().next().value as string);
     }
     return k;
   }

@@ -5,8 +5,10 @@
 // Models are immutable, so sharing them between calls is safe.
 //
 // Bounded by a number of entries and, when `sizeOf` is given, by the bytes they hold
-// (least recently used first out): a count alone let large CRLs hold hundreds of MB.
+// (least recently used first out): a count alone let large CRLs hold hundreds of MB, and
+// 20,000 certificates of 64 KiB 1.3 GiB (issue 10 item 5). Sizes are checked before hashing.
 import { createHash } from "node:crypto";
+import { MAX_DER_BYTES } from "./der.js";
 
 export interface ParseCacheBytes<T> {
   maxBytes: number;
@@ -44,6 +46,8 @@ export class ParseCache<T> {
   }
 
   get(der: Uint8Array, parse: () => T): T {
+    // An input over the DER cap is refused by the parser without being hashed (issue 10 item 5).
+    if (der.length > MAX_DER_BYTES || this.maxBytes === 0) return parse();
     const key = createHash("sha256").update(der).digest("base64");
     const hit = this.map.get(key);
     if (hit !== undefined) {

@@ -41,6 +41,7 @@ import {
   type DerElement,
 } from "./der.js";
 import { ParseCache } from "./cache.js";
+import { WorkLimitError } from "./deadline.js";
 import {
   dnFromAsn,
   dnFromDerElement,
@@ -545,7 +546,7 @@ function decodeExtensions(exts: readonly RawExtension[], out: Mutable<Certificat
           if (ext.critical) unknown.push(oid);
       }
     } catch (e) {
-      if (e instanceof MalformedError) throw e;
+      if (e instanceof MalformedError || e instanceof WorkLimitError) throw e;
       throw new MalformedError("MALFORMED_CERTIFICATE", `${what}: extension ${oid} cannot be decoded: ${(e as Error).message}`);
     }
   }
@@ -553,7 +554,14 @@ function decodeExtensions(exts: readonly RawExtension[], out: Mutable<Certificat
   out.unknownCriticalExtensions = Object.freeze(unknown);
 }
 
-const certCache = new ParseCache<Certificate>(20_000);
+/**
+ * Parsed certificates, process-wide, bounded by the estimated heap their models retain:
+ * the DER twice (the model's copy and the slices of it that stay referenced) plus about
+ * CERT_MODEL_OVERHEAD bytes of objects (measured, bench/HOSTILE.md). Default 64 MiB;
+ * `configureCaches` changes it.
+ */
+const CERT_MODEL_OVERHEAD = 8 * 1024;
+export const certCache = new ParseCache<Certificate>(Infinity, { maxBytes: 64 * 1024 * 1024, sizeOf: (c) => 2 * c.der.length + CERT_MODEL_OVERHEAD });
 
 /** Parses one DER certificate, or returns the model already parsed from the same bytes. */
 export function parseCertificate(der: Uint8Array, what = "certificate"): Certificate {
@@ -673,7 +681,7 @@ function parseCertificateUncached(input: Uint8Array, what: string): Certificate 
     decodeExtensions(tbs.extensions, c, what);
     return Object.freeze(c);
   } catch (e) {
-    if (e instanceof MalformedError) throw e;
+    if (e instanceof MalformedError || e instanceof WorkLimitError) throw e;
     throw new MalformedError(code, `${what}: not an X.509 certificate: ${(e as Error).message}`);
   }
 }

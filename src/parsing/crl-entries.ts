@@ -12,7 +12,7 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import { CertificateIssuer, CRLReason, Extensions, InvalidityDate, Time } from "@peculiar/asn1-x509";
 import { OID } from "./oids.js";
 import { MalformedError } from "./errors.js";
-import { bytesToBigInt, derOid, derTime, type DerElement } from "./der.js";
+import { derOid, derTime, integerHex, type DerElement } from "./der.js";
 import { generalNameFromAsn, type GeneralName } from "./name.js";
 
 export interface CrlEntry {
@@ -269,7 +269,7 @@ export class RevokedList {
       header(der, this.offsets[i]!, der.length);
       const entryEnd = cEnd;
       header(der, cStart, entryEnd);
-      const serial = bytesToBigInt(der.subarray(cStart, cEnd)).toString(16);
+      const serial = integerHex(der.subarray(cStart, cEnd));
       const tStart = cEnd;
       const tTag = header(der, tStart, entryEnd);
       const time: DerElement = { tag: tTag, headerStart: tStart, start: cStart, end: cEnd };

@@ -15,6 +15,7 @@ import { checkOuterSequence, checkSignedStructure, derAlgorithm, derBytes, derCh
 import { ParseCache } from "./cache.js";
 import { dnFromAsn, type DistinguishedName } from "./name.js";
 import { RevokedList, type CrlEntry, type DeadlineCheck } from "./crl-entries.js";
+import { WorkLimitError, activeWorkLimit } from "./deadline.js";
 import {
   authorityKeyId,
   bitStringMask,
@@ -97,7 +98,7 @@ function uniqueExtensions(exts: readonly AsnExtension[], what: string): void {
  * Parsed CRLs, by the SHA-256 of their DER, bounded by the bytes they hold (DER plus
  * serial index): a count bound let 154 large CRLs hold 436 MB. See crlCacheLimits().
  */
-const crlCache = new ParseCache<Crl>(2_000, { maxBytes: 256 * 1024 * 1024, sizeOf: (c) => c.der.length + c.revoked.indexBytes });
+export const crlCache = new ParseCache<Crl>(2_000, { maxBytes: 256 * 1024 * 1024, sizeOf: (c) => c.der.length + c.revoked.indexBytes });
 
 /** The CRL parse cache's bounds and what it holds now. */
 export function crlCacheLimits(): { maxEntries: number; maxBytes: number; entries: number; bytes: number } {
@@ -162,7 +163,10 @@ export interface CrlParseOptions {
 
 /** Parses one DER CRL, or returns the model already parsed from the same bytes. */
 export function parseCrl(der: Uint8Array, what = "CRL", opts: CrlParseOptions = {}): Crl {
-  const crl = crlCache.get(der, () => parseCrlUncached(der, what, opts.checkTime));
+  // Without an explicit check, the call's deadline active around this synchronous parse (parsing/deadline.ts).
+  const limit = activeWorkLimit();
+  const checkTime = opts.checkTime ?? (limit ? () => limit.checkTime() : undefined);
+  const crl = crlCache.get(der, () => parseCrlUncached(der, what, checkTime));
   // The label names this call's input; the rest of the model is shared.
   return crl.what === what ? crl : Object.freeze({ ...crl, what });
 }
@@ -236,7 +240,7 @@ function parseCrlUncached(input: Uint8Array, what: string, checkTime?: DeadlineC
       what,
     });
   } catch (e) {
-    if (e instanceof MalformedError || (e as { deadlineStop?: boolean }).deadlineStop) throw e;
+    if (e instanceof MalformedError || e instanceof WorkLimitError || (e as { deadlineStop?: boolean }).deadlineStop) throw e;
     throw new MalformedError("MALFORMED_CRL", `${what}: ${(e as Error).message}`);
   }
 }

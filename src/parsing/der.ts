@@ -2,6 +2,7 @@
 // with size caps so absurd inputs are refused before any ASN.1 work.
 import { MalformedError, type MalformedCode } from "./errors.js";
 import { pemBase64, scanPem, type PemBlock } from "./pem.js";
+import { WorkLimitError, checkpoint } from "./deadline.js";
 
 /** Largest single DER object accepted (certificates and CRLs alike). */
 export const MAX_DER_BYTES = 16 * 1024 * 1024;
@@ -205,6 +206,7 @@ export function derBytes(der: Uint8Array, e: DerElement): Uint8Array {
 export function checkDer(der: Uint8Array, e: { start: number; end: number }, depth = 0): void {
   if (depth > MAX_NESTING) throw new DerError(`nested deeper than ${MAX_NESTING}`);
   for (let off = e.start; off < e.end; ) {
+    checkpoint();
     const k = derElement(der, off, e.end);
     off = k.end;
     const tag = k.tag;
@@ -279,6 +281,7 @@ export function checkSignedStructure(
     parts = derChildren(der, top);
     checkDer(der, top, 1);
   } catch (e) {
+    if (e instanceof WorkLimitError) throw e;
     throw new MalformedError(code, `${what}: not valid DER (${(e as Error).message})`);
   }
   if (parts.length !== 3 || parts[0]!.tag !== 0x30 || parts[1]!.tag !== 0x30 || parts[2]!.tag !== 0x03)

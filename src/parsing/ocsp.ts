@@ -7,6 +7,7 @@ import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier, Extension } from "@peculiar/asn1-x509";
 import { BasicOCSPResponse, CertID, OCSPRequest, OCSPResponse, Request, TBSRequest } from "@peculiar/asn1-ocsp";
 import { MalformedError } from "./errors.js";
+import { WorkLimitError } from "./deadline.js";
 import { DerError, DerReader, bytesToHex, checkDer, checkOuterSequence, derBytes, integerHex } from "./der.js";
 import { algorithmId, parseCertificate, type AlgorithmId, type Certificate } from "./certificate.js";
 import { dnFromAsn, type DistinguishedName } from "./name.js";
@@ -140,6 +141,7 @@ export function parseOcspResponse(input: Uint8Array, what = "OCSP response"): Oc
       unknownCriticalExtensions: Object.freeze(unknown),
     });
   } catch (e) {
+    if (e instanceof WorkLimitError) throw e;
     if (e instanceof MalformedError) throw new MalformedError("MALFORMED_OCSP_RESPONSE", e.message);
     if (e instanceof DerError) throw new MalformedError("MALFORMED_OCSP_RESPONSE", `${what}: not valid DER (${e.message})`);
     throw new MalformedError("MALFORMED_OCSP_RESPONSE", `${what}: not an OCSP response: ${(e as Error).message}`);

@@ -5,6 +5,7 @@ import * as asn1js from "asn1js";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { CertificatePolicies, NameConstraints as AsnNameConstraints, Name as AsnName, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { MalformedError } from "./errors.js";
+import { WorkLimitError } from "./deadline.js";
 import { bytesToHex, checkOuterSequence, inputToDers, smallIntFromContents } from "./der.js";
 import { parseCertificate, subjectPublicKey, type Certificate, type NameConstraints, type SubjectPublicKey } from "./certificate.js";
 import { dnFromAsn, dnFromDer, dnFromString, generalNameFromAsn, type DistinguishedName } from "./name.js";
@@ -123,7 +124,7 @@ export function parseTrustAnchors(input: Uint8Array | string | NameAndKey, what:
   try {
     return parseTrustAnchorsUnguarded(input, what);
   } catch (e) {
-    if (e instanceof MalformedError) throw e;
+    if (e instanceof MalformedError || e instanceof WorkLimitError) throw e;
     throw new MalformedError("MALFORMED_INPUT", `${what}: not a certificate or TrustAnchorInfo: ${(e as Error).message}`);
   }
 }
@@ -146,6 +147,7 @@ function parseTrustAnchorsUnguarded(input: Uint8Array | string | NameAndKey, wha
     try {
       cert = parseCertificate(der, label);
     } catch (e) {
+      if (e instanceof WorkLimitError) throw e;
       // A TrustAnchorInfo is SEQUENCE { [version], SubjectPublicKeyInfo, OCTET STRING keyId, ... }.
       const p = asn1js.fromBER(der);
       const fields = (p.result as asn1js.Sequence).valueBlock?.value;

@@ -2,6 +2,7 @@
 // Readable limits in the style of Go's verify.go: each is a plain number with a default.
 import { NodeSignatureVerifier, SignatureBudgetError } from "../crypto/verifier.js";
 import type { SignatureOutcomeCache } from "../crypto/outcome-cache.js";
+import { WorkLimitError, type WorkLimit } from "../parsing/deadline.js";
 
 export interface BudgetLimits {
   /** Most certificates in a path below the anchor; deeper branches are cut (not an error unless no path is found). */
@@ -30,7 +31,7 @@ export const DEFAULT_LIMITS: Readonly<BudgetLimits> = Object.freeze({
 
 export type BudgetKind = keyof BudgetLimits;
 
-export class BudgetExceededError extends Error {
+export class BudgetExceededError extends WorkLimitError {
   constructor(
     readonly kind: BudgetKind,
     readonly limit: number,
@@ -40,8 +41,13 @@ export class BudgetExceededError extends Error {
   }
 }
 
-/** Tracks what a call has spent; the verifier inside it counts signature checks. */
-export class Budget {
+/**
+ * Tracks what a call has spent; the verifier inside it counts signature checks. One per
+ * call: its deadline is consulted between inputs, per builder step and candidate issuer,
+ * and (through `withWorkLimit`, parsing/deadline.ts) inside parsing, the DER walk and
+ * name-constraint comparisons.
+ */
+export class Budget implements WorkLimit {
   readonly limits: BudgetLimits;
   readonly verifier: NodeSignatureVerifier;
   private readonly started = performance.now();

@@ -143,6 +143,7 @@ export class PathBuilder {
     if (path.length === limit) {
       // An anchor that names the child's issuer ends a candidate path of this length.
       for (const anchor of this.rankAnchors(child, anchors.findBySubject(child.issuer))) {
+        budget.checkTime();
         if (!this.signatureFits(path, child, anchor.publicKey, anchor.label)) continue;
         budget.takeCandidate();
         const cand = { certs: [...path], anchor };
@@ -160,6 +161,8 @@ export class PathBuilder {
       return;
     }
     for (const issuer of this.rankIssuers(child, onPath)) {
+      // Between sibling candidates too: 2000 same-named decoys each cost a signature check.
+      budget.checkTime();
       const next = this.depthOf(issuer, depth, freeName);
       if (next.depth > budget.limits.maxDepth) {
         budget.depthCut = true;

@@ -1,26 +1,27 @@
 // HTTP retrieval for AIA caIssuers, SIA caRepository and CRL distribution points
-// (RFC 5280 4.2.2.1, 4.2.2.2, 4.2.1.13), fail-safe: only http and https, a timeout per
-// request, a cap on the response size, redirects only to http/https and only a few,
-// an optional host allow-list, and a bounded cache shared by the calls of a process.
+// (RFC 5280 4.2.2.1, 4.2.2.2, 4.2.1.13), fail-safe: only http and https, one deadline per
+// retrieval (redirects included), a cap on the response size, redirects only to
+// http/https, only a few, each checked like the first URL, no non-public address unless
+// allowed (./address-policy.ts), an optional host allow-list, and a bounded cache.
 import http from "node:http";
 import https from "node:https";
-import net from "node:net";
+import net, { isIP } from "node:net";
 import tls from "node:tls";
-import { isPrivateAddress } from "./ldap.js";
+import { AddressRefusedError, addressRefusal, guardedLookup, hostListed } from "./address-policy.js";
 import { absoluteFormRequest, connectTunnel, proxyFor, targetPort } from "./proxy.js";
 import type { LdapOptions } from "./ldap.js";
 import type { ProxyPolicy } from "./proxy.js";
 
 export interface FetchPolicy extends ProxyPolicy {
-  /** Per-request timeout (connect + response), milliseconds. */
+  /** Time for one whole retrieval, redirects included (connect + response), milliseconds. */
   timeoutMs: number;
   /** Largest response body accepted, bytes. */
   maxBytes: number;
   /** Redirects followed (http/https targets only). */
   maxRedirects: number;
-  /** When set, only these hosts (host or host:port) may be contacted. */
+  /** When set, only these hosts (host or host:port) may be contacted; a listed host may be private. */
   allowHosts?: readonly string[];
-  /** Loopback and private addresses may be contacted (tests, intranets). LDAP checks it now. */
+  /** Let retrievals reach loopback, private, link-local and unique-local addresses (default false; HTTP and LDAP). */
   allowPrivateAddresses?: boolean;
   /** CA certificates (PEM) trusted for https and ldaps fetches instead of Node's defaults. */
   tlsCa?: string[];
@@ -44,7 +45,7 @@ export class FetchError extends Error {
   }
 }
 
-/** Checks a URL against the policy; returns the parsed URL or throws FetchError. */
+/** Checks a URL against the policy (scheme, allow-list, address literals); returns the parsed URL or throws FetchError. */
 export function checkUrl(url: string, policy: FetchPolicy, schemes: readonly string[] = ["http:", "https:"]): URL {
   let u: URL;
   try {
@@ -53,8 +54,13 @@ export function checkUrl(url: string, policy: FetchPolicy, schemes: readonly str
     throw new FetchError(url, "not a valid URL");
   }
   if (!schemes.includes(u.protocol)) throw new FetchError(url, `scheme ${u.protocol} is not fetched (only ${schemes.map((x) => x.slice(0, -1)).join(", ")})`);
-  if (policy.allowHosts && !policy.allowHosts.includes(u.host) && !policy.allowHosts.includes(u.hostname))
-    throw new FetchError(url, `host ${u.host} is not in the allow-list`);
+  if (policy.allowHosts && !hostListed(policy, u.hostname, u.port)) throw new FetchError(url, `refused: host ${u.host} is not in the allow-list`);
+  // An address literal (the URL parser has already turned 0x7f000001 and 2130706433 into 127.0.0.1).
+  const literal = u.hostname.replace(/^\[|\]$/g, "");
+  if (isIP(literal)) {
+    const refusal = addressRefusal(policy, u.hostname, literal, u.port);
+    if (refusal) throw new FetchError(url, refusal);
+  }
   return u;
 }
 
@@ -86,54 +92,91 @@ export function httpExpiry(headers: http.IncomingHttpHeaders, now = Date.now()):
   return undefined;
 }
 
-/** One request with the policy's limits; resolves to the body of a 200 answer. */
-export async function httpRequest(url: string, policy: FetchPolicy, req: HttpRequest = { method: "GET" }, redirects = 0): Promise<Uint8Array> {
+/**
+ * What a failed socket reports is not passed on: the per-URL text of `fetched` would
+ * otherwise tell an attacker which internal ports are open, closed or filtered.
+ */
+function socketFailure(e: Error): string {
+  if (e instanceof AddressRefusedError) return e.message;
+  return "failed: no answer (connection error or timeout)";
+}
+
+/** The URLs a retrieval went through (the first, then each redirect target) and the address each was fetched from. */
+export type Hops = { readonly url: string; readonly address: string }[];
+
+/**
+ * One retrieval with the policy's limits: the request, and each redirect checked like the
+ * first URL, all within one deadline of `policy.timeoutMs` (issue 10 item 7: each hop used
+ * to get a fresh timer). Resolves to the body of the final 200 answer; `hops` (when given)
+ * receives the URLs and connected addresses, for the cache's policy check.
+ */
+export async function httpRequest(url: string, policy: FetchPolicy, req: HttpRequest = { method: "GET" }, hops: Hops = [], deadlineAt = Date.now() + policy.timeoutMs): Promise<Uint8Array> {
+  let current = url;
+  for (let redirects = 0; ; redirects++) {
+    const left = deadlineAt - Date.now();
+    if (left <= 0) throw new FetchError(url, `failed: no complete answer within ${policy.timeoutMs} ms`);
+    const hop = await oneRequest(current, policy, req, left);
+    hops.push({ url: current, address: hop.address });
+    if (hop.location === undefined) return hop.body!;
+    if (redirects >= policy.maxRedirects) throw new FetchError(url, `more than ${policy.maxRedirects} redirects`);
+    try {
+      current = new URL(hop.location, current).toString();
+    } catch {
+      throw new FetchError(url, "redirect to an invalid URL");
+    }
+  }
+}
+
+async function oneRequest(url: string, policy: FetchPolicy, req: HttpRequest, budgetMs: number): Promise<{ address: string; body?: Uint8Array; location?: string }> {
   const u = checkUrl(url, policy);
   const lib = u.protocol === "https:" ? https : http;
   const started = Date.now();
   // Through a forward proxy (./proxy.ts): absolute-form for http, a CONNECT tunnel for https.
+  // The proxy resolves the name: the address check applies to address literals (checkUrl).
   const proxy = proxyFor(u, policy);
   let via: http.RequestOptions = {};
   if (proxy) {
     const literal = u.hostname.replace(/^\[|\]$/g, "");
-    if (!policy.allowPrivateAddresses && (net.isIP(literal) || literal.toLowerCase() === "localhost") && isPrivateAddress(literal))
-      throw new FetchError(url, `address ${literal} is loopback or private; refused (fetchPolicy.allowPrivateAddresses is off)`);
+    if (literal.toLowerCase() === "localhost" && !policy.allowPrivateAddresses && !hostListed(policy, u.hostname, u.port))
+      throw new FetchError(url, addressRefusal(policy, u.hostname, "127.0.0.1", u.port)!);
     if (u.protocol === "http:") via = absoluteFormRequest(proxy, u);
     else {
       let socket: net.Socket;
       try {
-        socket = await connectTunnel(proxy, literal, targetPort(u), policy.timeoutMs);
+        socket = await connectTunnel(proxy, literal, targetPort(u), budgetMs);
       } catch (e) {
-        throw new FetchError(url, (e as Error).message);
+        throw new FetchError(url, socketFailure(e as Error));
       }
       via = { createConnection: () => tls.connect({ socket, host: literal, servername: net.isIP(literal) ? undefined : literal, ca: policy.tlsCa }) } as http.RequestOptions;
     }
   }
-  const timeoutMs = Math.max(1, policy.timeoutMs - (Date.now() - started));
-  return new Promise<Uint8Array>((resolve, reject) => {
+  const timeoutMs = Math.max(1, budgetMs - (Date.now() - started));
+  return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = {};
     if (req.accept) headers["accept"] = req.accept;
     if (req.body) {
       headers["content-type"] = req.contentType ?? "application/octet-stream";
       headers["content-length"] = req.body.length;
     }
-    const r = lib.request(u, { ...(policy.tlsCa && u.protocol === "https:" ? { ca: policy.tlsCa } : {}), ...via, method: req.method, headers: { ...headers, ...(via.headers as object) }, timeout: timeoutMs }, (res) => {
+    let address = "";
+    const fail = (reason: string) => reject(new FetchError(url, reason));
+    // The lookup refuses non-public answers the policy does not allow; the socket connects to the address checked.
+    const direct = proxy ? {} : { lookup: guardedLookup(policy, u.port) as never, agent: false };
+    const r = lib.request(u, { ...(policy.tlsCa && u.protocol === "https:" ? { ca: policy.tlsCa } : {}), ...direct, ...via, method: req.method, headers: { ...headers, ...(via.headers as object) }, timeout: timeoutMs }, (res) => {
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();
-        if (redirects >= policy.maxRedirects) return reject(new FetchError(url, `more than ${policy.maxRedirects} redirects`));
-        const next = new URL(res.headers.location, u).toString();
-        return httpRequest(next, policy, req, redirects + 1).then(resolve, reject);
+        return resolve({ address, location: res.headers.location });
       }
       if (status !== 200) {
         res.resume();
-        return reject(new FetchError(url, `HTTP status ${status}`));
+        return fail(`HTTP status ${status}`);
       }
       req.onHeaders?.(res.headers);
       const declared = Number(res.headers["content-length"] ?? "NaN");
       if (declared > policy.maxBytes) {
         res.destroy();
-        return reject(new FetchError(url, `response of ${declared} bytes exceeds the ${policy.maxBytes}-byte cap`));
+        return fail(`response of ${declared} bytes exceeds the ${policy.maxBytes}-byte cap`);
       }
       const chunks: Buffer[] = [];
       let size = 0;
@@ -141,16 +184,27 @@ export async function httpRequest(url: string, policy: FetchPolicy, req: HttpReq
         size += c.length;
         if (size > policy.maxBytes) {
           res.destroy();
-          reject(new FetchError(url, `response exceeds the ${policy.maxBytes}-byte cap`));
+          fail(`response exceeds the ${policy.maxBytes}-byte cap`);
         } else chunks.push(c);
       });
-      res.on("end", () => resolve(new Uint8Array(Buffer.concat(chunks))));
-      res.on("error", (e) => reject(new FetchError(url, e.message)));
+      res.on("end", () => resolve({ address, body: new Uint8Array(Buffer.concat(chunks)) }));
+      res.on("error", (e) => fail(socketFailure(e)));
+    });
+    // The connected address is checked too (an address literal, or whatever the socket reached).
+    r.on("socket", (sock) => {
+      if (proxy) return; // connected to the proxy, which is the caller's choice
+      const check = () => {
+        address = sock.remoteAddress ?? "";
+        const refusal = addressRefusal(policy, u.hostname, address, u.port);
+        if (refusal) r.destroy(new AddressRefusedError(refusal));
+      };
+      if ((sock as { connecting?: boolean }).connecting) sock.once("connect", check);
+      else check();
     });
     // The socket timeout covers idle time; the deadline covers a server that trickles bytes.
-    const deadline = setTimeout(() => r.destroy(new Error(`no complete answer within ${policy.timeoutMs} ms`)), timeoutMs);
-    r.on("timeout", () => r.destroy(new Error(`timed out after ${policy.timeoutMs} ms`)));
-    r.on("error", (e) => reject(e instanceof FetchError ? e : new FetchError(url, e.message)));
+    const deadline = setTimeout(() => r.destroy(new Error("deadline")), timeoutMs);
+    r.on("timeout", () => r.destroy(new Error("timeout")));
+    r.on("error", (e) => reject(e instanceof FetchError ? e : new FetchError(url, socketFailure(e))));
     r.on("close", () => clearTimeout(deadline));
     if (req.body) r.write(req.body);
     r.end();
@@ -160,6 +214,8 @@ export async function httpRequest(url: string, policy: FetchPolicy, req: HttpReq
 interface CacheEntry {
   body: Uint8Array;
   expires: number;
+  /** The URLs and addresses the body came through (empty when stored by hand). */
+  hops: Hops;
 }
 
 /** What a loader hands the cache: the body, and until when it may be reused. */
@@ -167,6 +223,8 @@ export interface Fetched {
   body: Uint8Array;
   /** Absolute time (ms) after which the body is not reused; at or before now: not stored. */
   expires: number;
+  /** The URLs and addresses the body came through, for the policy check of later lookups. */
+  hops?: Hops;
 }
 
 /**
@@ -187,11 +245,11 @@ export class FetchCache {
   failures = 0;
   joined = 0;
 
-  private readonly inFlight = new Map<string, Promise<Uint8Array>>();
+  private readonly inFlight = new Map<string, Promise<Fetched>>();
 
   constructor(
-    readonly maxEntries = 1_000,
-    readonly maxBytes = 64 * 1024 * 1024,
+    readonly maxEntries: number = 1_000,
+    public maxBytes: number = 32 * 1024 * 1024,
     /** Longest any body is reused, whatever its nextUpdate or headers say. */
     readonly maxAgeMs = 24 * 3600_000,
   ) {}
@@ -200,20 +258,23 @@ export class FetchCache {
    * The body for `key`: from the cache, from a fetch already in flight for the same key,
    * or from `load` (whose answer is then stored until its expiry).
    */
-  async getOrFetch(key: string, load: () => Promise<Fetched>, now = Date.now()): Promise<{ body: Uint8Array; from: "cache" | "joined" | "network" }> {
-    const cached = this.get(key, now);
+  async getOrFetch(key: string, load: () => Promise<Fetched>, now = Date.now(), policy?: FetchPolicy): Promise<{ body: Uint8Array; from: "cache" | "joined" | "network" }> {
+    const cached = this.get(key, now, policy);
     if (cached) return { body: cached, from: "cache" };
     const pending = this.inFlight.get(key);
     if (pending) {
       this.joined++;
-      return { body: await pending, from: "joined" };
+      const f = await pending;
+      // A joined answer, too, only within the asking call's policy (issue 10 item 9).
+      if (policy && !allowedFor(policy, key, f.body, f.hops ?? [])) throw new FetchError(key, "refused: the answer in flight came through an address or host this call's policy does not allow");
+      return { body: f.body, from: "joined" };
     }
     this.fetches++;
     const p = load().then(
       (f) => {
         const expires = Math.min(f.expires, Date.now() + this.maxAgeMs);
-        if (expires > Date.now()) this.set(key, f.body, expires);
-        return f.body;
+        if (expires > Date.now()) this.set(key, f.body, expires, f.hops);
+        return f;
       },
       (e) => {
         this.failures++;
@@ -222,13 +283,19 @@ export class FetchCache {
     );
     this.inFlight.set(key, p);
     try {
-      return { body: await p, from: "network" };
+      return { body: (await p).body, from: "network" };
     } finally {
       this.inFlight.delete(key);
     }
   }
 
-  get(url: string, now = Date.now()): Uint8Array | undefined {
+  /**
+   * A fresh cached body for `url`; with `policy`, only if that policy would have allowed
+   * fetching it (issue 10 item 9): every URL it came through passes the scheme and
+   * allow-list check, every address it came from the private-address check, and the body
+   * fits the policy's maxBytes. Otherwise it is a miss, and the caller fetches under its own policy.
+   */
+  get(url: string, now = Date.now(), policy?: FetchPolicy): Uint8Array | undefined {
     const e = this.map.get(url);
     if (!e) {
       this.misses++;
@@ -239,14 +306,18 @@ export class FetchCache {
       this.misses++;
       return undefined;
     }
+    if (policy && !allowedFor(policy, url, e.body, e.hops)) {
+      this.misses++;
+      return undefined;
+    }
     this.hits++;
     return e.body;
   }
 
-  set(url: string, body: Uint8Array, expires: number): void {
+  set(url: string, body: Uint8Array, expires: number, hops: Hops = []): void {
     this.delete(url);
     if (body.length > this.maxBytes) return;
-    this.map.set(url, { body, expires });
+    this.map.set(url, { body, expires, hops });
     this.bytes += body.length;
     while (this.map.size > this.maxEntries || this.bytes > this.maxBytes) {
       this.delete(this.map.keys().next().value as string);
@@ -272,6 +343,30 @@ export class FetchCache {
 
   get size(): number {
     return this.map.size;
+  }
+
+  /** Sets the byte bound and evicts down to it. */
+  setMaxBytes(maxBytes: number): void {
+    this.maxBytes = maxBytes;
+    while (this.bytes > this.maxBytes && this.map.size) this.delete(this.map.keys().next().value as string);
+  }
+}
+
+/** Would `policy` have allowed the retrieval of `url` that produced this body through `hops`? */
+function allowedFor(policy: FetchPolicy, url: string, body: Uint8Array, hops: Hops): boolean {
+  if (body.length > policy.maxBytes) return false;
+  if (hops.length > policy.maxRedirects + 1) return false;
+  try {
+    // A key that is not a URL (an OCSP POST key) is checked through its hops alone.
+    if (/^https?:/i.test(url)) checkUrl(url, policy);
+    // Stored without its hops (by hand): checked as if it came from a non-public address.
+    for (const h of hops.length ? hops : [{ url: /^https?:/i.test(url) ? url : "http://0.0.0.0/", address: "0.0.0.0" }]) {
+      const u = checkUrl(h.url, policy);
+      if (addressRefusal(policy, u.hostname, h.address, u.port) !== undefined) return false;
+    }
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -9,7 +9,8 @@ import { parseCertificateBundle } from "../parsing/bundle.js";
 import { parseCrl, type Crl } from "../parsing/crl.js";
 import { parseOcspResponse, type OcspResponseModel } from "../parsing/ocsp.js";
 import { createHash } from "node:crypto";
-import { DEFAULT_FETCH_POLICY, FetchError, checkUrl, httpExpiry, httpRequest, sharedFetchCache, type FetchCache, type FetchPolicy } from "./http.js";
+import { DEFAULT_FETCH_POLICY, FetchError, checkUrl, httpExpiry, httpRequest, sharedFetchCache, type FetchCache, type FetchPolicy, type Hops } from "./http.js";
+import { withWorkLimit, type WorkLimit } from "../parsing/deadline.js";
 import { isLdapUrl } from "./ldap-url.js";
 import { LdapFetchError, decodeLdapValues, encodeLdapValues, ldapRead, usesCredentials } from "./ldap.js";
 import { ldapCertificates, ldapCrls } from "./ldap-values.js";
@@ -76,6 +77,8 @@ export class OnlineRetriever {
     private readonly policy: FetchPolicy = DEFAULT_FETCH_POLICY,
     private readonly maxUrls = 64,
     private readonly cache: FetchCache = sharedFetchCache,
+    /** The call's budget: parsing a fetched body consults its deadline. */
+    private readonly workLimit?: WorkLimit,
   ) {}
 
   /** URLs from `urls` not yet tried in this call. */
@@ -100,18 +103,26 @@ export class OnlineRetriever {
    * content says (`expiry`), what the HTTP headers say, and the cache's maximum age.
    */
   private async cached<T>(key: string, url: string, policy: FetchPolicy, req: Parameters<typeof httpRequest>[2], parse: (b: Uint8Array) => T, expiry: (v: T) => number) {
-    return this.cache.getOrFetch(key, async () => {
-      let headers: Parameters<typeof httpExpiry>[0] = {};
-      const body = await httpRequest(url, policy, { ...req!, onHeaders: (h) => (headers = h) });
-      let expires: number;
-      try {
-        expires = expiry(parse(body));
-      } catch {
-        expires = 0; // an unparsable answer is not kept
-      }
-      const byHeaders = httpExpiry(headers);
-      return { body, expires: byHeaders === undefined ? expires : Math.min(expires, byHeaders) };
-    });
+    // The cache answers only within this call's policy (issue 10 item 9): `this.policy` is passed with the lookup.
+    return this.cache.getOrFetch(
+      key,
+      async () => {
+        let headers: Parameters<typeof httpExpiry>[0] = {};
+        const hops: Hops = [];
+        const body = await httpRequest(url, policy, { ...req!, onHeaders: (h) => (headers = h) }, hops);
+        let expires: number;
+        try {
+          expires = expiry(withWorkLimit(this.workLimit, () => parse(body)));
+        } catch (e) {
+          if (e instanceof Error && e.name === "BudgetExceededError") throw e;
+          expires = 0; // an unparsable answer is not kept
+        }
+        const byHeaders = httpExpiry(headers);
+        return { body, expires: byHeaders === undefined ? expires : Math.min(expires, byHeaders), hops };
+      },
+      Date.now(),
+      this.policy,
+    );
   }
 
   /**
@@ -151,10 +162,11 @@ export class OnlineRetriever {
             body = got.body;
             from = got.from;
           }
-          out.push({ response: parseOcspResponse(body, `${r.url} (${r.label})`), nonce: r.nonce });
+          out.push({ response: withWorkLimit(this.workLimit, () => parseOcspResponse(body, `${r.url} (${r.label})`)), nonce: r.nonce });
           this.attempts.push({ url: r.url, ok: true, detail: `OCSP ${useGet ? "GET" : "POST"} for ${r.label}: ${from === "cache" ? "from cache" : from === "joined" ? "joined a fetch in flight" : `${body.length} bytes`}` });
         } catch (e) {
-          const msg = e instanceof FetchError ? e.message : `${r.url}: ${(e as Error).message}`;
+          if (e instanceof Error && e.name === "BudgetExceededError") throw e;
+          const msg = e instanceof FetchError ? e.reason : (e as Error).message;
           this.attempts.push({ url: r.url, ok: false, detail: `OCSP for ${r.label}: ${msg}` });
         }
       }),
@@ -219,11 +231,12 @@ export class OnlineRetriever {
           const got: { body: Uint8Array; from: "cache" | "joined" | "network"; detail?: string } = isLdapUrl(url)
             ? await this.ldap(url, deadline, (b) => parse(b, url), expiry)
             : await this.cached(url, url, { ...this.policy, timeoutMs: Math.min(this.policy.timeoutMs, left) }, { method: "GET" }, (b) => parse(b, url), expiry);
-          const v = parse(got.body, url);
+          const v = withWorkLimit(this.workLimit, () => parse(got.body, url));
           out.push(v);
           const detail = got.detail ?? `${got.body.length} bytes`;
           this.attempts.push({ url, ok: true, detail: got.from === "cache" ? "from cache" : got.from === "joined" ? "joined a fetch in flight" : detail });
         } catch (e) {
+          if (e instanceof Error && e.name === "BudgetExceededError") throw e;
           // The reason alone when the error is about this URL (the log line names it already).
           const msg = e instanceof FetchError || e instanceof LdapFetchError ? (e.url === url ? e.reason : e.message) : (e as Error).message;
           this.attempts.push({ url, ok: false, detail: msg });

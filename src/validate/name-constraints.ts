@@ -18,6 +18,7 @@
 // name of its form. Either way the verdict errs on the side of rejection.
 import type { Certificate, GeneralSubtree, NameConstraints } from "../parsing/certificate.js";
 import { dnEmailAddresses, dnWithin, generalNameText, type DistinguishedName, type GeneralName } from "../parsing/name.js";
+import { checkpoint } from "../parsing/deadline.js";
 
 export type NameForm = GeneralName["kind"];
 
@@ -230,6 +231,7 @@ function baseKey(b: GeneralName): string {
 
 /** Subtree `a` is contained in subtree `b` (same form; both well formed). */
 function subtreeWithin(a: GeneralName, b: GeneralName): boolean {
+  checkpoint(); // the call's deadline (issue 10 item 3): subtrees x subtrees comparisons
   if (a.kind === "directoryName" && b.kind === "directoryName") return dnWithin(a.name, b.name);
   if (a.kind === "dNSName" && b.kind === "dNSName") {
     const x = parseDnsSubtree(a.value);
@@ -433,6 +435,7 @@ function parseName(gn: GeneralName): Parsed | string {
  * exclusion, a wildcard dNSName also matches when some name it stands for lies in `b`.
  */
 function nameIn(p: Parsed, b: GeneralName, overlap: boolean): boolean {
+  checkpoint(); // the call's deadline (issue 10 item 3): names x subtrees comparisons
   switch (p.kind) {
     case "directoryName":
       // RFC 5280 4.2.1.10 / 7.1: RDN-prefix match.

@@ -144,7 +144,7 @@ function cli(args: string[]): Promise<CliRun> {
 const verifyArgs = (extra: string[] = [], withoutX23 = false) => [
   "verify", files.ee, "--anchor", files.anchor,
   ...files.untrusted.filter((f) => !(withoutX23 && f.endsWith("X23.pem"))).flatMap((f) => ["--untrusted", f]),
-  "--revocation", "hard", "--fetch", "--policy", P1, "--explicit-policy",
+  "--revocation", "hard", "--fetch", "--allow-private-addresses", "--policy", P1, "--explicit-policy",
   ...extra,
 ];
 
@@ -226,7 +226,7 @@ describe("certpath verify --revocation hard --fetch --json on a three-domain bri
   });
 
   it("--untrusted-dir alone (no --untrusted): a valid path through the bridge, a status for each of its certificates", async () => {
-    const args = ["verify", files.ee, "--anchor", files.anchor, "--untrusted-dir", files.untrustedDir, "--revocation", "hard", "--fetch", "--policy", P1, "--explicit-policy", "--json"];
+    const args = ["verify", files.ee, "--anchor", files.anchor, "--untrusted-dir", files.untrustedDir, "--revocation", "hard", "--fetch", "--allow-private-addresses", "--policy", P1, "--explicit-policy", "--json"];
     const out = parseJson(await cli(args));
     expect(out.error, JSON.stringify(out.error)).toBeNull();
     const viaXb3 = [certs.ee, certs.ca3, certs.xb3, certs.x1b, root1].map((e) => sha256(e.der));
@@ -242,7 +242,7 @@ describe("certpath verify --revocation hard --fetch --json on a three-domain bri
     const ca3 = p.ca(N.ca3, root3, { serial: SERIAL.ca3, extensions: { certificatePolicies: [P3], authorityInfoAccess: { ocsp: [downUrl] } } });
     const ca3File = dir.write("CA3-down.pem", ca3.pem);
     const untrusted = files.untrusted.filter((f) => !f.endsWith("/CA3.pem") && !f.endsWith("X23.pem"));
-    const args = ["verify", files.ee, "--anchor", files.anchor, ...[...untrusted, ca3File].flatMap((f) => ["--untrusted", f]), "--revocation", "hard", "--fetch", "--policy", P1, "--explicit-policy", "--fetch-timeout-ms", "2000", "--json"];
+    const args = ["verify", files.ee, "--anchor", files.anchor, ...[...untrusted, ca3File].flatMap((f) => ["--untrusted", f]), "--revocation", "hard", "--fetch", "--allow-private-addresses", "--policy", P1, "--explicit-policy", "--fetch-timeout-ms", "2000", "--json"];
     const r = await cli(args);
     const out = parseJson(r);
     expect(r.status).toBe(1);

@@ -1,0 +1,128 @@
+// Issue 10 items 3 and 5: one deadline and one budget per call, consulted inside parsing,
+// name-constraint checks and between sibling candidate issuers; RSA public exponents
+// capped; COSE signature and bag-entry caps; caches bounded in bytes. Time limits here
+// are hang guards; the figures are in bench/HOSTILE.md.
+import { describe, expect, it } from "vitest";
+import { coseSign, coseSign1, COSE_ALG, COSE_HEADER, verify, verifyCose, configureCaches, cacheUsage } from "../../src/index.js";
+import { TestPki, publicKeyFromSpki } from "../../src/generate/pki.js";
+import { MAX_COSE_SIGNATURES } from "../../src/cose/sign1.js";
+import { MAX_COSE_X509_CERTS } from "../../src/cose/headers.js";
+import { at, case411, encode, parse, prim, type Node } from "./der-tree.js";
+
+const NOW = new Date("2025-01-01T00:00:00Z");
+const p = new TestPki({ now: NOW, seed: "hardening-budgets" });
+const HANG_GUARD_MS = 30_000;
+
+/** An RSA SubjectPublicKeyInfo with a 2048-bit modulus and an exponent of `expBits` bits (nothing can sign for it). */
+function rsaSpki(expBits: number, salt: number): Uint8Array {
+  const mod = new Uint8Array(257).fill(0xc3);
+  mod[0] = 0;
+  mod[256] = salt & 0xff;
+  mod[255] = (salt >> 8) & 0xff;
+  const magnitude = new Uint8Array(Math.ceil(expBits / 8)).fill(0xff);
+  magnitude[0] = 0xff >> (8 - (expBits % 8 || 8));
+  // Minimal two's complement: a leading zero octet only when the top bit is set.
+  const exp = magnitude[0]! & 0x80 ? new Uint8Array([0, ...magnitude]) : magnitude;
+  const rsaKey = encode({ tag: 0x30, kids: [prim(0x02, mod), prim(0x02, exp)] });
+  const alg: Node = { tag: 0x30, kids: [prim(0x06, [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01]), prim(0x05, [])] };
+  return encode({ tag: 0x30, kids: [alg, prim(0x03, [0, ...rsaKey])] });
+}
+
+describe("call budgets (issue 10 item 3)", () => {
+  it("RSA public exponents over 33 bits are refused before any arithmetic: 100 same-named decoys with 3064-bit exponents cost no signature computation", { timeout: HANG_GUARD_MS }, async () => {
+    const root = p.root("CN=Exp Root,O=Hardening,C=US");
+    const ica = p.ca("CN=Exp CA,O=Hardening,C=US", root, { keyAlg: "rsa2048" });
+    const ee = p.ee("CN=Exp EE,O=Hardening,C=US", ica);
+    // Same name as the issuing CA (which is not given), issued by the root, each with a huge-exponent key.
+    const decoys = Array.from({ length: 100 }, (_, i) => p.ca("CN=Exp CA,O=Hardening,C=US", root, { key: publicKeyFromSpki(rsaSpki(3064, i + 1)) }).der);
+    const r = await verify({ target: ee.der, intermediates: decoys, trustAnchors: [root.der], time: NOW, limits: { timeoutMs: 1000 } });
+    expect(r.valid).toBe(false);
+    expect(r.error?.code, r.error?.message).toBe("WEAK_KEY");
+    expect(r.error?.message).toMatch(/RSA public exponent of 3064 bits is over the 33-bit cap/);
+    expect(r.spent!.signatureChecks).toBe(0);
+  });
+
+  it("a 33-bit exponent is still accepted as a key (the cap is not below what is in use)", async () => {
+    const root = p.root("CN=Exp33 Root,O=Hardening,C=US");
+    const ica = p.ca("CN=Exp33 CA,O=Hardening,C=US", root, { key: publicKeyFromSpki(rsaSpki(33, 7)) });
+    // Nothing can sign for the fabricated key: the check is computed and fails as a signature, not as a key.
+    const ee = p.ee("CN=Exp33 EE,O=Hardening,C=US", ica, { signatureValue: new Uint8Array(256).fill(1), signature: { hash: "sha256" } as never });
+    const r = await verify({ target: ee.der, intermediates: [ica.der], trustAnchors: [root.der], time: NOW });
+    expect(r.error?.code, r.error?.message).toBe("INVALID_SIGNATURE");
+    expect(r.spent!.signatureChecks).toBeGreaterThan(0);
+  });
+
+  it("name constraints: 4990 permitted dNSName subtrees against 4000 SANs stop at limits.timeoutMs with BUDGET_EXCEEDED", { timeout: HANG_GUARD_MS }, async () => {
+    const root = p.root("CN=NC Root,O=Hardening,C=US");
+    const permitted = Array.from({ length: 4990 }, (_, i) => `dns:host${i}.permitted.example`);
+    const ca = p.ca("CN=NC CA,O=Hardening,C=US", root, { extensions: { basicConstraints: { cA: true }, keyUsage: ["keyCertSign", "cRLSign"], nameConstraints: { permitted } } });
+    const sans = Array.from({ length: 4000 }, (_, i) => `dns:leaf${i}.other.example`);
+    const ee = p.ee("CN=NC EE,O=Hardening,C=US", ca, { extensions: { keyUsage: ["digitalSignature"], subjectAltName: sans } });
+    const r = await verify({ target: ee.der, intermediates: [ca.der], trustAnchors: [root.der], time: NOW, limits: { timeoutMs: 200 } });
+    expect(r.error?.code, r.error?.message).toBe("BUDGET_EXCEEDED");
+    expect(r.error?.message).toContain("timeoutMs");
+  });
+
+  it("a 200,000-entry CRL stops at limits.timeoutMs inside its parse, naming the input", { timeout: HANG_GUARD_MS }, async () => {
+    const { anchor, ca, ee, crls, time } = case411();
+    const n = parse(crls[crls.length - 1]!);
+    const tbs = at(n, 0);
+    const date = prim(0x17, Buffer.from("100101083000Z"));
+    const entries = Array.from({ length: 200_000 }, (_, i) => ({ tag: 0x30, kids: [prim(0x02, [0x01, (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff]), date] }));
+    const listAt = tbs.kids!.findIndex((k, i) => k.tag === 0x30 && i > 2);
+    if (listAt >= 0) tbs.kids![listAt] = { tag: 0x30, kids: entries };
+    else tbs.kids!.splice(5, 0, { tag: 0x30, kids: entries });
+    const big = encode(n);
+    const r = await verify({ target: ee, intermediates: [ca], trustAnchors: [anchor], time, revocation: { mode: "hard", crls: [big] }, limits: { timeoutMs: 50 } });
+    expect(r.error?.code, r.error?.message).toBe("BUDGET_EXCEEDED");
+    expect(r.error?.message).toContain("stopped at revocation.crls[0] of 1");
+  });
+});
+
+describe("COSE caps (issue 10 item 3)", () => {
+  const root = p.root("CN=COSE Root,O=Hardening,C=US");
+  const signer = p.ee("CN=COSE Signer,O=Hardening,C=US", root, { keyAlg: "ed25519" });
+  const payload = new Uint8Array([1, 2, 3]);
+  const anchors = [root.der];
+
+  it(`a COSE_Sign with ${MAX_COSE_SIGNATURES + 1} signatures is BUDGET_EXCEEDED without checking any`, async () => {
+    const signers = Array.from({ length: MAX_COSE_SIGNATURES + 1 }, () => ({ key: signer.key, alg: COSE_ALG.Ed25519, protected: [[COSE_HEADER.x5chain, signer.der]] as never }));
+    const r = await verifyCose(coseSign(payload, signers), { anchors: anchors as never, time: NOW } as never);
+    expect(r.valid).toBe(false);
+    expect(r.error?.code).toBe("BUDGET_EXCEEDED");
+    expect(r.error?.message).toContain(`more than the cap of ${MAX_COSE_SIGNATURES}`);
+  });
+
+  it(`an x5bag of ${MAX_COSE_X509_CERTS + 1} certificates is BUDGET_EXCEEDED before any is parsed`, async () => {
+    const bag = Array.from({ length: MAX_COSE_X509_CERTS + 1 }, () => new Uint8Array([0x30, 0x00]));
+    const msg = coseSign1(payload, signer.key, COSE_ALG.Ed25519, { protected: [[COSE_HEADER.x5chain, signer.der]] as never, unprotected: [[COSE_HEADER.x5bag, bag]] as never });
+    const r = await verifyCose(msg, { anchors: anchors as never, time: NOW } as never);
+    expect(r.error?.code).toBe("BUDGET_EXCEEDED");
+    expect(r.error?.message).toMatch(/x5bag holds 33 certificates/);
+  });
+
+  it('require "any" stops at the first valid signature', async () => {
+    const one = { key: signer.key, alg: COSE_ALG.Ed25519, protected: [[COSE_HEADER.x5chain, signer.der]] as never };
+    const r = await verifyCose(coseSign(payload, [one, one, one]), { anchors: anchors as never, time: NOW } as never);
+    expect(r.valid, r.error?.message).toBe(true);
+    expect(r.signatures).toHaveLength(1);
+  });
+});
+
+describe("caches bounded in bytes (issue 10 item 5)", () => {
+  it("the certificate cache evicts down to its byte bound; inputs over the DER cap are never hashed or kept", async () => {
+    const before = cacheUsage();
+    try {
+      configureCaches({ certificateBytes: 200_000 });
+      const root = p.root("CN=Cache Root,O=Hardening,C=US");
+      const many = Array.from({ length: 60 }, (_, i) => p.ee(`CN=Cache EE ${i},O=Hardening,C=US`, root).der);
+      await verify({ target: many[0]!, intermediates: many.slice(1), trustAnchors: [root.der], time: NOW });
+      const u = cacheUsage().certificates;
+      expect(u.bytes).toBeLessThanOrEqual(200_000);
+      expect(u.entries).toBeLessThan(61);
+      expect(u.entries).toBeGreaterThan(0);
+    } finally {
+      configureCaches({ certificateBytes: before.certificates.maxBytes });
+    }
+  });
+});
