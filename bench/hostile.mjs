@@ -6,7 +6,7 @@
 // on the next calls (parse cache warm), with the default limits, median of 5.
 //
 // Run after `npm run build`: node bench/hostile.mjs   (npm run bench runs it too)
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -95,4 +95,11 @@ const lines = [
 ];
 console.log(lines.join("\n"));
 writeFileSync(join(HERE, "hostile-results.json"), JSON.stringify(rows, null, 1));
-writeFileSync(join(HERE, "HOSTILE.md"), lines.join("\n"));
+// Keep the section bench/attacks.mjs writes (issue 10's attacker inputs).
+let kept = "";
+try {
+  kept = /<!-- attacks:start[\s\S]*<!-- attacks:end -->/.exec(readFileSync(join(HERE, "HOSTILE.md"), "utf8"))?.[0] ?? "";
+} catch {
+  /* first run */
+}
+writeFileSync(join(HERE, "HOSTILE.md"), lines.join("\n") + (kept ? `\n${kept}\n` : ""));
