@@ -13,8 +13,9 @@ import { fileURLToPath } from "node:url";
 const HERE = dirname(fileURLToPath(import.meta.url));
 const dist = process.env.CERTPATH_DIST ?? join(HERE, "..", "dist");
 const lib = await import(join(dist, "index.js"));
-const { loadPkits } = await import(join(dist, "conformance", "pkits.js"));
-const { TestPki, publicKeyFromSpki } = await import(join(dist, "generate", "pki.js"));
+const kit = process.env.CERTPATH_TESTSUITE_DIST ?? join(HERE, "..", "testsuite", "dist");
+const { loadPkits } = await import(join(kit, "pkits.js"));
+const { TestPki, publicKeyFromSpki } = await import(join(kit, "generate", "pki.js"));
 const { verify, verifyCose, coseSign1, coseSign, COSE_ALG, COSE_HEADER } = lib;
 
 // ---------- a tiny DER writer/reader for the mutations ----------

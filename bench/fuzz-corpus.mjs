@@ -40,7 +40,9 @@ export function buildCorpus(libs) {
 /** The corpus from a built dist/ directory. */
 export async function fuzzCorpus(dist) {
   const lib = await import(join(dist, "index.js"));
-  const { loadPkits } = await import(join(dist, "conformance", "pkits.js"));
-  const { TestPki } = await import(join(dist, "generate", "pki.js"));
+  // The conformance kit (npm workspace testsuite/) is built next to the library.
+  const kit = process.env.CERTPATH_TESTSUITE_DIST ?? join(HERE, "..", "testsuite", "dist");
+  const { loadPkits } = await import(join(kit, "pkits.js"));
+  const { TestPki } = await import(join(kit, "generate", "pki.js"));
   return buildCorpus({ loadPkits, TestPki, coseSign1: lib.coseSign1, COSE_ALG: lib.COSE_ALG, COSE_HEADER: lib.COSE_HEADER });
 }

@@ -2,7 +2,7 @@
 // one, encode it back. Written for the tests alone (it shares no code with the parser's
 // reader or the generator), and it can write what the parser must refuse: lengths in
 // a chosen number of octets.
-import { loadPkits, type PkitsCase } from "../../testsuite/pkits.js";
+import { loadPkits, type PkitsCase } from "../../testsuite/src/pkits.js";
 
 export interface Node {
   tag: number;

@@ -7,7 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verify, type VerifyOptions } from "../../src/index.js";
-import { TestPki, type Entity } from "../../src/generate/pki.js";
+import { TestPki, type Entity } from "../../testsuite/src/generate/pki.js";
 import { addressRefusal, isNonPublicAddress } from "../../src/stores/address-policy.js";
 
 const NOW = new Date("2025-01-01T00:00:00Z");

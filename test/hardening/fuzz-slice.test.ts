@@ -4,8 +4,8 @@
 // the full run is in bench/HOSTILE.md).
 import { describe, expect, it } from "vitest";
 import { COSE_ALG, COSE_HEADER, coseSign1, verify, verifyCose } from "../../src/index.js";
-import { TestPki } from "../../src/generate/pki.js";
-import { loadPkits } from "../../testsuite/pkits.js";
+import { TestPki } from "../../testsuite/src/generate/pki.js";
+import { loadPkits } from "../../testsuite/src/pkits.js";
 // @ts-expect-error plain ES module of the bench, no types
 import { runFuzz } from "../../bench/fuzz-core.mjs";
 // @ts-expect-error plain ES module of the bench, no types
