@@ -98,7 +98,11 @@ export function httpExpiry(headers: http.IncomingHttpHeaders, now = Date.now()):
  */
 function socketFailure(e: Error): string {
   if (e instanceof AddressRefusedError) return e.message;
-  return "failed: no answer (connection error or timeout)";
+  // Operating-system socket errors (ECONNREFUSED, ECONNRESET, ETIMEDOUT, EHOSTUNREACH, ENOTFOUND, ...) and timeouts
+  // say which ports answer: not passed on. Errors of a conversation that did happen (TLS verification) are.
+  const code = String((e as NodeJS.ErrnoException).code ?? "");
+  if (/^E[A-Z]/.test(code) || e.message === "deadline" || e.message === "timeout") return "failed: no answer (connection error or timeout)";
+  return `failed: ${e.message}`;
 }
 
 /** The URLs a retrieval went through (the first, then each redirect target) and the address each was fetched from. */
@@ -115,7 +119,14 @@ export async function httpRequest(url: string, policy: FetchPolicy, req: HttpReq
   for (let redirects = 0; ; redirects++) {
     const left = deadlineAt - Date.now();
     if (left <= 0) throw new FetchError(url, `failed: no complete answer within ${policy.timeoutMs} ms`);
-    const hop = await oneRequest(current, policy, req, left);
+    let hop: Awaited<ReturnType<typeof oneRequest>>;
+    try {
+      hop = await oneRequest(current, policy, req, left);
+    } catch (e) {
+      // A redirect target's refusal or failure is reported for the URL asked for, with its reason.
+      if (e instanceof FetchError && e.url !== url) throw new FetchError(url, e.reason);
+      throw e;
+    }
     hops.push({ url: current, address: hop.address });
     if (hop.location === undefined) return hop.body!;
     if (redirects >= policy.maxRedirects) throw new FetchError(url, `more than ${policy.maxRedirects} redirects`);
@@ -145,7 +156,7 @@ async function oneRequest(url: string, policy: FetchPolicy, req: HttpRequest, bu
       try {
         socket = await connectTunnel(proxy, literal, targetPort(u), budgetMs);
       } catch (e) {
-        throw new FetchError(url, socketFailure(e as Error));
+        throw new FetchError(url, (e as Error).message); // the proxy is the caller's choice: its errors are passed on
       }
       via = { createConnection: () => tls.connect({ socket, host: literal, servername: net.isIP(literal) ? undefined : literal, ca: policy.tlsCa }) } as http.RequestOptions;
     }

@@ -291,7 +291,7 @@ describe("fetch policy on LDAP", () => {
     expectValid(r);
     const other = await run(leaf(movedCa, "moved leaf 3", [u]), { anchors: [root], options: fetchOpts({ ldap: { followReferrals: true }, allowHosts: ["ldap.example"] }) });
     expectCode(other, "NO_PATH");
-    expect(other.fetched).toEqual([`failed ${u}: host ${H} is not in the allow-list`]);
+    expect(other.fetched).toEqual([`refused ${u}: host ${H} is not in the allow-list`]);
   });
 
   it("simple bind: an entry only authenticated users may read; credentials go only to their host", async () => {
@@ -315,7 +315,7 @@ describe("fetch policy on LDAP", () => {
     const u = url("cn=LDAP%20Issuing%20CA,o=LdapTest,c=US", "cACertificate;binary?base?(cn=LDAP*)");
     const r = await run(leaf(issuing, "private address leaf", [u]), { anchors: [root], options: { revocation: { fetch: true } } });
     expectCode(r, "NO_PATH");
-    expect(r.fetched).toEqual([`failed ${u}: address 127.0.0.1 is loopback or private; refused (fetchPolicy.allowPrivateAddresses is off)`]);
+    expect(r.fetched).toEqual([`refused ${u}: 127.0.0.1 is a loopback, private, link-local or other non-public address (set fetchPolicy.allowPrivateAddresses or list the host in fetchPolicy.allowHosts)`]);
   });
 
   it("fetchPolicy.maxUrls counts LDAP reads like any other fetch", async () => {
