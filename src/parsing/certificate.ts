@@ -376,9 +376,8 @@ function generalNamesOf(v: Uint8Array, what: string): GeneralName[] {
 /** BaseDistance ::= INTEGER (0..MAX), capped like SkipCerts. */
 function baseDistance(v: Uint8Array, e: DerElement): number {
   if (e.end === e.start) throw new Error("empty BaseDistance");
-  const n = bytesToBigInt(v.subarray(e.start, e.end));
-  if (n < 0n) throw new Error("negative BaseDistance");
-  return n > 1000n ? 1000 : Number(n);
+  // A counter: at most 4 octets, read linearly (issue 10 item 1).
+  return Math.min(1000, smallIntFromContents(v.subarray(e.start, e.end), "BaseDistance"));
 }
 
 /**
