@@ -133,7 +133,7 @@ rows.push(await measure("1. certificate with a 256 KiB serialNumber (target)", "
   const root = p.root("CN=NC Root");
   const permitted = Array.from({ length: 4990 }, (_, i) => `dns:host${i}.permitted.example`);
   const nc = p.ca("CN=NC CA", root, { extensions: { basicConstraints: { cA: true }, keyUsage: ["keyCertSign", "cRLSign"], nameConstraints: { permitted } } });
-  const sans = Array.from({ length: 9991 }, (_, i) => `dns:leaf${i}.other.example`);
+  const sans = Array.from({ length: 9991 }, (_, i) => `dns:leaf${i}.host4989.permitted.example`);
   const leaf = p.ee("CN=NC EE", nc, { extensions: { keyUsage: ["digitalSignature"], subjectAltName: sans } });
   // The certificates are parsed (and cached) first; the measured call is the name-constraint work.
   for (const d of [leaf.der, nc.der, root.der]) lib.parseCertificate(d);
