@@ -43,5 +43,16 @@ const lines = [
 ];
 console.log(lines.join("\n"));
 writeFileSync(join(HERE, "fuzz-results.json"), JSON.stringify({ ...report, wallS: Math.round(wallS) }, null, 1));
+// The marked section of bench/HOSTILE.md (bench/hostile.mjs keeps it).
+const section = ["<!-- fuzz:start (bench/fuzz.mjs writes this section) -->", ...lines, "<!-- fuzz:end -->"].join("\n");
+const file = join(HERE, "HOSTILE.md");
+let md = "";
+try {
+  md = readFileSync(file, "utf8");
+} catch {
+  /* first run */
+}
+const marked = /<!-- fuzz:start[\s\S]*<!-- fuzz:end -->/;
+writeFileSync(file, marked.test(md) ? md.replace(marked, section) : `${md.trimEnd()}\n\n${section}\n`);
 if (report.throws.length) console.error(JSON.stringify(report.throws.slice(0, 5), null, 1));
 process.exitCode = report.throws.length || report.slow.length ? 1 : 0;

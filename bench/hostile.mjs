@@ -98,7 +98,8 @@ writeFileSync(join(HERE, "hostile-results.json"), JSON.stringify(rows, null, 1))
 // Keep the section bench/attacks.mjs writes (issue 10's attacker inputs).
 let kept = "";
 try {
-  kept = /<!-- attacks:start[\s\S]*<!-- attacks:end -->/.exec(readFileSync(join(HERE, "HOSTILE.md"), "utf8"))?.[0] ?? "";
+  const md = readFileSync(join(HERE, "HOSTILE.md"), "utf8");
+  kept = [/<!-- attacks:start[\s\S]*<!-- attacks:end -->/, /<!-- fuzz:start[\s\S]*<!-- fuzz:end -->/].map((re) => re.exec(md)?.[0] ?? "").filter(Boolean).join("\n\n");
 } catch {
   /* first run */
 }
