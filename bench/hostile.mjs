@@ -14,7 +14,9 @@ import { fileURLToPath } from "node:url";
 const HERE = dirname(fileURLToPath(import.meta.url));
 const dist = process.env.CERTPATH_DIST ?? join(HERE, "..", "dist");
 const { verify } = await import(join(dist, "index.js"));
-const { TestPki, fabricateRsaPublicKey } = await import(join(dist, "generate", "pki.js"));
+// The generator lives in the conformance kit (testsuite/), built next to the library by `npm run build`.
+const kitDist = process.env.CERTPATH_KIT_DIST ?? join(HERE, "..", "testsuite", "dist");
+const { TestPki, fabricateRsaPublicKey } = await import(join(kitDist, "generate", "pki.js"));
 
 const NOW = new Date("2026-01-01T00:00:00Z");
 const p = new TestPki({ now: NOW, seed: "bench-hostile" });

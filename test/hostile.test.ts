@@ -293,7 +293,7 @@ describe("hostile inputs: structure", () => {
     expect(r.warnings).toContain("skipped 995 more unreadable PEM blocks of intermediates[3] (1000 of 1000 in all)");
     r = await run({ ...caseOptions(C411), target: text });
     expect(r.valid).toBe(false);
-    expect(["MALFORMED_CERTIFICATE", "MALFORMED_INPUT"]).toContain(r.error!.code);
+    expect(r.error!.code, r.error!.message).toBe("MALFORMED_CERTIFICATE");
     expect(r.error!.message).toContain("target");
     // The same as CRL blocks.
     const crlText = text.replace(/CERTIFICATE/g, "X509 CRL");
@@ -319,23 +319,23 @@ describe("hostile inputs: structure", () => {
     const text = "this is not a certificate\n";
     let r = await run({ ...caseOptions(C411), target: text });
     expect(r.valid).toBe(false);
-    expect(["MALFORMED_CERTIFICATE", "MALFORMED_INPUT"]).toContain(r.error!.code);
+    expect(r.error!.code, r.error!.message).toBe("MALFORMED_CERTIFICATE");
     expect(r.error!.message).toContain("target");
     r = await run({ ...caseOptions(C411), intermediates: [GOOD_CA, text] });
     expect(r.valid, JSON.stringify(r.error)).toBe(true);
     expectSkipped(r, "intermediates[1]", "MALFORMED_CERTIFICATE");
     r = await run({ ...caseOptions(C411), trustAnchors: [""] });
-    expect(["MALFORMED_CERTIFICATE", "MALFORMED_INPUT"]).toContain(r.error!.code);
+    expect(r.error!.code, r.error!.message).toBe("MALFORMED_CERTIFICATE");
     expect(r.error!.message).toContain("trustAnchors[0]");
     r = await run({ ...caseOptions(C411), revocation: { mode: "hard", crls: [text] } });
-    expect(["MALFORMED_CRL", "MALFORMED_INPUT"]).toContain(r.error!.code);
+    expect(r.error!.code, r.error!.message).toBe("MALFORMED_CRL");
     expect(r.error!.message).toContain("revocation.crls[0]");
   });
 
   it("PEM with a non-CERTIFICATE label only (a private key block) is not a certificate", async () => {
     const r = await run({ ...caseOptions(C411), target: pem(EE_411, "PRIVATE KEY") });
     expect(r.valid).toBe(false);
-    expect(["MALFORMED_CERTIFICATE", "MALFORMED_INPUT"]).toContain(r.error!.code);
+    expect(r.error!.code, r.error!.message).toBe("MALFORMED_CERTIFICATE");
     expect(r.error!.message).toContain("target");
   });
 
@@ -353,7 +353,7 @@ describe("hostile inputs: structure", () => {
     expectError(r, "MALFORMED_CERTIFICATE", "target");
     r = await run({ ...caseOptions(C411), target: good.replace(/-----END CERTIFICATE-----\n$/, "") });
     expect(r.valid).toBe(false);
-    expect(["MALFORMED_CERTIFICATE", "MALFORMED_INPUT"]).toContain(r.error!.code);
+    expect(r.error!.code, r.error!.message).toBe("MALFORMED_CERTIFICATE");
     expect(r.error!.message).toContain("target");
     r = await run({ ...caseOptions(C411), intermediates: [pem(GOOD_CA).replace(/-----END CERTIFICATE-----\n$/, "")] });
     expectError(r, "NO_PATH");
@@ -399,7 +399,7 @@ describe("hostile inputs: non-DER encodings of otherwise good certificates and C
     mutated[p.sig.content] = 0x01; // unused bits: 0 -> 1; the signature bytes are unchanged
     const r = await run({ ...caseOptions(C411), target: mutated });
     expect(r.valid, "a signature BIT STRING with 1 unused bit was accepted as the 2048-bit signature").toBe(false);
-    expect(["MALFORMED_CERTIFICATE", "INVALID_SIGNATURE"]).toContain(r.error!.code);
+    expect(r.error!.code, r.error!.message).toBe("INVALID_SIGNATURE");
   });
 
   it("signatureAlgorithm with a context-specific tag instead of SEQUENCE (0x30 -> 0xB0)", async () => {
@@ -408,7 +408,7 @@ describe("hostile inputs: non-DER encodings of otherwise good certificates and C
     mutated[p.alg.start] = 0xb0;
     const r = await run({ ...caseOptions(C411), target: mutated });
     expect(r.valid, "signatureAlgorithm tagged [16] constructed (0xB0) was accepted as a SEQUENCE").toBe(false);
-    expect(["MALFORMED_CERTIFICATE", "ALGORITHM_MISMATCH"]).toContain(r.error!.code);
+    expect(r.error!.code, r.error!.message).toBe("MALFORMED_CERTIFICATE");
   });
 
   it("CRL signatureValue BIT STRING with a nonzero unused-bits count", async () => {

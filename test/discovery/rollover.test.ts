@@ -68,7 +68,7 @@ describe("root key rollover", () => {
   it("without the rollover certificates the old anchor cannot validate the new key's EE", async () => {
     const r = await run(eeNew, { intermediates: [newRoot], anchors: [oldRoot] });
     expect(r.valid).toBe(false);
-    expect(["NO_PATH", "INVALID_SIGNATURE"]).toContain(r.error!.code);
+    expect(r.error!.code, r.error!.message).toBe("INVALID_SIGNATURE");
     const r2 = await run(eeOld, { intermediates: [oldRoot, newWithOld], anchors: [newRoot] });
     expect(r2.valid).toBe(false);
   });
