@@ -16,6 +16,7 @@ import tls from "node:tls";
 import { Client, Control, type Entry } from "ldapts";
 import { parseLdapUrl, LdapUrlError, type LdapUrl } from "./ldap-url.js";
 import { connectTunnel, proxyFor, type ProxyPolicy } from "./proxy.js";
+import { addressRefusal } from "./address-policy.js";
 
 export interface LdapCredentials {
   /** The directory this applies to: "host" or "host:port". Other hosts get an anonymous session. */
@@ -94,36 +95,6 @@ const RESULT_NAMES: Record<number, string> = {
 /** LDAP result code 10, referral (RFC 4511 4.1.9). */
 const REFERRAL = 10;
 
-// Addresses that are not the public Internet (IANA special-purpose registries).
-const PRIVATE = new net.BlockList();
-for (const [a, p] of [
-  ["0.0.0.0", 8],
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10],
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16],
-  ["172.16.0.0", 12],
-  ["192.168.0.0", 16],
-  ["224.0.0.0", 3],
-] as const)
-  PRIVATE.addSubnet(a, p, "ipv4");
-for (const [a, p] of [
-  ["::", 127],
-  ["fc00::", 7],
-  ["fe80::", 10],
-  ["ff00::", 8],
-] as const)
-  PRIVATE.addSubnet(a, p, "ipv6");
-
-/** Whether `ip` (as a socket reports it) is loopback, private, link-local or otherwise not public. */
-export function isPrivateAddress(ip: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return PRIVATE.check(mapped[1]!, "ipv4");
-  const kind = net.isIP(ip);
-  if (kind === 0) return ip.toLowerCase() === "localhost";
-  return PRIVATE.check(ip, kind === 6 ? "ipv6" : "ipv4");
-}
-
 function credentialsFor(u: LdapUrl, policy: LdapFetchPolicy): LdapCredentials | undefined {
   const hostport = `${u.host}:${u.port}`;
   return policy.ldap?.credentials?.find((c) => c.host === hostport || c.host === u.host);
@@ -145,9 +116,13 @@ function checkHost(url: string, u: LdapUrl, policy: LdapFetchPolicy): void {
     throw new LdapFetchError(url, `host ${hostport} is not in the allow-list`);
 }
 
-function refuseAddress(url: string, address: string | undefined, policy: LdapFetchPolicy): void {
-  if (!policy.allowPrivateAddresses && (address === undefined || isPrivateAddress(address)))
-    throw new LdapFetchError(url, `address ${address ?? "(unknown)"} is loopback or private; refused (fetchPolicy.allowPrivateAddresses is off)`);
+/** The fetch policy's address rule (address-policy.ts, shared with HTTP): checked on the connected address. */
+function refuseAddress(url: string, u: LdapUrl, address: string | undefined, policy: LdapFetchPolicy): void {
+  const reason =
+    address === undefined
+      ? policy.allowPrivateAddresses ? undefined : "refused: the connected address is unknown"
+      : addressRefusal(policy, u.host, address, u.port);
+  if (reason !== undefined) throw new LdapFetchError(url, reason);
 }
 
 /** When a read must be done (epoch ms), and which bound that is, for the message. */
@@ -182,7 +157,7 @@ async function openSocket(url: string, u: LdapUrl, policy: LdapFetchPolicy, dead
   let raw: net.Socket;
   if (proxy) {
     // The proxy resolves the name; an address written in the URL is still checked here.
-    if (net.isIP(u.host) || u.host.toLowerCase() === "localhost") refuseAddress(url, u.host, policy);
+    if (net.isIP(u.host) || u.host.toLowerCase() === "localhost") refuseAddress(url, u, u.host, policy);
     try {
       raw = await connectTunnel(proxy, u.host, u.port, deadline.at - Date.now());
     } catch (e) {
@@ -200,7 +175,7 @@ async function openSocket(url: string, u: LdapUrl, policy: LdapFetchPolicy, dead
         () => new LdapFetchError(url, `no connection within ${deadline.what}`),
       );
       // Checked on the connected address, so a name that resolves elsewhere later does not help.
-      refuseAddress(url, s.remoteAddress, policy);
+      refuseAddress(url, u, s.remoteAddress, policy);
     } catch (e) {
       s.destroy();
       throw e instanceof LdapFetchError ? e : new LdapFetchError(url, `cannot connect: ${(e as Error).message}`);
