@@ -133,6 +133,30 @@ describe("rfc5280-profile rules: fail in both profiles", () => {
     const ee = p.ee("CN=P Empty SAN", ca, { extensions: { subjectAltName: [] } });
     await both(ee, [ca], "PROFILE", 0, "RFC 5280 4.2.1.6", "subjectAltName-not-empty");
   });
+  // The other SEQUENCE SIZE (1..MAX) extensions, each written as an empty SEQUENCE.
+  const EMPTY_SEQ = new Uint8Array([0x30, 0x00]);
+  const emptyExtension: [string, string, string, boolean, string, string][] = [
+    // [title, OID, written in, critical, section, rule]
+    ["an empty issuerAltName", "2.5.29.18", "EE", false, "RFC 5280 4.2.1.7", "issuerAltName-not-empty"],
+    ["an empty cRLDistributionPoints", "2.5.29.31", "EE", false, "RFC 5280 4.2.1.13", "crlDistributionPoints-not-empty"],
+    ["an empty freshestCRL", "2.5.29.46", "EE", false, "RFC 5280 4.2.1.13", "crlDistributionPoints-not-empty"],
+    ["an empty authorityInfoAccess", "1.3.6.1.5.5.7.1.1", "EE", false, "RFC 5280 4.2.2.1", "infoAccess-not-empty"],
+    ["an empty subjectInfoAccess", "1.3.6.1.5.5.7.1.11", "EE", false, "RFC 5280 4.2.2.1", "infoAccess-not-empty"],
+    ["an empty policyMappings", "2.5.29.33", "CA", true, "RFC 5280 4.2.1.5", "policyMappings-not-empty"],
+    ["an empty nameConstraints", "2.5.29.30", "CA", true, "RFC 5280 4.2.1.10", "nameConstraints-not-empty"],
+  ];
+  for (const [title, extOid, where, critical, section, rule] of emptyExtension) {
+    it(`${title} (${section})`, async () => {
+      const custom = [{ oid: extOid, critical, valueDer: EMPTY_SEQ }];
+      if (where === "EE") {
+        const ee = p.ee(`CN=P Empty ${extOid}`, ca, { extensions: { custom } });
+        await both(ee, [ca], "PROFILE", 0, section, rule);
+      } else {
+        const c = p.ca(`CN=P Empty ${extOid} CA`, root, { extensions: { custom } });
+        await both(p.ee(`CN=P EE Empty ${extOid}`, c), [c], "PROFILE", 1, section, rule);
+      }
+    });
+  }
 });
 
 describe("time at one-second granularity (RFC 5280 4.1.2.5)", () => {
