@@ -133,6 +133,18 @@ describe("rfc5280-profile rules: fail in both profiles", () => {
     const ee = p.ee("CN=P Empty SAN", ca, { extensions: { subjectAltName: [] } });
     await both(ee, [ca], "PROFILE", 0, "RFC 5280 4.2.1.6", "subjectAltName-not-empty");
   });
+  // Malformed subtrees of each syntax-checked form (the iPAddress mask cases are in name-constraints.test.ts).
+  for (const [form, subtree] of [["dNSName", "dns:exa mple.com"], ["rfc822Name", "email:a@@example.com"], ["URI", "uri:http://example.com/"]] as const) {
+    it(`a nameConstraints ${form} subtree of invalid syntax (RFC 5280 4.2.1.10)`, async () => {
+      const c = p.ca(`CN=P Bad ${form} NC CA`, root, { extensions: { nameConstraints: { excluded: [subtree] } } });
+      await both(p.ee(`CN=P EE Bad ${form} NC`, c), [c], "NAME_CONSTRAINTS", 1, "RFC 5280 4.2.1.10", "nameConstraints-well-formed");
+    });
+  }
+  it("a 5-octet iPAddress nameConstraints subtree (RFC 5280 4.2.1.10: 8 or 32 octets)", async () => {
+    const nc = seq(tlv(0xa1, seq(tlv(0x87, new Uint8Array([10, 0, 0, 0, 255])))));
+    const c = p.ca("CN=P Bad IP NC CA", root, { extensions: { custom: [{ oid: "2.5.29.30", critical: true, valueDer: nc }] } });
+    await both(p.ee("CN=P EE Bad IP NC", c), [c], "NAME_CONSTRAINTS", 1, "RFC 5280 4.2.1.10", "nameConstraints-well-formed");
+  });
   // The other SEQUENCE SIZE (1..MAX) extensions, each written as an empty SEQUENCE.
   const EMPTY_SEQ = new Uint8Array([0x30, 0x00]);
   const emptyExtension: [string, string, string, boolean, string, string][] = [
