@@ -15,8 +15,9 @@ import net from "node:net";
 import tls from "node:tls";
 import { Client, Control, type Entry } from "ldapts";
 import { parseLdapUrl, LdapUrlError, type LdapUrl } from "./ldap-url.js";
-import { connectTunnel, proxyFor, type ProxyPolicy } from "./proxy.js";
+import { connectTunnel, proxyFor } from "./proxy.js";
 import { addressRefusal } from "./address-policy.js";
+import type { FetchPolicy } from "./http.js";
 
 export interface LdapCredentials {
   /** The directory this applies to: "host" or "host:port". Other hosts get an anonymous session. */
@@ -39,18 +40,8 @@ export interface LdapOptions {
   directories?: string[];
 }
 
-export interface LdapFetchPolicy extends ProxyPolicy {
-  timeoutMs: number;
-  maxBytes: number;
-  /** Referral hops followed at most (the HTTP redirect limit). */
-  maxRedirects: number;
-  allowHosts?: readonly string[];
-  /** Loopback, private, link-local and unique-local addresses are refused unless this is true. */
-  allowPrivateAddresses?: boolean;
-  /** CA certificates (PEM) trusted for TLS (ldaps, RFC 4513 3) instead of Node's defaults. */
-  tlsCa?: string[];
-  ldap?: LdapOptions;
-}
+/** LDAP reads obey the same fetch policy as HTTP (time, size, redirects as referral hops, hosts, addresses, TLS CAs). */
+export type LdapFetchPolicy = FetchPolicy;
 
 /** One attribute value read: the attribute's name (lower case, options dropped) and its bytes. */
 export interface LdapValue {
