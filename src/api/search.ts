@@ -96,7 +96,7 @@ export class PathSearch {
         continue;
       }
       observer?.accept?.(cand, rev.statuses);
-      const result = { found: { cand, policies: out.policies, statuses: rev.statuses, warnings: rev.warnings, deviations: out.deviations }, tried, builder };
+      const result = { found: { cand, policies: out.policies, statuses: rev.statuses, warnings: rev.warnings, deviations: [...out.deviations, ...rev.deviations] }, tried, builder };
       if (depth === 0) this.main = result;
       return result;
     }

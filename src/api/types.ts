@@ -69,6 +69,11 @@ export interface Deviation {
   rule: string;
   /** Where RFC 5280 states it, e.g. "RFC 5280 4.2.1.11". */
   section: string;
+  /**
+   * For a CRL rule (RFC 5280 section 5): the CRL that breaks it, named by its input and
+   * issuer; `certIndex` is then the certificate whose revocation status that CRL gave.
+   */
+  crl?: string;
 }
 
 export interface VerifyOptions {

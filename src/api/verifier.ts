@@ -201,7 +201,7 @@ export class PreparedVerifier implements Verifier {
     };
     const search = new PathSearch({ time: s.time, enforceAnchorConstraints: s.enforceAnchorConstraints, profile: s.profile }, () => sources, reach, budget);
     const checker = new RevocationChecker(
-      { mode: s.revocationMode, preference: s.revocationPreference, time: s.time, clockSkewMs: s.clockSkewMs, ocspMaxAgeMs: s.ocspMaxAgeMs },
+      { mode: s.revocationMode, preference: s.revocationPreference, time: s.time, clockSkewMs: s.clockSkewMs, ocspMaxAgeMs: s.ocspMaxAgeMs, profile: s.profile },
       { crls, ocsp, sentNonces, candidates },
       budget.verifier,
       search.validateSigner,

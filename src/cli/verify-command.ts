@@ -248,7 +248,7 @@ export interface JsonReport {
   /** With --fetch: each URL fetched or failed, and why. */
   fetched?: string[];
   /** Strict-profile rules the valid path breaks (default profile), when there are some. */
-  deviations?: { certIndex: number; rule: string; section: string }[];
+  deviations?: { certIndex: number; rule: string; section: string; crl?: string }[];
 }
 
 function jsonStatus(s: CertificateStatus): JsonCertificateStatus {
@@ -303,7 +303,7 @@ export function formatReport(r: VerifyResult): string {
   if (r.deviations && r.deviations.length > 0) {
     // The path is valid in the default profile but would fail --profile strict.
     lines.push(`deviations: ${r.deviations.length} strict-profile rule(s) broken (valid under rfc5280, invalid under --profile strict):`);
-    for (const d of r.deviations) lines.push(`  [${d.certIndex}] ${path[d.certIndex]?.subject ?? ""}: ${d.rule} (${d.section})`);
+    for (const d of r.deviations) lines.push(`  [${d.certIndex}] ${path[d.certIndex]?.subject ?? ""}: ${d.rule} (${d.section})${d.crl ? ` in ${d.crl}` : ""}`);
   }
   if (!r.valid) {
     const e = r.error;

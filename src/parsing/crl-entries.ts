@@ -29,6 +29,13 @@ export interface CrlEntry {
 /** A check of the call's deadline, called periodically inside long parses; it throws to stop. */
 export type DeadlineCheck = () => void;
 
+export interface EntryFacts {
+  readonly extensions: boolean;
+  readonly nonCriticalCertificateIssuer: boolean;
+  readonly criticalReasonCode: boolean;
+  readonly criticalInvalidityDate: boolean;
+}
+
 /** Entries walked between two deadline checks. */
 const CHECK_EVERY = 4096;
 
@@ -118,6 +125,12 @@ export class RevokedList {
   readonly unknownCriticalEntryExtensions: readonly string[];
   /** Bytes held by the index (not counting the CRL's DER). */
   readonly indexBytes: number;
+  /**
+   * What the entry walk saw that the strict CRL profile checks (revocation/crl-profile.ts):
+   * any entry extensions (RFC 5280 5.1.2.1: then the CRL is v2), a certificateIssuer not
+   * marked critical (5.3.3), a reasonCode or invalidityDate marked critical (5.3.1, 5.3.2).
+   */
+  readonly entryFacts: EntryFacts;
   /** Offset of each entry's SEQUENCE header, in CRL order. */
   private readonly offsets: Uint32Array;
   /** Open addressing: entry number + 1, 0 = empty. */
@@ -150,6 +163,7 @@ export class RevokedList {
     let offsets = new Uint32Array(cap);
     const changes: number[] = [];
     const unknown = new Set<string>();
+    const facts = { extensions: false, nonCriticalCertificateIssuer: false, criticalReasonCode: false, criticalInvalidityDate: false };
     let n = 0;
     for (let p = list?.start ?? 0; list && p < list.end; ) {
       if (check && (n & (CHECK_EVERY - 1)) === 0 && n > 0) tick();
@@ -166,6 +180,7 @@ export class RevokedList {
         const xs = cStart;
         const xe = cEnd;
         if (xs === xe) throw new Error(`revoked certificate #${n}: empty crlEntryExtensions`);
+        facts.extensions = true;
         const oids: [number, number][] = [];
         for (let q = xs; q < xe; ) {
           if (header(der, q, xe) !== 0x30) throw new Error(`revoked certificate #${n}: extension is not a SEQUENCE`);
@@ -188,6 +203,11 @@ export class RevokedList {
           if (tag !== 0x04 || cEnd !== extEnd) throw new Error(`revoked certificate #${n}: extnValue is not an OCTET STRING`);
           if (sameOid(der, os, oe, OID_CERT_ISSUER)) {
             if (changes[changes.length - 1] !== n) changes.push(n);
+            if (!critical) facts.nonCriticalCertificateIssuer = true;
+          } else if (critical && sameOid(der, os, oe, OID_REASON)) {
+            facts.criticalReasonCode = true;
+          } else if (critical && sameOid(der, os, oe, OID_INVALIDITY)) {
+            facts.criticalInvalidityDate = true;
           } else if (critical && !sameOid(der, os, oe, OID_REASON) && !sameOid(der, os, oe, OID_INVALIDITY)) {
             unknown.add(derOid(der, { tag: 6, headerStart: os, start: os, end: oe }));
           }
@@ -213,6 +233,7 @@ export class RevokedList {
     this.slots = slots;
     this.issuerChanges = Uint32Array.from(changes);
     this.unknownCriticalEntryExtensions = Object.freeze([...unknown]);
+    this.entryFacts = Object.freeze(facts);
     this.indexBytes = offsets.byteLength + slots.byteLength + this.issuerChanges.byteLength;
   }
 

@@ -73,8 +73,17 @@ export interface Crl extends SignedDocument {
    * (`revoked.find(serial)`); indirect CRLs' certificateIssuer is carried forward (RFC 5280 5.3.3).
    */
   readonly revoked: RevokedList;
+  /** Every crlExtension, in order, with its criticality (for the profile rules of RFC 5280 5.2). */
+  readonly extensions: readonly { readonly oid: string; readonly critical: boolean }[];
+  /** How thisUpdate and nextUpdate were encoded (RFC 5280 5.1.2.4, 5.1.2.5). */
+  readonly timeEncoding: { readonly thisUpdate: TimeEncoding; readonly nextUpdate?: TimeEncoding };
+  /** revokedCertificates is present but holds no entry (RFC 5280 5.1.2.6: it MUST then be absent). */
+  readonly emptyRevokedList: boolean;
   readonly what: string;
 }
+
+export type TimeEncoding = "UTCTime" | "GeneralizedTime";
+const timeEncoding = (tag: number): TimeEncoding => (tag === 0x17 ? "UTCTime" : "GeneralizedTime");
 
 const KNOWN_CRL_EXTENSIONS = new Set<string>([
   OID.authorityKeyIdentifier,
@@ -115,7 +124,9 @@ interface TbsCertListParts {
   signature: ReturnType<typeof derAlgorithm>;
   issuer: AsnName;
   thisUpdate: Time;
+  thisUpdateTag: number;
   nextUpdate?: Time;
+  nextUpdateTag?: number;
   revokedCertificates?: DerElement;
   crlExtensions?: AsnExtension[];
 }
@@ -143,8 +154,12 @@ function splitTbsCertList(der: Uint8Array, tbs: DerElement): TbsCertListParts {
   out.issuer = AsnConvert.parse(raw(fields[i++]!), AsnName);
   // Time ::= CHOICE { utcTime UTCTime (23), generalTime GeneralizedTime (24) }
   if (!isTime(fields[i])) throw new Error("tbsCertList.thisUpdate is missing");
+  out.thisUpdateTag = fields[i]!.tag;
   out.thisUpdate = AsnConvert.parse(raw(fields[i++]!), Time);
-  if (isTime(fields[i])) out.nextUpdate = AsnConvert.parse(raw(fields[i++]!), Time);
+  if (isTime(fields[i])) {
+    out.nextUpdateTag = fields[i]!.tag;
+    out.nextUpdate = AsnConvert.parse(raw(fields[i++]!), Time);
+  }
   // The entries are indexed lazily (crl-entries.ts), not decoded here.
   if (fields[i]?.tag === 0x30) out.revokedCertificates = fields[i++]!;
   if (fields[i]?.tag === 0xa0) {
@@ -237,6 +252,12 @@ function parseCrlUncached(input: Uint8Array, what: string, checkTime?: DeadlineC
       freshestCrl: freshest,
       unknownCriticalExtensions: Object.freeze(unknown),
       revoked,
+      extensions: Object.freeze(exts.map((e) => Object.freeze({ oid: e.extnID, critical: !!e.critical }))),
+      timeEncoding: Object.freeze({
+        thisUpdate: timeEncoding(tbs.thisUpdateTag),
+        ...(tbs.nextUpdateTag !== undefined ? { nextUpdate: timeEncoding(tbs.nextUpdateTag) } : {}),
+      }),
+      emptyRevokedList: tbs.revokedCertificates !== undefined && revoked.count === 0,
       what,
     });
   } catch (e) {

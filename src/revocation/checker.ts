@@ -11,6 +11,7 @@ import { needsInheritedParams, type SignatureVerifier, type VerificationKey } fr
 import type { TrustAnchor } from "../stores/trust-anchors.js";
 import { crlStatus, type CrlContext, type CrlSigner, type StatusAnswer, type StatusSubject } from "./crl-status.js";
 import { ocspStatus, type OcspContext } from "./ocsp-status.js";
+import type { Deviation, Profile } from "../api/types.js";
 
 /** How deep CRL-signer paths may nest (a CRL signer whose CRL has its own signer, ...). */
 export const MAX_CRL_SIGNER_DEPTH = 3;
@@ -24,6 +25,8 @@ export interface RevocationSettings {
   readonly time: Date;
   readonly clockSkewMs: number;
   readonly ocspMaxAgeMs: number;
+  /** Which CRL profile rules make a CRL unusable (crl-profile.ts); default "rfc5280". */
+  readonly profile?: Profile;
 }
 
 /** The status of one path certificate, as the result reports it. */
@@ -44,6 +47,8 @@ export interface RevocationFailure {
 export interface PathRevocation {
   readonly statuses: PathStatus[];
   readonly warnings: string[];
+  /** Strict CRL profile rules broken by CRLs that gave a status (default profile only). */
+  readonly deviations: Deviation[];
   readonly failure?: RevocationFailure;
 }
 
@@ -91,13 +96,15 @@ export class RevocationChecker {
   check(path: CheckedPath, depth: number): PathRevocation {
     const statuses: PathStatus[] = [];
     const warnings: string[] = [];
+    const deviations: Deviation[] = [];
     const mode = this.s.mode;
-    if (mode === "none") return { statuses, warnings };
+    if (mode === "none") return { statuses, warnings, deviations };
     const { certs, anchor, issuerKeys } = path;
     const crlCtx: CrlContext = {
       crls: this.material.crls,
       time: this.s.time,
       verifier: this.verifier,
+      profile: this.s.profile,
       findSigner: (crl) => this.findCrlSigner(crl, anchor, depth),
     };
     const ocspCtx: OcspContext = {
@@ -122,21 +129,25 @@ export class RevocationChecker {
         this.inProgress.delete(cert.sha256);
       }
       statuses.push({ certIndex: k, status: ans.status, source: ans.source, revocationTime: ans.revocationTime, reason: ans.reason });
+      for (const d of ans.deviations ?? [])
+        if (!deviations.some((x) => x.certIndex === k && x.rule === d.rule && x.crl === d.crl)) deviations.push({ certIndex: k, rule: d.rule, section: d.section, crl: d.crl });
       const who = `certificate #${k} (${certLabel(cert)})`;
       if (ans.status === "revoked") {
         return {
           statuses: byIndex(),
           warnings,
+          deviations,
           failure: { code: "REVOKED", certIndex: k, message: `${who}: revoked at ${ans.revocationTime?.toISOString()} (${ans.reason}) per ${ans.source} (${ans.source.startsWith("OCSP") ? "RFC 6960 2.2" : "RFC 5280 6.3.3 (j)"})` },
         };
       }
       if (ans.status === "unknown") {
         if (mode === "hard")
-          return { statuses: byIndex(), warnings, failure: { code: "REVOCATION_UNKNOWN", certIndex: k, message: `${who}: revocation status undetermined: ${ans.source} (RFC 5280 6.3.3 (k), RFC 6960 2.2)` } };
+          return { statuses: byIndex(), warnings, deviations, failure: { code: "REVOCATION_UNKNOWN", certIndex: k, message: `${who}: revocation status undetermined: ${ans.source} (RFC 5280 6.3.3 (k), RFC 6960 2.2)` } };
         warnings.push(`${who}: revocation status unknown (soft mode passes it): ${ans.source}`);
       }
     }
-    return { statuses: byIndex(), warnings };
+    // From the anchor down, as the certificate rules' deviations are listed.
+    return { statuses: byIndex(), warnings, deviations };
   }
 
   /**

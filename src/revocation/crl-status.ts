@@ -8,6 +8,8 @@ import { REASON_NAMES } from "../parsing/crl.js";
 import { MalformedError } from "../parsing/errors.js";
 import { dnFromRdns, type DistinguishedName, type GeneralName, type Rdn } from "../parsing/name.js";
 import type { SignatureVerifier, VerificationKey } from "../crypto/verifier.js";
+import type { Profile } from "../api/types.js";
+import { crlDeviations, crlProfileRefusal } from "./crl-profile.js";
 
 export type CertStatus = "good" | "revoked" | "unknown";
 
@@ -17,6 +19,16 @@ export interface StatusAnswer {
   readonly source: string;
   readonly revocationTime?: Date;
   readonly reason?: string;
+  /** Strict CRL rules broken by the CRLs that gave the answer (default profile: used anyway). */
+  readonly deviations?: readonly CrlDeviation[];
+}
+
+/** A strict CRL profile rule (crl-profile.ts) broken by a CRL the answer relied on. */
+export interface CrlDeviation {
+  readonly rule: string;
+  readonly section: string;
+  /** The CRL, as `describe` names it. */
+  readonly crl: string;
 }
 
 /** What the caller knows about the certificate whose status is wanted. */
@@ -38,6 +50,8 @@ export interface CrlContext {
   readonly crls: readonly Crl[];
   readonly time: Date;
   readonly verifier: SignatureVerifier;
+  /** Which CRL profile rules make a CRL unusable (crl-profile.ts); default "rfc5280". */
+  readonly profile?: Profile;
   /**
    * Finds a certificate named `crl.issuer` that signed `crl`, validates its path to the
    * same trust anchor (and its own status), and returns its key. Undefined when none.
@@ -73,13 +87,6 @@ function sameIdp(a: Crl, b: Crl): boolean {
   const ja = JSON.stringify(a.issuingDistributionPoint ?? null, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v));
   const jb = JSON.stringify(b.issuingDistributionPoint ?? null, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v));
   return ja === jb;
-}
-
-/** Why a CRL's cRLNumber makes it unusable (RFC 5280 5.2.3), or undefined. */
-function crlNumberProblem(crl: Crl): string | undefined {
-  if (crl.crlNumber === undefined) return "it has no cRLNumber, which a CRL MUST carry (RFC 5280 5.2.3)";
-  if (crl.crlNumberCritical) return "its cRLNumber is marked critical, which it MUST NOT be (RFC 5280 5.2.3)";
-  return undefined;
 }
 
 function describe(crl: Crl): string {
@@ -147,6 +154,11 @@ export function crlStatus(subject: StatusSubject, ctx: CrlContext): StatusAnswer
   const rejected: string[] = [];
   const completes = ctx.crls.filter((c) => c.deltaBase === undefined);
   const deltas = ctx.crls.filter((c) => c.deltaBase !== undefined);
+  const profile = ctx.profile ?? "rfc5280";
+  const deviations: CrlDeviation[] = [];
+  const noteDeviations = (c: Crl) => {
+    for (const r of crlDeviations(c)) deviations.push({ rule: r.id, section: r.section, crl: describe(c) });
+  };
 
   for (const dp of dps) {
     for (const crl of completes) {
@@ -162,11 +174,11 @@ export function crlStatus(subject: StatusSubject, ctx: CrlContext): StatusAnswer
         rejected.push(`${describe(crl)}: unrecognised critical extension ${[...crl.unknownCriticalExtensions, ...unknownEntryExt].join(", ")} (RFC 5280 5.2)`);
         continue;
       }
-      // RFC 5280 5.2.3: conforming CRL issuers MUST include a non-critical cRLNumber; a CRL
-      // without one cannot be ordered against others of its issuer and is not used.
-      const numberProblem = crlNumberProblem(crl);
-      if (numberProblem) {
-        rejected.push(`${describe(crl)}: ${numberProblem}`);
+      // RFC 5280 section 5 profile rules (crl-profile.ts): e.g. 5.2.3, a CRL without a
+      // non-critical cRLNumber cannot be ordered against others of its issuer and is not used.
+      const refusal = crlProfileRefusal(crl, profile);
+      if (refusal) {
+        rejected.push(`${describe(crl)}: ${refusal}`);
         continue;
       }
       // RFC 5280 5.1.1.2: signatureAlgorithm must equal tbsCertList.signature.
@@ -209,14 +221,16 @@ export function crlStatus(subject: StatusSubject, ctx: CrlContext): StatusAnswer
         continue;
       }
       used.push(describe(crl) + (delta ? ` with delta ${describe(delta)}` : ""));
+      noteDeviations(crl);
+      if (delta) noteDeviations(delta);
       if (entry && entry.reason !== REMOVE_FROM_CRL) {
-        return { status: "revoked", source: describe(from), revocationTime: entry.revocationDate, reason: reasonName(entry.reason) };
+        return { status: "revoked", source: describe(from), revocationTime: entry.revocationDate, reason: reasonName(entry.reason), deviations };
       }
       // (l)
       reasonsMask |= interim;
     }
   }
-  if (reasonsMask === ALL_REASONS) return { status: "good", source: used.join("; ") };
+  if (reasonsMask === ALL_REASONS) return { status: "good", source: used.join("; "), deviations };
   const detail = [
     used.length ? `usable CRLs cover only some reasons (${used.join("; ")})` : "no usable CRL",
     ...rejected,
@@ -246,7 +260,7 @@ function pickDelta(base: Crl, deltas: readonly Crl[], signer: CrlSigner, ctx: Cr
   let sawStale = false;
   for (const d of deltas) {
     if (d.issuer.key !== base.issuer.key || !sameIdp(d, base)) continue;
-    if (d.unknownCriticalExtensions.length || crlNumberProblem(d)) continue;
+    if (d.unknownCriticalExtensions.length || crlProfileRefusal(d, ctx.profile ?? "rfc5280")) continue;
     // The complete CRL must be at least as new as the delta's base (5.2.4).
     if (base.crlNumber === undefined || d.deltaBase! > base.crlNumber) continue;
     if (d.crlNumber !== undefined && d.crlNumber <= base.crlNumber) continue;

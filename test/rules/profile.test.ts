@@ -200,13 +200,23 @@ describe("CRLs need a non-critical cRLNumber (RFC 5280 5.2.3)", () => {
   });
 });
 
+/** The rows of the rule tables in a README section: [rule, what, section, profile]. */
+const tableRows = (section: string) =>
+  [...section.matchAll(/^\| `([^`]+)` \| (.*?) \| (RFC [^|]+) \| (both|strict \(a deviation in rfc5280\)) \|$/gm)].map((m) => [m[1], m[2], m[3], m[4]]);
+
 describe("README \"Profiles\" table", () => {
   it("lists exactly PROFILE_RULES, in order, with their sections and profiles", async () => {
     const { readFileSync } = await import("node:fs");
     const { PROFILE_RULES } = await import("../../src/validate/profile.js");
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-    const section = readme.slice(readme.indexOf("## Profiles"), readme.indexOf("## Revocation"));
-    const rows = [...section.matchAll(/^\| `([^`]+)` \| (.*?) \| (RFC [^|]+) \| (both|strict \(a deviation in rfc5280\)) \|$/gm)].map((m) => [m[1], m[2], m[3], m[4]]);
-    expect(rows).toEqual(PROFILE_RULES.map((r) => [r.id, r.what, r.section, r.profile === "strict" ? "strict (a deviation in rfc5280)" : "both"]));
+    const section = readme.slice(readme.indexOf("## Profiles"), readme.indexOf("### CRL rules"));
+    expect(tableRows(section)).toEqual(PROFILE_RULES.map((r) => [r.id, r.what, r.section, r.profile === "strict" ? "strict (a deviation in rfc5280)" : "both"]));
+  });
+  it("its CRL table lists exactly CRL_PROFILE_RULES, in order", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { CRL_PROFILE_RULES } = await import("../../src/revocation/crl-profile.js");
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("### CRL rules"), readme.indexOf("## Revocation"));
+    expect(tableRows(section)).toEqual(CRL_PROFILE_RULES.map((r) => [r.id, r.what, r.section, r.profile === "strict" ? "strict (a deviation in rfc5280)" : "both"]));
   });
 });

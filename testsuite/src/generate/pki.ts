@@ -61,6 +61,7 @@ import {
   SubjectPublicKeyInfo,
   TBSCertificate,
   TBSCertList,
+  Time,
   UserNotice,
   Validity,
 } from "@peculiar/asn1-x509";
@@ -320,6 +321,12 @@ export interface CrlSpec extends RawOverrides {
   custom?: CustomExtension[];
   /** 1 writes no extensions (no CRL number either); default 2. */
   version?: 1 | 2;
+  /** Writes no version field (v1) but keeps the v2 content, extensions included (breaks RFC 5280 5.1.2.1). */
+  versionAbsent?: boolean;
+  /** Writes thisUpdate and nextUpdate in this form whatever the year (default: RFC 5280 5.1.2.4's choice). */
+  timeEncoding?: "UTCTime" | "GeneralizedTime";
+  /** Writes revokedCertificates as an empty SEQUENCE when nothing is revoked (breaks RFC 5280 5.1.2.6). */
+  emptyRevokedList?: boolean;
   signature?: SignatureSpec;
   stringEncoding?: StringEncoding;
 }
@@ -572,13 +579,15 @@ export function issueCrl(spec: CrlSpec): IssuedCrl {
     if (spec.freshestCrl) exts.push(extension(EXT_OIDS.freshestCrl, false, new FreshestCRL(distributionPoints(spec.freshestCrl, enc))));
     for (const c of spec.custom ?? []) exts.push(extension(c.oid, c.critical ?? false, c.valueDer));
   }
+  const when = (d: Date) =>
+    spec.timeEncoding === undefined ? asnTime(d) : new Time(spec.timeEncoding === "UTCTime" ? { utcTime: wholeSeconds(d) } : { generalTime: wholeSeconds(d) });
   const tbsCertList = new TBSCertList({
-    version: version > 1 ? 1 : undefined, // v2 is 1; absent for v1
+    version: version > 1 && !spec.versionAbsent ? 1 : undefined, // v2 is 1; absent for v1
     signature: alg.tbs,
     issuer: issuerName(spec.issuer, enc).asn,
-    thisUpdate: asnTime(spec.thisUpdate),
-    nextUpdate: spec.nextUpdate ? asnTime(spec.nextUpdate) : undefined,
-    revokedCertificates: entries.length ? entries : undefined,
+    thisUpdate: when(spec.thisUpdate),
+    nextUpdate: spec.nextUpdate ? when(spec.nextUpdate) : undefined,
+    revokedCertificates: entries.length || spec.emptyRevokedList ? entries : undefined,
     crlExtensions: exts.length ? exts : undefined,
   });
   const { value: signedPart, der: tbs } = encodeOnce(tbsCertList);
