@@ -97,11 +97,11 @@ const lines = [
 ];
 console.log(lines.join("\n"));
 writeFileSync(join(HERE, "hostile-results.json"), JSON.stringify(rows, null, 1));
-// Keep the section bench/attacks.mjs writes (issue 10's attacker inputs).
+// Keep the sections bench/attacks.mjs, bench/deadlines.mjs and bench/fuzz.mjs write.
 let kept = "";
 try {
   const md = readFileSync(join(HERE, "HOSTILE.md"), "utf8");
-  kept = [/<!-- attacks:start[\s\S]*<!-- attacks:end -->/, /<!-- fuzz:start[\s\S]*<!-- fuzz:end -->/].map((re) => re.exec(md)?.[0] ?? "").filter(Boolean).join("\n\n");
+  kept = [/<!-- attacks:start[\s\S]*<!-- attacks:end -->/, /<!-- deadlines:start[\s\S]*<!-- deadlines:end -->/, /<!-- fuzz:start[\s\S]*<!-- fuzz:end -->/].map((re) => re.exec(md)?.[0] ?? "").filter(Boolean).join("\n\n");
 } catch {
   /* first run */
 }

@@ -2,6 +2,7 @@
 // with a back-reference to the label rescans to the end of the text for every BEGIN
 // line that has no END: 2 MiB of BEGIN lines took 37 s (issue 10 item 2). Here every
 // character is looked at a bounded number of times, and the size is checked first.
+import { checkpoint } from "./deadline.js";
 
 /** Largest PEM text accepted: 16 MiB of DER as base64 with line breaks, plus room for several objects. */
 export const MAX_PEM_CHARS = 32 * 1024 * 1024;
@@ -35,6 +36,7 @@ export function scanPem(text: string): PemBlock[] {
   let pos = 0;
   let nextBegin = text.indexOf(BEGIN);
   for (;;) {
+    checkpoint(); // the call's deadline (issue 10 item 3), once per block
     const endAt = text.indexOf(END, pos);
     if (endAt < 0) break;
     const endLabelAt = endAt + END.length;

@@ -10,6 +10,7 @@ import type { IssuerSource } from "../stores/issuer-source.js";
 import type { TrustAnchor, TrustAnchorStore } from "../stores/trust-anchors.js";
 import type { Budget } from "./budget.js";
 import type { NameReach } from "./reachability.js";
+import { checkpoint } from "../parsing/deadline.js";
 
 export interface CandidatePath {
   /** Target first, then each issuer; the anchor is not included. */
@@ -223,6 +224,8 @@ export class PathBuilder {
     const akid = child.authorityKeyId?.keyId;
     for (const src of this.o.sources) {
       for (const c of src.findBySubject(child.issuer)) {
+        // The call's deadline (issue 10 item 3): an attacker decides how many same-named certificates there are.
+        checkpoint();
         if (seen.has(c.sha256) || onPath.has(nodeIdentity(c))) continue;
         // RFC 4158 5.1: a certificate whose issuer name leads to no anchor is a dead end.
         const d = this.reachable?.distance(c.issuer.key);
@@ -248,7 +251,7 @@ export class PathBuilder {
         out.push({ c, s, dist, i: out.length });
       }
     }
-    out.sort((a, b) => b.s - a.s || a.dist - b.dist || a.i - b.i);
+    out.sort((a, b) => (checkpoint(), b.s - a.s || a.dist - b.dist || a.i - b.i));
     return out.map((x) => x.c);
   }
 }
@@ -267,6 +270,7 @@ function anchorDistances(anchors: TrustAnchorStore, sources: readonly IssuerSour
   const issued = new Map<string, string[]>();
   for (const src of sources)
     for (const c of src.all!()) {
+      checkpoint(); // the call's deadline (issue 10 item 3): linear in the bag, but the bag is the caller's
       const l = issued.get(c.issuer.key);
       if (l) l.push(c.subject.key);
       else issued.set(c.issuer.key, [c.subject.key]);
@@ -282,7 +286,7 @@ function anchorDistances(anchors: TrustAnchorStore, sources: readonly IssuerSour
     const next: string[] = [];
     for (const name of level)
       for (const subj of issued.get(name) ?? [])
-        if (!dist.has(subj)) {
+        if ((checkpoint(), !dist.has(subj))) {
           dist.set(subj, d);
           next.push(subj);
         }

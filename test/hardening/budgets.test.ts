@@ -11,6 +11,11 @@ import { at, case411, encode, parse, prim, type Node } from "./der-tree.js";
 import { parseCertificate } from "../../src/parsing/certificate.js";
 import { applyNameConstraints, checkNameConstraints, initialNameConstraintState } from "../../src/validate/name-constraints.js";
 import { WorkLimitError, withWorkLimit } from "../../src/parsing/deadline.js";
+import { pemBlocks } from "../../src/parsing/der.js";
+import { PathBuilder } from "../../src/pathbuilder/path-builder.js";
+import { Budget } from "../../src/pathbuilder/budget.js";
+import { MemoryIssuerSource } from "../../src/stores/issuer-source.js";
+import { TrustAnchorStore } from "../../src/stores/trust-anchors.js";
 
 const NOW = new Date("2025-01-01T00:00:00Z");
 const p = new TestPki({ now: NOW, seed: "hardening-budgets" });
@@ -103,6 +108,64 @@ describe("call budgets (issue 10 item 3)", () => {
     const r = await verify({ target: ee, intermediates: [ca], trustAnchors: [anchor], time, revocation: { mode: "hard", crls: [big] }, limits: { timeoutMs: 50 } });
     expect(r.error?.code, r.error?.message).toBe("BUDGET_EXCEEDED");
     expect(r.error?.message).toContain("stopped at revocation.crls[0] of 1");
+  });
+});
+
+// Loops between the deadline's checkpoints that bench/deadlines.mjs found running long
+// (bench/HOSTILE.md "Deadlines"): each is shown to consult the active limit (a counting or
+// a spent limit, no clock involved).
+describe("the deadline inside long synchronous steps (issue 10 item 3, bench/deadlines.mjs)", () => {
+  /** `n` distinct certificates named `subject` (one template, serials patched), parsed. */
+  function sameNamed(subject: string, n: number) {
+    const template = Buffer.from(p.ca(subject, p.root("CN=Step Root,O=Hardening,C=US"), { serial: 0xabcdefn }).der);
+    const at = template.indexOf(Buffer.from([0xab, 0xcd, 0xef]));
+    return Array.from({ length: n }, (_, i) => {
+      const d = Buffer.from(template);
+      d[at + 1] = (i >> 8) & 0xff;
+      d[at + 2] = i & 0xff;
+      return new Uint8Array(d);
+    });
+  }
+  const counting = () => ({ reads: 0, checkTime() { this.reads++; } });
+  const spent = () => ({ reads: 0, checkTime() { this.reads++; throw new WorkLimitError("timeoutMs spent"); } });
+
+  it("PEM: the scan and the base64 decoding consult the limit once per block (30,000 blocks held it for ~280 ms with no check)", () => {
+    const one = Buffer.from(sameNamed("CN=Pem Filler,O=Hardening,C=US", 1)[0]!).toString("base64");
+    const text = `-----BEGIN CERTIFICATE-----\n${one}\n-----END CERTIFICATE-----\n`.repeat(2000);
+    // Without a limit, all 2000 blocks are decoded.
+    expect(pemBlocks(text, ["CERTIFICATE"], "MALFORMED_CERTIFICATE", "bag")).toHaveLength(2000);
+    const c = counting();
+    withWorkLimit(c, () => pemBlocks(text, ["CERTIFICATE"], "MALFORMED_CERTIFICATE", "bag"));
+    // 2001 scan steps and 2000 decoding steps, the clock read at the first and every 64th.
+    expect(c.reads).toBe(Math.ceil(4001 / 64));
+    const s = spent();
+    expect(() => withWorkLimit(s, () => pemBlocks(text, ["CERTIFICATE"], "MALFORMED_CERTIFICATE", "bag"))).toThrow(WorkLimitError);
+    expect(s.reads).toBe(1);
+  });
+
+  it("path building: ranking 640 same-named candidate issuers consults the limit per candidate, before any signature check", () => {
+    const decoys = sameNamed("CN=Step CA,O=Hardening,C=US", 640).map((d) => parseCertificate(d));
+    const target = parseCertificate(p.ee("CN=Step EE,O=Hardening,C=US", p.ca("CN=Step CA,O=Hardening,C=US", p.root("CN=Step Root,O=Hardening,C=US"))).der);
+    const builder = (budget: Budget) => new PathBuilder({ target, sources: [new MemoryIssuerSource(decoys)], anchors: new TrustAnchorStore([]), time: NOW, budget, reachable: null });
+    const c = counting();
+    const free = new Budget({ timeoutMs: 600_000, maxDepth: 1 });
+    withWorkLimit(c, () => [...builder(free).paths()]);
+    // Each deepening pass ranks the 640 candidates (a loop step and the sort's comparisons each count).
+    expect(c.reads).toBeGreaterThanOrEqual(640 / 64);
+    const s = spent();
+    const budget = new Budget({ timeoutMs: 600_000 });
+    expect(() => withWorkLimit(s, () => [...builder(budget).paths()])).toThrow(WorkLimitError);
+    expect(s.reads).toBe(1);
+    expect(budget.verifier.checks).toBe(0);
+  });
+
+  it("path building: the name-reachability pass over a 640-certificate bag consults the limit", () => {
+    const decoys = sameNamed("CN=Reach CA,O=Hardening,C=US", 640).map((d) => parseCertificate(d));
+    const target = parseCertificate(p.ee("CN=Reach EE,O=Hardening,C=US", p.ca("CN=Reach CA,O=Hardening,C=US", p.root("CN=Step Root,O=Hardening,C=US"))).der);
+    const s = spent();
+    // `reachable` absent: the builder computes it from the bag in its constructor.
+    expect(() => withWorkLimit(s, () => new PathBuilder({ target, sources: [new MemoryIssuerSource(decoys)], anchors: new TrustAnchorStore([]), time: NOW, budget: new Budget() }))).toThrow(WorkLimitError);
+    expect(s.reads).toBe(1);
   });
 });
 

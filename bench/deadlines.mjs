@@ -1,0 +1,264 @@
+// Issue 10 item 3: "an over-budget call returns BUDGET_EXCEEDED within 10% of timeoutMs".
+// Each hostile input below is scaled so that, unbounded, it would run far longer than the
+// call's limits.timeoutMs (the count limits that would stop it first are raised, so the
+// deadline is what must stop it). One call per input and timeoutMs; wall and CPU time of
+// the call, the overshoot past timeoutMs, and the outcome. Writes the "Deadlines" section
+// of bench/HOSTILE.md and bench/deadlines-results.json.
+//
+// Run after `npm run build` (and the testsuite build), on an idle machine:  node bench/deadlines.mjs
+import http from "node:http";
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const dist = process.env.CERTPATH_DIST ?? join(HERE, "..", "dist");
+const lib = await import(join(dist, "index.js"));
+const kit = process.env.CERTPATH_TESTSUITE_DIST ?? join(HERE, "..", "testsuite", "dist");
+const { TestPki, publicKeyFromSpki } = await import(join(kit, "generate", "pki.js"));
+const { largeCrl } = await import(join(kit, "generate", "large-crl.js"));
+const { verify, createVerifier, clearParseCaches } = lib;
+
+const TIMEOUTS = (process.env.DEADLINES_MS ?? "200,1000").split(",").map(Number);
+const ONLY = process.env.DEADLINES_ONLY; // a scenario key, to run one
+const NOW = new Date("2025-01-01T00:00:00Z");
+const p = new TestPki({ now: NOW, seed: "bench-deadlines" });
+const UNBOUNDED = { maxSignatureChecks: 1e9, maxSteps: 1e9, maxCandidatePaths: 1e9, maxNameConstraintChecks: 1e12 };
+
+const cat = (...parts) => new Uint8Array(Buffer.concat(parts.map((x) => Buffer.from(x))));
+function len(n) {
+  if (n < 0x80) return [n];
+  const o = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) o.unshift(v % 256);
+  return [0x80 | o.length, ...o];
+}
+const tlv = (tag, ...content) => {
+  const body = cat(...content);
+  return cat([tag, ...len(body.length)], body);
+};
+
+async function measure(key, name, timeoutMs, fn) {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  let outcome;
+  try {
+    const r = await fn();
+    outcome = r.valid ? "valid" : r.error.code;
+    if (r.error?.code === "BUDGET_EXCEEDED") outcome += ` (${r.error.message.slice(0, 80)})`;
+  } catch (e) {
+    outcome = `THREW ${e.message}`;
+  }
+  const wallMs = performance.now() - t0;
+  const d = process.cpuUsage(c0);
+  const cpuMs = (d.user + d.system) / 1000;
+  const row = { key, scenario: name, timeoutMs, wallMs: Math.round(wallMs), cpuMs: Math.round(cpuMs), overshootPct: Math.round(((wallMs - timeoutMs) / timeoutMs) * 1000) / 10, outcome, load: loadavg()[0] };
+  console.error(`${name} @${timeoutMs}: ${row.wallMs} ms wall (${row.overshootPct > 0 ? "+" : ""}${row.overshootPct}%), ${row.cpuMs} ms CPU, ${outcome}`);
+  return row;
+}
+
+const rows = [];
+const scenarios = [];
+const scenario = (key, name, unbounded, setup) => scenarios.push({ key, name, unbounded, setup });
+
+// A. Same-named decoy issuers: each costs one RSA-2048 signature check against the leaf.
+scenario("decoys", "20,000 same-named decoy issuers (RSA-2048 keys that do not verify), verifier built beforehand", "~20,000 signature checks", async () => {
+  const root = p.root("CN=Decoy Root");
+  const spki = (salt) => {
+    const mod = new Uint8Array(257).fill(0xc3);
+    mod[0] = 0;
+    mod[253] = (salt >> 16) & 0xff;
+    mod[254] = (salt >> 8) & 0xff;
+    mod[255] = salt & 0xff;
+    mod[256] = 0xc3; // odd
+    const key = tlv(0x30, tlv(0x02, mod), tlv(0x02, [0x01, 0x00, 0x01]));
+    return tlv(0x30, tlv(0x30, tlv(0x06, [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01]), tlv(0x05, [])), tlv(0x03, cat([0], key)));
+  };
+  const template = p.ca("CN=Decoy CA", root, { key: publicKeyFromSpki(spki(0xabcdef)) }).der;
+  const at = Buffer.from(template).indexOf(Buffer.from([0xab, 0xcd, 0xef, 0xc3]));
+  const decoys = Array.from({ length: 20_000 }, (_, i) => {
+    const d = new Uint8Array(template);
+    d[at] = (i >> 16) & 0xff;
+    d[at + 1] = (i >> 8) & 0xff;
+    d[at + 2] = i & 0xff;
+    return d;
+  });
+  const ica = p.ca("CN=Decoy CA", root, { keyAlg: "rsa2048" });
+  const verifier = createVerifier({ trustAnchors: [root.der], intermediates: decoys, time: NOW });
+  let n = 0;
+  return (timeoutMs) => {
+    const leaf = p.ee(`CN=Decoy EE ${n++}`, ica); // a new leaf per call: no cached signature outcomes
+    return () => verifier.verify(leaf.der, { limits: { ...UNBOUNDED, timeoutMs } });
+  };
+});
+
+// B. Name constraints: 4,990 permitted dNSName subtrees against 9,991 SANs (~50 M comparisons).
+scenario("nc", "4,990 permitted dNSName subtrees x 9,991 SANs (certificates parsed before)", "55 s before issue 10", async () => {
+  const root = p.root("CN=NC Root");
+  const permitted = Array.from({ length: 4990 }, (_, i) => `dns:host${i}.permitted.example`);
+  const nc = p.ca("CN=NC CA", root, { extensions: { basicConstraints: { cA: true }, keyUsage: ["keyCertSign", "cRLSign"], nameConstraints: { permitted } } });
+  const sans = Array.from({ length: 9991 }, (_, i) => `dns:leaf${i}.host4989.permitted.example`);
+  const leaf = p.ee("CN=NC EE", nc, { extensions: { keyUsage: ["digitalSignature"], subjectAltName: sans } });
+  for (const d of [leaf.der, nc.der, root.der]) lib.parseCertificate(d);
+  return (timeoutMs) => () => verify({ target: leaf.der, intermediates: [nc.der], trustAnchors: [root.der], time: NOW, limits: { ...UNBOUNDED, timeoutMs } });
+});
+
+// B2. Two CAs with 4,990 permitted subtrees each: the second intersects the first (RFC 5280 6.1.4 (g)).
+scenario("nc2", "two CAs with 4,990 permitted dNSName subtrees each (intersected), leaf with 9,991 SANs", "intersection of 4,990 x 4,990", async () => {
+  const root = p.root("CN=NC2 Root");
+  const a = Array.from({ length: 4990 }, (_, i) => `dns:h${i}.a.example`);
+  const b = Array.from({ length: 4990 }, (_, i) => `dns:h${i}.h${i}.a.example`);
+  const ca1 = p.ca("CN=NC2 CA1", root, { extensions: { basicConstraints: { cA: true }, keyUsage: ["keyCertSign", "cRLSign"], nameConstraints: { permitted: a } } });
+  const ca2 = p.ca("CN=NC2 CA2", ca1, { extensions: { basicConstraints: { cA: true }, keyUsage: ["keyCertSign", "cRLSign"], nameConstraints: { permitted: b, excluded: Array.from({ length: 4990 }, (_, i) => `dns:x${i}.example`) } } });
+  const sans = Array.from({ length: 9991 }, (_, i) => `dns:l${i}.h${i % 4990}.h${i % 4990}.a.example`);
+  const leaf = p.ee("CN=NC2 EE", ca2, { extensions: { keyUsage: ["digitalSignature"], subjectAltName: sans } });
+  for (const d of [leaf.der, ca1.der, ca2.der, root.der]) lib.parseCertificate(d);
+  return (timeoutMs) => () => verify({ target: leaf.der, intermediates: [ca1.der, ca2.der], trustAnchors: [root.der], time: NOW, limits: { ...UNBOUNDED, timeoutMs } });
+});
+
+// C. Big CRLs handed in: parsed (lazy index), signature-checked and searched in the call.
+scenario("crls", "8 CRLs of 500,000 entries (~13 MB each), hard mode, parse caches cleared", "~8 x 250 ms", async () => {
+  const root = p.root("CN=CRL Root", { keyAlg: "rsa2048" });
+  const leaf = p.ee("CN=CRL EE", root, { extensions: { keyUsage: ["digitalSignature"] } });
+  const crls = Array.from({ length: 8 }, (_, i) =>
+    largeCrl({ issuer: root, count: 500_000, thisUpdate: new Date("2024-12-01Z"), nextUpdate: new Date("2025-02-01Z"), seed: `deadline-${i}`, crlNumber: BigInt(i + 1) }),
+  );
+  return (timeoutMs) => {
+    clearParseCaches();
+    return () => verify({ target: leaf.der, trustAnchors: [root.der], time: NOW, revocation: { mode: "hard", crls }, limits: { ...UNBOUNDED, timeoutMs } });
+  };
+});
+
+// D. A big bag: 40,000 distinct intermediates to parse in a one-shot call.
+scenario("bag", "40,000 distinct unrelated intermediates in a one-shot call (parse caches cleared)", "~40,000 parses", async () => {
+  const root = p.root("CN=Bag Root");
+  const leaf = p.ee("CN=Bag EE", p.ca("CN=Bag CA", root));
+  const template = p.ca("CN=Bag Other", root, { serial: 0x0abcdefn }).der;
+  const at = Buffer.from(template).indexOf(Buffer.from([0xab, 0xcd, 0xef]));
+  const bag = Array.from({ length: 40_000 }, (_, i) => {
+    const d = new Uint8Array(template);
+    d[at] = 0x80 | ((i >> 16) & 0x7f);
+    d[at + 1] = (i >> 8) & 0xff;
+    d[at + 2] = i & 0xff;
+    return d;
+  });
+  return (timeoutMs) => {
+    clearParseCaches();
+    return () => verify({ target: leaf.der, intermediates: bag, trustAnchors: [root.der], time: NOW, limits: { ...UNBOUNDED, timeoutMs } });
+  };
+});
+
+// D2. The same bag as one PEM text (~37 MB would be over the 32 MiB cap: 30,000 blocks, ~31 MB).
+scenario("pem", "one PEM text of 30,000 distinct certificates (~31 MB, under the 32 MiB cap) as intermediates[0] (parse caches cleared)", "~30,000 parses", async () => {
+  const root = p.root("CN=Pem Root");
+  const leaf = p.ee("CN=Pem EE", p.ca("CN=Pem CA", root));
+  const template = p.ca("CN=Pem Other", root, { serial: 0x0abcdefn, extensions: { basicConstraints: { cA: true }, keyUsage: ["keyCertSign"], subjectAltName: Array.from({ length: 8 }, (_, i) => `dns:padding-name-${i}.pem-other.example`) } }).der;
+  const at = Buffer.from(template).indexOf(Buffer.from([0xab, 0xcd, 0xef]));
+  const blocks = [];
+  for (let i = 0; i < 30_000; i++) {
+    const d = Buffer.from(template);
+    d[at] = 0x80 | ((i >> 16) & 0x7f);
+    d[at + 1] = (i >> 8) & 0xff;
+    d[at + 2] = i & 0xff;
+    blocks.push(`-----BEGIN CERTIFICATE-----\n${d.toString("base64").replace(/.{64}/g, "$&\n")}\n-----END CERTIFICATE-----\n`);
+  }
+  const text = blocks.join("");
+  console.error(`pem: ${(text.length / 1e6).toFixed(1)} MB`);
+  return (timeoutMs) => {
+    clearParseCaches();
+    return () => verify({ target: leaf.der, intermediates: [text], trustAnchors: [root.der], time: NOW, limits: { ...UNBOUNDED, timeoutMs } });
+  };
+});
+
+// E/F. Fetching: a server that never answers, and one that trickles a byte every 20 ms.
+function server(handler) {
+  const s = http.createServer(handler);
+  return new Promise((r) => s.listen(0, "127.0.0.1", () => r(s)));
+}
+const servers = [];
+scenario("silent", "AIA caIssuers server that accepts and never answers (fetchPolicy.timeoutMs 60000)", "60 s fetch timeout", async () => {
+  const s = await server(() => {});
+  servers.push(s);
+  const root = p.root("CN=Silent Root");
+  let n = 0;
+  return (timeoutMs) => {
+    const leaf = p.ee(`CN=Silent EE ${n}`, p.ca("CN=Silent CA", root), { extensions: { authorityInfoAccess: { caIssuers: [`http://127.0.0.1:${s.address().port}/${n++}`] } } });
+    return () => verify({ target: leaf.der, trustAnchors: [root.der], time: NOW, revocation: { fetch: true }, fetchPolicy: { timeoutMs: 60_000, allowPrivateAddresses: true }, limits: { timeoutMs } });
+  };
+});
+scenario("trickle", "AIA caIssuers server trickling one byte every 20 ms (fetchPolicy.timeoutMs 60000)", "60 s fetch timeout", async () => {
+  const s = await server((req, res) => {
+    res.writeHead(200, { "content-type": "application/pkix-cert" });
+    const t = setInterval(() => res.write(Buffer.from([0x30])), 20);
+    res.on("close", () => clearInterval(t));
+  });
+  servers.push(s);
+  const root = p.root("CN=Trickle Root");
+  let n = 0;
+  return (timeoutMs) => {
+    const leaf = p.ee(`CN=Trickle EE ${n}`, p.ca("CN=Trickle CA", root), { extensions: { authorityInfoAccess: { caIssuers: [`http://127.0.0.1:${s.address().port}/${n++}`] } } });
+    return () => verify({ target: leaf.der, trustAnchors: [root.der], time: NOW, revocation: { fetch: true }, fetchPolicy: { timeoutMs: 60_000, allowPrivateAddresses: true }, limits: { timeoutMs } });
+  };
+});
+
+// G. A big CRL fetched from a distribution point: downloaded, then parsed and searched.
+scenario("fetched-crl", "4 distribution points each serving a 500,000-entry CRL (~13 MB), hard mode, fetch on", "~4 x 300 ms parse + transfer", async () => {
+  const root = p.root("CN=FCRL Root", { keyAlg: "rsa2048" });
+  const bodies = Array.from({ length: 4 }, (_, i) => Buffer.from(largeCrl({ issuer: root, count: 500_000, thisUpdate: new Date("2024-12-01Z"), nextUpdate: new Date("2025-02-01Z"), seed: `fetched-${i}`, crlNumber: BigInt(i + 1) })));
+  const s = await server((req, res) => {
+    const i = Number(req.url.split("/")[2]) % bodies.length;
+    res.writeHead(200, { "content-type": "application/pkix-crl", "cache-control": "no-store" });
+    res.end(bodies[i]);
+  });
+  servers.push(s);
+  let n = 0;
+  return (timeoutMs) => {
+    const base = `http://127.0.0.1:${s.address().port}/${n++}`;
+    const leaf = p.ee(`CN=FCRL EE ${n}`, root, { extensions: { keyUsage: ["digitalSignature"], crlDistributionPoints: [0, 1, 2, 3].map((i) => `${base}/${i}`) } });
+    clearParseCaches();
+    return () => verify({ target: leaf.der, trustAnchors: [root.der], time: NOW, revocation: { mode: "hard", fetch: true }, fetchPolicy: { timeoutMs: 60_000, maxBytes: 32 << 20, allowPrivateAddresses: true }, limits: { ...UNBOUNDED, timeoutMs } });
+  };
+});
+
+for (const s of scenarios) {
+  if (ONLY && !ONLY.split(",").includes(s.key)) continue;
+  const t0 = performance.now();
+  const run = await s.setup();
+  console.error(`${s.key}: set up in ${Math.round(performance.now() - t0)} ms`);
+  for (const timeoutMs of TIMEOUTS) {
+    // Two calls each (the second with warm code), the worse one reported.
+    // The inputs of a call are made before its clock starts.
+    const a = await measure(s.key, s.name, timeoutMs, run(timeoutMs));
+    const b = await measure(s.key, s.name, timeoutMs, run(timeoutMs));
+    rows.push({ ...(a.wallMs >= b.wallMs ? a : b), unbounded: s.unbounded });
+  }
+}
+for (const s of servers) {
+  s.closeAllConnections();
+  s.close();
+}
+
+const worst = rows.reduce((m, r) => Math.max(m, r.overshootPct), -Infinity);
+const section = [
+  "<!-- deadlines:start (bench/deadlines.mjs writes this section) -->",
+  "## Deadlines: over-budget calls against limits.timeoutMs (issue 10 item 3)",
+  "",
+  `Machine: nproc ${cpus().length}, ${cpus()[0]?.model ?? "?"}; Node ${process.version}; load average at the end ${loadavg().map((x) => x.toFixed(1)).join(" ")}; ${new Date().toISOString()}.`,
+  "Each input would run far past timeoutMs unbounded (count limits raised so the deadline must stop it). Two calls per row, the slower shown;",
+  "overshoot = (wall - timeoutMs) / timeoutMs; `load` is the 1-minute load average when the call ended.",
+  "",
+  "| input | unbounded | timeoutMs | wall ms | CPU ms | overshoot | load | outcome |",
+  "| --- | --- | --- | --- | --- | --- | --- | --- |",
+  ...rows.map((r) => `| ${r.scenario} | ${r.unbounded} | ${r.timeoutMs} | ${r.wallMs} | ${r.cpuMs} | ${r.overshootPct > 0 ? "+" : ""}${r.overshootPct}% | ${r.load.toFixed(1)} | ${r.outcome.replace(/\|/g, "/")} |`),
+  "",
+  `Largest overshoot: ${worst}%.`,
+  "<!-- deadlines:end -->",
+].join("\n");
+if (!ONLY) {
+  writeFileSync(join(HERE, "deadlines-results.json"), JSON.stringify(rows, null, 1));
+  const file = join(HERE, "HOSTILE.md");
+  let md = readFileSync(file, "utf8");
+  md = /<!-- deadlines:start[\s\S]*<!-- deadlines:end -->/.test(md) ? md.replace(/<!-- deadlines:start[\s\S]*<!-- deadlines:end -->/, section) : `${md.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, md);
+}
+console.log(section);
