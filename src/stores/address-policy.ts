@@ -14,7 +14,14 @@ export interface AddressPolicy {
   readonly allowPrivateAddresses?: boolean;
   /** Hosts (host or host:port) that may be contacted; a listed host may also be private. */
   readonly allowHosts?: readonly string[];
+  /** Name resolution (default: the system resolver, `dns.lookup`); every answer is checked here. */
+  readonly lookup?: Resolver;
 }
+
+/** `dns.lookup` with `{ all: true }`: every address of a name. */
+export type Resolver = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+const systemResolver: Resolver = (hostname, options, callback) => dnsLookup(hostname, options, callback);
 
 /**
  * Address ranges that are not globally reachable unicast (IANA IPv4/IPv6 Special-Purpose
@@ -111,7 +118,7 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
 export function guardedLookup(policy: AddressPolicy, port?: string | number) {
   return (hostname: string, options: LookupOneOptions | LookupAllOptions | number, callback: LookupCallback): void => {
     const opts = typeof options === "number" ? { family: options } : options;
-    dnsLookup(hostname, { ...opts, all: true }, (err, addresses) => {
+    (policy.lookup ?? systemResolver)(hostname, { ...opts, all: true }, (err, addresses) => {
       if (err) return callback(err, "", 0);
       const allowed = addresses.filter((a) => addressRefusal(policy, hostname, a.address, port) === undefined);
       if (allowed.length === 0) {
@@ -122,4 +129,32 @@ export function guardedLookup(policy: AddressPolicy, port?: string | number) {
       callback(null, allowed[0]!.address, allowed[0]!.family);
     });
   };
+}
+
+/**
+ * The address a retrieval through a forward proxy is sent to (issue 10 item 4): the proxy
+ * would resolve a name itself, where the policy cannot see the answer, so the name is
+ * resolved here (the policy's resolver, each answer checked like a direct connection's)
+ * and the proxy is asked for the checked address literal; the Host header / TLS server
+ * name keep the name. Resolves to undefined when the proxy gets the name unchecked:
+ * private addresses allowed (nothing to check), or a host on the allow-list that does not
+ * resolve here. Rejects with AddressRefusedError when no answer is allowed, or when a name
+ * not on the allow-list does not resolve here (a name only the proxy can resolve cannot
+ * be checked, so it is refused).
+ */
+export function proxyTargetAddress(policy: AddressPolicy, hostname: string, port?: string | number): Promise<string | undefined> {
+  const host = hostname.replace(/^\[|\]$/g, "");
+  if (policy.allowPrivateAddresses) return Promise.resolve(undefined);
+  if (isIP(host)) {
+    const reason = addressRefusal(policy, host, host, port);
+    return reason ? Promise.reject(new AddressRefusedError(reason)) : Promise.resolve(host);
+  }
+  return new Promise((resolve, reject) => {
+    guardedLookup(policy, port)(host, { all: true }, (err, addresses) => {
+      if (err instanceof AddressRefusedError) return reject(err);
+      if (!err && Array.isArray(addresses) && addresses.length) return resolve(addresses[0]!.address);
+      if (hostListed(policy, host, port)) return resolve(undefined);
+      reject(new AddressRefusedError(`refused: ${host} does not resolve here, so its address cannot be checked before asking the proxy (set fetchPolicy.allowPrivateAddresses or list the host in fetchPolicy.allowHosts)`));
+    });
+  });
 }

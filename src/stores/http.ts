@@ -7,7 +7,7 @@ import http from "node:http";
 import https from "node:https";
 import net, { isIP } from "node:net";
 import tls from "node:tls";
-import { AddressRefusedError, addressRefusal, guardedLookup, hostListed } from "./address-policy.js";
+import { AddressRefusedError, addressRefusal, guardedLookup, hostListed, proxyTargetAddress, type Resolver } from "./address-policy.js";
 import { absoluteFormRequest, connectTunnel, proxyFor, targetPort } from "./proxy.js";
 import type { LdapOptions } from "./ldap.js";
 import type { ProxyPolicy } from "./proxy.js";
@@ -25,6 +25,8 @@ export interface FetchPolicy extends ProxyPolicy {
   allowPrivateAddresses?: boolean;
   /** CA certificates (PEM) trusted for https and ldaps fetches instead of Node's defaults. */
   tlsCa?: string[];
+  /** Name resolution for fetches (default: the system resolver); every answer passes the address check. */
+  lookup?: Resolver;
   /** LDAP retrieval options (credentials, referrals, directories). */
   ldap?: LdapOptions;
 }
@@ -143,18 +145,27 @@ async function oneRequest(url: string, policy: FetchPolicy, req: HttpRequest, bu
   const lib = u.protocol === "https:" ? https : http;
   const started = Date.now();
   // Through a forward proxy (./proxy.ts): absolute-form for http, a CONNECT tunnel for https.
-  // The proxy resolves the name: the address check applies to address literals (checkUrl).
+  // The proxy would resolve the name where the policy cannot see the answer: the name is
+  // resolved and checked here, and the proxy is sent to the checked address literal (the
+  // Host header and the TLS server name keep the name). Unchecked only when the policy
+  // needs no check (private addresses allowed, or the host on the allow-list).
   const proxy = proxyFor(u, policy);
   let via: http.RequestOptions = {};
+  let address = "";
   if (proxy) {
     const literal = u.hostname.replace(/^\[|\]$/g, "");
-    if (literal.toLowerCase() === "localhost" && !policy.allowPrivateAddresses && !hostListed(policy, u.hostname, u.port))
-      throw new FetchError(url, addressRefusal(policy, u.hostname, "127.0.0.1", u.port)!);
-    if (u.protocol === "http:") via = absoluteFormRequest(proxy, u);
+    let checked: string | undefined;
+    try {
+      checked = await proxyTargetAddress(policy, literal, u.port);
+    } catch (e) {
+      throw new FetchError(url, (e as Error).message);
+    }
+    address = checked ?? "";
+    if (u.protocol === "http:") via = absoluteFormRequest(proxy, u, checked);
     else {
       let socket: net.Socket;
       try {
-        socket = await connectTunnel(proxy, literal, targetPort(u), budgetMs);
+        socket = await connectTunnel(proxy, checked ?? literal, targetPort(u), budgetMs);
       } catch (e) {
         throw new FetchError(url, (e as Error).message); // the proxy is the caller's choice: its errors are passed on
       }
@@ -169,7 +180,6 @@ async function oneRequest(url: string, policy: FetchPolicy, req: HttpRequest, bu
       headers["content-type"] = req.contentType ?? "application/octet-stream";
       headers["content-length"] = req.body.length;
     }
-    let address = "";
     const fail = (reason: string) => reject(new FetchError(url, reason));
     // The lookup refuses non-public answers the policy does not allow; the socket connects to the address checked.
     const direct = proxy ? {} : { lookup: guardedLookup(policy, u.port) as never, agent: false };
@@ -227,6 +237,8 @@ interface CacheEntry {
   expires: number;
   /** The URLs and addresses the body came through (empty when stored by hand). */
   hops: Hops;
+  /** Bytes received for it (an LDAP read counts the protocol too): what the asking call's maxBytes must allow. */
+  size: number;
 }
 
 /** What a loader hands the cache: the body, and until when it may be reused. */
@@ -236,6 +248,8 @@ export interface Fetched {
   expires: number;
   /** The URLs and addresses the body came through, for the policy check of later lookups. */
   hops?: Hops;
+  /** Bytes received for it, when more than the body (default: the body's length). */
+  size?: number;
 }
 
 /**
@@ -277,14 +291,13 @@ export class FetchCache {
       this.joined++;
       const f = await pending;
       // A joined answer, too, only within the asking call's policy (issue 10 item 9).
-      if (policy && !allowedFor(policy, key, f.body, f.hops ?? [])) throw new FetchError(key, "refused: the answer in flight came through an address or host this call's policy does not allow");
+      if (policy && !allowedFor(policy, key, f.size ?? f.body.length, f.hops ?? [])) throw new FetchError(key, "refused: the answer in flight came through an address or host this call's policy does not allow");
       return { body: f.body, from: "joined" };
     }
     this.fetches++;
     const p = load().then(
       (f) => {
-        const expires = Math.min(f.expires, Date.now() + this.maxAgeMs);
-        if (expires > Date.now()) this.set(key, f.body, expires, f.hops);
+        this.keep(key, f);
         return f;
       },
       (e) => {
@@ -317,7 +330,7 @@ export class FetchCache {
       this.misses++;
       return undefined;
     }
-    if (policy && !allowedFor(policy, url, e.body, e.hops)) {
+    if (policy && !allowedFor(policy, url, e.size, e.hops)) {
       this.misses++;
       return undefined;
     }
@@ -325,10 +338,20 @@ export class FetchCache {
     return e.body;
   }
 
-  set(url: string, body: Uint8Array, expires: number, hops: Hops = []): void {
+  /**
+   * Stores a fetched answer until its expiry (never beyond `maxAgeMs`); an answer already
+   * expired is not stored. For a caller that decides the expiry after the fetch (parsing
+   * waits until every fetch of a round is in: issue 10 item 7).
+   */
+  keep(key: string, f: Fetched): void {
+    const expires = Math.min(f.expires, Date.now() + this.maxAgeMs);
+    if (expires > Date.now()) this.set(key, f.body, expires, f.hops, f.size);
+  }
+
+  set(url: string, body: Uint8Array, expires: number, hops: Hops = [], size = body.length): void {
     this.delete(url);
     if (body.length > this.maxBytes) return;
-    this.map.set(url, { body, expires, hops });
+    this.map.set(url, { body, expires, hops, size });
     this.bytes += body.length;
     while (this.map.size > this.maxEntries || this.bytes > this.maxBytes) {
       this.delete(this.map.keys().next().value as string);
@@ -363,16 +386,19 @@ export class FetchCache {
   }
 }
 
-/** Would `policy` have allowed the retrieval of `url` that produced this body through `hops`? */
-function allowedFor(policy: FetchPolicy, url: string, body: Uint8Array, hops: Hops): boolean {
-  if (body.length > policy.maxBytes) return false;
+const CACHED_SCHEMES = ["http:", "https:", "ldap:", "ldaps:"] as const;
+
+/** Would `policy` have allowed the retrieval of `url` (HTTP or LDAP) that produced `size` bytes through `hops`? */
+function allowedFor(policy: FetchPolicy, url: string, size: number, hops: Hops): boolean {
+  if (size > policy.maxBytes) return false;
   if (hops.length > policy.maxRedirects + 1) return false;
+  const isUrl = /^(https?|ldaps?):/i.test(url);
   try {
     // A key that is not a URL (an OCSP POST key) is checked through its hops alone.
-    if (/^https?:/i.test(url)) checkUrl(url, policy);
+    if (isUrl) checkUrl(url, policy, CACHED_SCHEMES);
     // Stored without its hops (by hand): checked as if it came from a non-public address.
-    for (const h of hops.length ? hops : [{ url: /^https?:/i.test(url) ? url : "http://0.0.0.0/", address: "0.0.0.0" }]) {
-      const u = checkUrl(h.url, policy);
+    for (const h of hops.length ? hops : [{ url: isUrl ? url : "http://0.0.0.0/", address: "0.0.0.0" }]) {
+      const u = checkUrl(h.url, policy, CACHED_SCHEMES);
       if (addressRefusal(policy, u.hostname, h.address, u.port) !== undefined) return false;
     }
     return true;

@@ -16,7 +16,7 @@ import tls from "node:tls";
 import { Client, Control, type Entry } from "ldapts";
 import { parseLdapUrl, LdapUrlError, type LdapUrl } from "./ldap-url.js";
 import { connectTunnel, proxyFor } from "./proxy.js";
-import { addressRefusal } from "./address-policy.js";
+import { AddressRefusedError, addressRefusal, guardedLookup, hostListed, proxyTargetAddress } from "./address-policy.js";
 import type { FetchPolicy } from "./http.js";
 
 export interface LdapCredentials {
@@ -103,7 +103,7 @@ export function usesCredentials(url: string, policy: LdapFetchPolicy): boolean {
 function checkHost(url: string, u: LdapUrl, policy: LdapFetchPolicy): void {
   if (!u.host) throw new LdapFetchError(url, "the URL names no directory host (RFC 4516 2: a client would have to guess one)");
   const hostport = `${u.host}:${u.port}`;
-  if (policy.allowHosts && !policy.allowHosts.includes(u.host) && !policy.allowHosts.includes(hostport))
+  if (policy.allowHosts && !hostListed(policy, u.host, u.port))
     throw new LdapFetchError(url, `host ${hostport} is not in the allow-list`);
 }
 
@@ -141,21 +141,39 @@ function withTimeout<T>(p: Promise<T>, at: number, onTimeout: () => Error): Prom
   ]).finally(() => clearTimeout(timer));
 }
 
-/** A connected socket to the directory: direct (address checked) or through the proxy; TLS for ldaps. */
-async function openSocket(url: string, u: LdapUrl, policy: LdapFetchPolicy, deadline: Deadline): Promise<net.Socket> {
+/**
+ * What a failed connection reports is not passed on (issue 10 item 4, as for HTTP): the
+ * per-URL text of `fetched` would otherwise tell an attacker which internal ports are
+ * open, closed or filtered. Errors of a conversation that did happen (TLS, LDAP results) are.
+ */
+const NO_ANSWER = "failed: no answer (connection error or timeout)";
+
+/** A connected socket to the directory (its address checked before and after connecting) or through the proxy; TLS for ldaps. */
+async function openSocket(url: string, u: LdapUrl, policy: LdapFetchPolicy, deadline: Deadline): Promise<{ socket: net.Socket; address: string }> {
   const hostInUrl = net.isIP(u.host) === 6 ? `[${u.host}]` : u.host;
   const proxy = proxyFor(new URL(`${u.secure ? "ldaps" : "ldap"}://${hostInUrl}:${u.port}/`), policy);
   let raw: net.Socket;
+  let address = "";
   if (proxy) {
-    // The proxy resolves the name; an address written in the URL is still checked here.
-    if (net.isIP(u.host) || u.host.toLowerCase() === "localhost") refuseAddress(url, u, u.host, policy);
+    // The name is resolved and checked here, and the tunnel opened to the checked address
+    // (address-policy.ts proxyTargetAddress); the TLS server name keeps the name.
+    let checked: string | undefined;
     try {
-      raw = await connectTunnel(proxy, u.host, u.port, deadline.at - Date.now());
+      checked = await proxyTargetAddress(policy, u.host, u.port);
     } catch (e) {
       throw new LdapFetchError(url, (e as Error).message);
     }
+    address = checked ?? "";
+    try {
+      raw = await connectTunnel(proxy, checked ?? u.host, u.port, deadline.at - Date.now());
+    } catch (e) {
+      throw new LdapFetchError(url, (e as Error).message); // the proxy is the caller's choice: its errors are passed on
+    }
   } else {
-    const s = net.connect({ host: u.host, port: u.port });
+    // An address literal is checked before any packet is sent; a name by the guarded lookup
+    // (the socket connects to the address it checked); the connected address once more.
+    if (net.isIP(u.host)) refuseAddress(url, u, u.host, policy);
+    const s = net.connect({ host: u.host, port: u.port, lookup: guardedLookup(policy, u.port) as never });
     try {
       await withTimeout(
         new Promise<void>((resolve, reject) => {
@@ -163,17 +181,18 @@ async function openSocket(url: string, u: LdapUrl, policy: LdapFetchPolicy, dead
           s.once("error", reject);
         }),
         deadline.at,
-        () => new LdapFetchError(url, `no connection within ${deadline.what}`),
+        () => new LdapFetchError(url, NO_ANSWER),
       );
-      // Checked on the connected address, so a name that resolves elsewhere later does not help.
       refuseAddress(url, u, s.remoteAddress, policy);
     } catch (e) {
       s.destroy();
-      throw e instanceof LdapFetchError ? e : new LdapFetchError(url, `cannot connect: ${(e as Error).message}`);
+      if (e instanceof AddressRefusedError) throw new LdapFetchError(url, e.message);
+      throw e instanceof LdapFetchError ? e : new LdapFetchError(url, NO_ANSWER);
     }
+    address = s.remoteAddress ?? "";
     raw = s;
   }
-  if (!u.secure) return raw;
+  if (!u.secure) return { socket: raw, address };
   const t = tls.connect({ socket: raw, host: u.host, servername: net.isIP(u.host) ? undefined : u.host, ca: policy.tlsCa });
   try {
     await withTimeout(
@@ -182,14 +201,16 @@ async function openSocket(url: string, u: LdapUrl, policy: LdapFetchPolicy, dead
         t.once("error", reject);
       }),
       deadline.at,
-      () => new LdapFetchError(url, `no TLS handshake within ${deadline.what}`),
+      () => new LdapFetchError(url, NO_ANSWER),
     );
   } catch (e) {
     t.destroy();
     raw.destroy();
-    throw e instanceof LdapFetchError ? e : new LdapFetchError(url, `TLS: ${(e as Error).message}`);
+    if (e instanceof LdapFetchError) throw e;
+    // A socket error during the handshake says nothing more than a failed connection; a TLS verdict is passed on.
+    throw new LdapFetchError(url, /^E[A-Z]/.test(String((e as NodeJS.ErrnoException).code ?? "")) && !/^ERR_/.test(String((e as NodeJS.ErrnoException).code)) ? NO_ANSWER : `TLS: ${(e as Error).message}`);
   }
-  return t;
+  return { socket: t, address };
 }
 
 function entryValues(entry: Entry): LdapValue[] {
@@ -208,11 +229,15 @@ interface Search {
   /** Continuation references / referral URLs the server answered with. */
   referrals: string[];
   entries: number;
+  /** The address the socket was connected to (the checked proxy target through a proxy; "" when unchecked). */
+  address: string;
+  /** Bytes received on the connection. */
+  received: number;
 }
 
 /** One connection, one search. */
 async function searchOnce(url: string, u: LdapUrl, policy: LdapFetchPolicy, deadline: Deadline): Promise<Search> {
-  const socket = await openSocket(url, u, policy, deadline);
+  const { socket, address } = await openSocket(url, u, policy, deadline);
   let received = 0;
   let capHit: (e: Error) => void = () => {};
   const cap = new Promise<never>((_, reject) => (capHit = reject));
@@ -238,19 +263,20 @@ async function searchOnce(url: string, u: LdapUrl, policy: LdapFetchPolicy, dead
         sizeLimit: u.scope === "base" ? 1 : MAX_ENTRIES,
         timeLimit: Math.max(1, Math.ceil((deadline.at - Date.now()) / 1000)),
       });
-      return { values: r.searchEntries.flatMap(entryValues), referrals: r.searchReferences, entries: r.searchEntries.length, bound: !!cred };
+      return { values: r.searchEntries.flatMap(entryValues), referrals: r.searchReferences, entries: r.searchEntries.length, bound: !!cred, address, received };
     } catch (e) {
       if ((e as { code?: number }).code !== REFERRAL) throw e;
       // ldapts drops the referral URLs of an LDAPResult (RFC 4511 4.1.10); with ManageDsaIT
       // (RFC 3296 3) the same server hands over the referral object's `ref` values instead.
-      if (!policy.ldap?.followReferrals) return { values: [], referrals: ["(not read: fetchPolicy.ldap.followReferrals is off)"], entries: 0, bound: !!cred };
+      if (!policy.ldap?.followReferrals) return { values: [], referrals: ["(not read: fetchPolicy.ldap.followReferrals is off)"], entries: 0, bound: !!cred, address, received };
       const r = await client.search(u.dn, { scope: "base", attributes: ["ref"], sizeLimit: 1 }, new Control(MANAGE_DSA_IT));
       const refs = r.searchEntries.flatMap((en) => (Array.isArray(en.ref) ? en.ref : en.ref ? [en.ref] : []).map(String));
-      return { values: [], referrals: refs.length ? refs : ["(the referral names no URL)"], entries: 0, bound: !!cred };
+      return { values: [], referrals: refs.length ? refs : ["(the referral names no URL)"], entries: 0, bound: !!cred, address, received };
     }
   };
   try {
-    return await withTimeout(Promise.race([run(), cap]), deadline.at, () => new LdapFetchError(url, `no complete answer within ${deadline.what}`));
+    const r = await withTimeout(Promise.race([run(), cap]), deadline.at, () => new LdapFetchError(url, NO_ANSWER));
+    return { ...r, received };
   } catch (e) {
     if (e instanceof LdapFetchError) throw e;
     if (received > policy.maxBytes) throw new LdapFetchError(url, `answer exceeds the ${policy.maxBytes}-byte cap`);
@@ -260,6 +286,8 @@ async function searchOnce(url: string, u: LdapUrl, policy: LdapFetchPolicy, dead
       const text = (e as Error).message.replace(/\s*Code: 0x[0-9a-f]+$/i, "").trim();
       throw new LdapFetchError(url, `LDAP result ${code} (${RESULT_NAMES[code] ?? "other"}, RFC 4511 4.1.9)${text ? `: ${text}` : ""}`);
     }
+    // A socket error (reset, closed by the peer) says no more than a failed connection: not passed on.
+    if (typeof code === "string" && /^E[A-Z]/.test(code) && !code.startsWith("ERR_")) throw new LdapFetchError(url, NO_ANSWER);
     throw new LdapFetchError(url, `LDAP: ${(e as Error).message.split("\n").pop()}`);
   } finally {
     client.unbind().catch(() => {});
@@ -273,6 +301,10 @@ export interface LdapRead {
   readonly bound: boolean;
   /** What happened, for the `fetched` log: entries, values, referral hops. */
   readonly detail: string;
+  /** Each URL read (the first, then each referral) and the address it was read from, for the cache's policy check. */
+  readonly hops: { readonly url: string; readonly address: string }[];
+  /** Bytes received over all hops (what `maxBytes` bounded). */
+  readonly received: number;
 }
 
 /**
@@ -294,14 +326,18 @@ export async function ldapRead(url: string, policy: LdapFetchPolicy, deadline = 
   let current = url;
   let cu = u;
   const hops: string[] = [];
+  const read: { url: string; address: string }[] = [];
+  let received = 0;
   for (;;) {
     checkHost(current, cu, policy);
     const r = await searchOnce(current, cu, policy, end);
+    read.push({ url: current, address: r.address });
+    received += r.received;
     if (r.referrals.length === 0) {
       const via = hops.length ? ` via referral${hops.length > 1 ? "s" : ""} to ${hops.join(" -> ")}` : "";
       if (r.entries === 0) throw new LdapFetchError(url, `no entry "${cu.dn}"${via}`);
       const names = [...new Set(r.values.map((v) => v.attribute))];
-      return { values: r.values, bound: r.bound, detail: r.values.length ? `LDAP ${r.values.length} value(s) of ${names.join(", ")}${via}` : `LDAP entry "${cu.dn}" holds none of ${cu.attributes.join(", ")}${via}` };
+      return { values: r.values, bound: r.bound, hops: read, received, detail: r.values.length ? `LDAP ${r.values.length} value(s) of ${names.join(", ")}${via}` : `LDAP entry "${cu.dn}" holds none of ${cu.attributes.join(", ")}${via}` };
     }
     if (!policy.ldap?.followReferrals) throw new LdapFetchError(url, `the directory answered with a referral (RFC 4511 4.1.10); not followed (fetchPolicy.ldap.followReferrals is off)`);
     if (hops.length >= policy.maxRedirects) throw new LdapFetchError(url, `more than ${policy.maxRedirects} referrals`);

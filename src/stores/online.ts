@@ -9,7 +9,7 @@ import { parseCertificateBundle } from "../parsing/bundle.js";
 import { parseCrl, type Crl } from "../parsing/crl.js";
 import { parseOcspResponse, type OcspResponseModel } from "../parsing/ocsp.js";
 import { createHash } from "node:crypto";
-import { DEFAULT_FETCH_POLICY, FetchError, checkUrl, httpExpiry, httpRequest, sharedFetchCache, type FetchCache, type FetchPolicy, type Hops } from "./http.js";
+import { DEFAULT_FETCH_POLICY, FetchError, checkUrl, httpExpiry, httpRequest, sharedFetchCache, type FetchCache, type Fetched, type FetchPolicy, type Hops } from "./http.js";
 import { withWorkLimit, type WorkLimit } from "../parsing/deadline.js";
 import { isLdapUrl } from "./ldap-url.js";
 import { LdapFetchError, decodeLdapValues, encodeLdapValues, ldapRead, usesCredentials } from "./ldap.js";
@@ -72,6 +72,8 @@ export interface OcspOutgoing {
 export class OnlineRetriever {
   readonly attempts: FetchAttempt[] = [];
   private readonly tried = new Set<string>();
+  /** I/O of the current round still in flight (see `roundIo`). */
+  private readonly io = new Set<Promise<unknown>>();
 
   constructor(
     private readonly policy: FetchPolicy = DEFAULT_FETCH_POLICY,
@@ -98,31 +100,40 @@ export class OnlineRetriever {
   }
 
   /**
-   * One body through the cache: a fresh cached copy, a fetch of the same key already in
-   * flight (joined), or a request whose answer is kept until the earliest of what the
-   * content says (`expiry`), what the HTTP headers say, and the cache's maximum age.
+   * One body through the cache: a fresh cached copy, or a fetch of the same key already in
+   * flight (joined), or a request. Nothing is parsed here (issue 10 item 7): the caller
+   * parses once every fetch of its round is in, then calls `keep` with what the content
+   * says about its lifetime; the answer is stored until the earliest of that, the HTTP
+   * headers, and the cache's maximum age.
    */
-  private async cached<T>(key: string, url: string, policy: FetchPolicy, req: Parameters<typeof httpRequest>[2], parse: (b: Uint8Array) => T, expiry: (v: T) => number) {
+  private async cached(key: string, url: string, policy: FetchPolicy, req: Parameters<typeof httpRequest>[2]): Promise<Got> {
+    let headers: Parameters<typeof httpExpiry>[0] = {};
+    const hops: Hops = [];
     // The cache answers only within this call's policy (issue 10 item 9): `this.policy` is passed with the lookup.
-    return this.cache.getOrFetch(
+    const got = await this.cache.getOrFetch(
       key,
-      async () => {
-        let headers: Parameters<typeof httpExpiry>[0] = {};
-        const hops: Hops = [];
-        const body = await httpRequest(url, policy, { ...req!, onHeaders: (h) => (headers = h) }, hops);
-        let expires: number;
-        try {
-          expires = expiry(withWorkLimit(this.workLimit, () => parse(body)));
-        } catch (e) {
-          if (e instanceof Error && e.name === "BudgetExceededError") throw e;
-          expires = 0; // an unparsable answer is not kept
-        }
-        const byHeaders = httpExpiry(headers);
-        return { body, expires: byHeaders === undefined ? expires : Math.min(expires, byHeaders), hops };
-      },
+      async () => ({ body: await httpRequest(url, policy, { ...req!, onHeaders: (h) => (headers = h) }, hops), expires: 0, hops }),
       Date.now(),
       this.policy,
     );
+    const keep = (byContent: number) => {
+      const byHeaders = httpExpiry(headers);
+      this.cache.keep(key, { body: got.body, expires: byHeaders === undefined ? byContent : Math.min(byContent, byHeaders), hops });
+    };
+    return { ...got, keep: got.from === "network" ? keep : undefined };
+  }
+
+  /**
+   * Waits until every fetch of this call's round is in (issue 10 item 7): CPU-heavy parsing
+   * of one answer would otherwise hold the event loop while other answers of the round
+   * arrive, and their deadlines would pass unread. `mine` is the caller's own I/O.
+   */
+  private async roundIo(mine: Promise<unknown>): Promise<void> {
+    this.io.add(mine);
+    const done = () => this.io.delete(mine);
+    mine.then(done, done);
+    await mine;
+    while (this.io.size) await Promise.allSettled([...this.io]);
   }
 
   /**
@@ -134,43 +145,55 @@ export class OnlineRetriever {
     const out: { response: OcspResponseModel; nonce?: string }[] = [];
     const todo = requests.filter((r) => !this.tried.has(`${r.url}#${r.key}`)).slice(0, Math.max(0, this.budgetLeft));
     for (const r of todo) this.tried.add(`${r.url}#${r.key}`);
-    await Promise.all(
-      todo.map(async (r) => {
-        const left = deadline - Date.now();
-        const policy = { ...this.policy, timeoutMs: Math.min(this.policy.timeoutMs, Math.max(1, left)) };
-        const b64 = Buffer.from(r.der).toString("base64");
-        const useGet = method === "get" || (method === "auto" && b64.length + r.url.length < 255);
-        try {
-          if (left <= 0) throw new FetchError(r.url, "not fetched: the call's time budget is spent");
-          const getUrl = `${r.url.replace(/\/$/, "")}/${encodeURIComponent(b64)}`;
-          const req = useGet
-            ? ({ method: "GET", accept: "application/ocsp-response" } as const)
-            : ({ method: "POST", body: r.der, contentType: "application/ocsp-request", accept: "application/ocsp-response" } as const);
-          const target = useGet ? getUrl : r.url;
-          let body: Uint8Array;
-          let from = "network";
-          if (r.nonce) {
-            // A nonce makes the answer single-use (RFC 8954): never cached, never shared.
+    // First every request of the round, then the parsing (issue 10 item 7).
+    const got: ({ got: Got; useGet: boolean } | { error: unknown })[] = [];
+    await this.roundIo(
+      Promise.all(
+        todo.map(async (r, i) => {
+          const left = deadline - Date.now();
+          const policy = { ...this.policy, timeoutMs: Math.min(this.policy.timeoutMs, Math.max(1, left)) };
+          const b64 = Buffer.from(r.der).toString("base64");
+          const useGet = method === "get" || (method === "auto" && b64.length + r.url.length < 255);
+          try {
+            if (left <= 0) throw new FetchError(r.url, "not fetched: the call's time budget is spent");
+            const getUrl = `${r.url.replace(/\/$/, "")}/${encodeURIComponent(b64)}`;
+            const req = useGet
+              ? ({ method: "GET", accept: "application/ocsp-response" } as const)
+              : ({ method: "POST", body: r.der, contentType: "application/ocsp-request", accept: "application/ocsp-response" } as const);
+            const target = useGet ? getUrl : r.url;
             checkUrl(target, this.policy);
-            body = await httpRequest(target, policy, req);
-            this.cache.fetches++;
-          } else {
-            // Without a nonce the answer is reusable until its nextUpdate (RFC 5019 6.2), keyed by URL and request.
-            checkUrl(target, this.policy);
-            const key = useGet ? getUrl : `POST ${r.url} ${createHash("sha256").update(r.der).digest("hex")}`;
-            const got = await this.cached(key, target, policy, req, (b) => parseOcspResponse(b, r.url), ocspExpiry);
-            body = got.body;
-            from = got.from;
+            if (r.nonce) {
+              // A nonce makes the answer single-use (RFC 8954): never cached, never shared.
+              const body = await httpRequest(target, policy, req);
+              this.cache.fetches++;
+              got[i] = { got: { body, from: "network" }, useGet };
+            } else {
+              // Without a nonce the answer is reusable until its nextUpdate (RFC 5019 6.2), keyed by URL and request.
+              const key = useGet ? getUrl : `POST ${r.url} ${createHash("sha256").update(r.der).digest("hex")}`;
+              got[i] = { got: await this.cached(key, target, policy, req), useGet };
+            }
+          } catch (e) {
+            if (e instanceof Error && e.name === "BudgetExceededError") throw e;
+            got[i] = { error: e };
           }
-          out.push({ response: withWorkLimit(this.workLimit, () => parseOcspResponse(body, `${r.url} (${r.label})`)), nonce: r.nonce });
-          this.attempts.push({ url: r.url, ok: true, detail: `OCSP ${useGet ? "GET" : "POST"} for ${r.label}: ${from === "cache" ? "from cache" : from === "joined" ? "joined a fetch in flight" : `${body.length} bytes`}` });
-        } catch (e) {
-          if (e instanceof Error && e.name === "BudgetExceededError") throw e;
-          const msg = e instanceof FetchError ? e.reason : (e as Error).message;
-          this.attempts.push({ url: r.url, ok: false, detail: `OCSP for ${r.label}: ${msg}` });
-        }
-      }),
+        }),
+      ),
     );
+    todo.forEach((r, i) => {
+      const g = got[i]!;
+      try {
+        if ("error" in g) throw g.error;
+        const response = withWorkLimit(this.workLimit, () => parseOcspResponse(g.got.body, `${r.url} (${r.label})`));
+        g.got.keep?.(ocspExpiry(response));
+        out.push({ response, nonce: r.nonce });
+        const { from, body } = g.got;
+        this.attempts.push({ url: r.url, ok: true, detail: `OCSP ${g.useGet ? "GET" : "POST"} for ${r.label}: ${from === "cache" ? "from cache" : from === "joined" ? "joined a fetch in flight" : `${body.length} bytes`}` });
+      } catch (e) {
+        if (e instanceof Error && e.name === "BudgetExceededError") throw e;
+        const msg = e instanceof FetchError ? e.reason : (e as Error).message;
+        this.attempts.push({ url: r.url, ok: false, detail: `OCSP for ${r.label}: ${msg}` });
+      }
+    });
     return out;
   }
 
@@ -185,67 +208,81 @@ export class OnlineRetriever {
   }
 
   /**
-   * An LDAP read (./ldap.ts) through the cache, its values framed as one body. A read with
-   * credentials bypasses the cache: what it saw is not for calls without them.
+   * An LDAP read (./ldap.ts) through the cache, its values framed as one body; the cache
+   * answers only within this call's policy (issue 10 item 9), as for HTTP: every URL and
+   * address of the read, and the bytes received. A read with credentials bypasses the
+   * cache: what it saw is not for calls without them.
    */
-  private async ldap<T>(url: string, deadline: number, parse: (b: Uint8Array) => T, expiry: (v: T) => number) {
+  private async ldap(url: string, deadline: number): Promise<Got> {
     let detail: string | undefined;
-    const load = async () => {
+    const load = async (): Promise<Fetched> => {
       const r = await ldapRead(url, this.policy, deadline);
       detail = r.detail;
-      const body = encodeLdapValues(r.values);
-      let expires: number;
-      try {
-        expires = expiry(parse(body));
-      } catch {
-        expires = 0; // an unparsable answer is not kept
-      }
-      return { body, expires };
+      return { body: encodeLdapValues(r.values), expires: 0, hops: r.hops, size: r.received };
     };
     if (usesCredentials(url, this.policy)) {
       this.cache.fetches++;
       const f = await load();
-      return { body: f.body, from: "network" as const, detail };
+      return { body: f.body, from: "network", detail };
     }
-    const got = await this.cache.getOrFetch(url, load);
-    return { ...got, detail };
+    let loaded: Fetched | undefined;
+    const got = await this.cache.getOrFetch(url, async () => (loaded = await load()), Date.now(), this.policy);
+    return { ...got, detail, keep: loaded ? (expires) => this.cache.keep(url, { ...loaded!, expires }) : undefined };
   }
 
-  /** Fetches each URL once (cache first), parses it, and logs what happened. */
+  /**
+   * Fetches each URL once (cache first); once every fetch of the round is in, parses each
+   * answer (under the call's work limit) and logs what happened, in the order of `urls`.
+   */
   private async fetchAll<T>(urls: readonly string[], deadline: number, expiry: (v: T) => number, parse: (b: Uint8Array, url: string) => T): Promise<T[]> {
     const todo = this.fresh(urls).slice(0, Math.max(0, this.budgetLeft));
     for (const u of todo) this.tried.add(u);
-    const out: T[] = [];
+    const got: (Got | { error: unknown })[] = [];
     let next = 0;
     const worker = async () => {
       while (next < todo.length) {
-        const url = todo[next++]!;
+        const i = next++;
+        const url = todo[i]!;
         const left = deadline - Date.now();
-        if (left <= 0) {
-          this.attempts.push({ url, ok: false, detail: "not fetched: the call's time budget is spent" });
-          continue;
-        }
         try {
+          if (left <= 0) throw new FetchError(url, "not fetched: the call's time budget is spent");
           // The policy applies to cached answers too: a later call's allow-list still holds.
           checkUrl(url, this.policy, FETCHED_SCHEMES);
-          const got: { body: Uint8Array; from: "cache" | "joined" | "network"; detail?: string } = isLdapUrl(url)
-            ? await this.ldap(url, deadline, (b) => parse(b, url), expiry)
-            : await this.cached(url, url, { ...this.policy, timeoutMs: Math.min(this.policy.timeoutMs, left) }, { method: "GET" }, (b) => parse(b, url), expiry);
-          const v = withWorkLimit(this.workLimit, () => parse(got.body, url));
-          out.push(v);
-          const detail = got.detail ?? `${got.body.length} bytes`;
-          this.attempts.push({ url, ok: true, detail: got.from === "cache" ? "from cache" : got.from === "joined" ? "joined a fetch in flight" : detail });
+          got[i] = isLdapUrl(url) ? await this.ldap(url, deadline) : await this.cached(url, url, { ...this.policy, timeoutMs: Math.min(this.policy.timeoutMs, left) }, { method: "GET" });
         } catch (e) {
           if (e instanceof Error && e.name === "BudgetExceededError") throw e;
-          // The reason alone when the error is about this URL (the log line names it already).
-          const msg = e instanceof FetchError || e instanceof LdapFetchError ? (e.url === url ? e.reason : e.message) : (e as Error).message;
-          this.attempts.push({ url, ok: false, detail: msg });
+          got[i] = { error: e };
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, todo.length) }, worker));
+    await this.roundIo(Promise.all(Array.from({ length: Math.min(CONCURRENCY, todo.length) }, worker)));
+    const out: T[] = [];
+    todo.forEach((url, i) => {
+      const g = got[i]!;
+      try {
+        if ("error" in g) throw g.error;
+        const v = withWorkLimit(this.workLimit, () => parse(g.body, url));
+        // An answer is kept only once it parsed, until what its content says (an unparsable one is not kept).
+        g.keep?.(expiry(v));
+        out.push(v);
+        this.attempts.push({ url, ok: true, detail: g.from === "cache" ? "from cache" : g.from === "joined" ? "joined a fetch in flight" : (g.detail ?? `${g.body.length} bytes`) });
+      } catch (e) {
+        if (e instanceof Error && e.name === "BudgetExceededError") throw e;
+        // The reason alone when the error is about this URL (the log line names it already).
+        const msg = e instanceof FetchError || e instanceof LdapFetchError ? (e.url === url ? e.reason : e.message) : (e as Error).message;
+        this.attempts.push({ url, ok: false, detail: msg });
+      }
+    });
     return out;
   }
+}
+
+/** One body as the retriever got it; `keep` (a network answer) stores it once its content said how long it lasts. */
+interface Got {
+  body: Uint8Array;
+  from: "cache" | "joined" | "network";
+  detail?: string;
+  keep?: (expires: number) => void;
 }
 
 /**

@@ -105,12 +105,25 @@ export function proxyAuthorization(proxy: URL): Record<string, string> {
   return { "proxy-authorization": `Basic ${Buffer.from(cred).toString("base64")}` };
 }
 
-/** Where an absolute-form request for an http URL goes (RFC 9112 3.2.2). */
-export function absoluteFormRequest(proxy: URL, target: URL): http.RequestOptions {
+/**
+ * Where an absolute-form request for an http URL goes (RFC 9112 3.2.2). With `address`
+ * (an address literal the fetch policy checked), the request-target names that address,
+ * so the proxy connects there instead of resolving the name again; the Host header keeps
+ * the name (a proxy that rewrites Host from the request-target sends the address instead).
+ */
+export function absoluteFormRequest(proxy: URL, target: URL, address?: string): http.RequestOptions {
+  let path = target.href;
+  if (address !== undefined) {
+    const pinned = new URL(target.href);
+    pinned.hostname = net.isIP(address) === 6 ? `[${address}]` : address;
+    path = pinned.href;
+  }
   return {
+    // Both: http.request(url, options) keeps the URL's `hostname`, which wins over `host`.
+    hostname: bare(proxy.hostname),
     host: bare(proxy.hostname),
     port: Number(proxy.port || 80),
-    path: target.href,
+    path,
     headers: { host: target.host, ...proxyAuthorization(proxy) },
   };
 }

@@ -154,3 +154,54 @@ describe("the fetch cache answers only within the asking call's policy (issue 10
     expect(hits.filter((h) => h === "/cache/ica.cer")).toHaveLength(2);
   });
 });
+
+describe("a round's fetches are all read before any is parsed (issue 10 item 7)", () => {
+  // ~4 MiB of PEM: 8,000 distinct certificates (serials patched into one template), which
+  // takes the parser hundreds of milliseconds; none is an issuer of anything here.
+  function bigBundle(): Buffer {
+    const template = Buffer.from(p.ca("CN=Bundle Filler,O=Hardening,C=US", root, { serial: 0xabcdefn }).der);
+    const at = template.indexOf(Buffer.from([0xab, 0xcd, 0xef]));
+    expect(at).toBeGreaterThan(0);
+    const parts: string[] = [];
+    for (let i = 0; i < 8000; i++) {
+      const d = Buffer.from(template);
+      d[at + 1] = (i >> 8) & 0xff;
+      d[at + 2] = i & 0xff;
+      parts.push(`-----BEGIN CERTIFICATE-----\n${d.toString("base64")}\n-----END CERTIFICATE-----\n`);
+    }
+    return Buffer.from(parts.join(""));
+  }
+
+  it("a large, slow-to-parse bundle and an answer that comes just after it: both fetched in the round, the path found", { timeout: 30_000 }, async () => {
+    const big = bigBundle();
+    const seen: string[] = [];
+    let bigSent!: () => void;
+    const bigDone = new Promise<void>((r) => (bigSent = r));
+    routes.set("/round/big.p7c", (_q, res) => {
+      seen.push("big requested");
+      res.writeHead(200, { "content-type": "application/x-pem-file", "content-length": big.length });
+      res.end(big, () => bigSent());
+    });
+    // The issuer is served 30 ms after the big body has gone out: while the old retriever
+    // was parsing that body (twice: once for the cache's expiry) with the event loop held,
+    // so this answer's fetch deadline passed unread.
+    routes.set("/round/ica.cer", (_q, res) => {
+      seen.push("ica requested");
+      void bigDone.then(() =>
+        setTimeout(() => {
+          seen.push("ica answered");
+          serveIca(_q, res);
+        }, 30),
+      );
+    });
+    const bigUrl = `http://127.0.0.1:${port}/round/big.p7c`;
+    const icaUrl = `http://127.0.0.1:${port}/round/ica.cer`;
+    const ee = p.ee("CN=Round EE,O=Hardening,C=US", ica, { extensions: { authorityInfoAccess: { caIssuers: [bigUrl, icaUrl] } } });
+    const r = await verify({ target: ee.der, trustAnchors: [root.der], time: NOW, revocation: { fetch: true }, fetchPolicy: { allowPrivateAddresses: true, timeoutMs: 600, maxBytes: 8 << 20 } });
+    // Both requests reached the server (in either order), and the issuer's answer was sent.
+    expect([...seen].sort()).toEqual(["big requested", "ica answered", "ica requested"]);
+    expect(r.fetched).toEqual([`fetched ${bigUrl}: ${big.length} bytes`, `fetched ${icaUrl}: ${ica.der.length} bytes`]);
+    expect(r.error?.message).toBeUndefined();
+    expect(r.valid).toBe(true);
+  });
+});

@@ -12,6 +12,9 @@ import type { Entity } from "../../testsuite/src/generate/pki.js";
 import { expectCode, expectPathDers, expectValid, pki, run } from "../discovery/helpers.js";
 import { freePort, caEntry, startSlapd, type Slapd } from "../../testsuite/src/published/slapd.js";
 import { gate, startForwardProxy, tcpGate, type ForwardProxy } from "./servers.js";
+import { FetchError, httpRequest, type FetchPolicy } from "../../src/stores/http.js";
+import { LdapFetchError, ldapRead } from "../../src/stores/ldap.js";
+import type { Resolver } from "../../src/stores/address-policy.js";
 
 const p = pki("proxy");
 const root = p.root("CN=Proxy Root,O=ProxyTest,C=US");
@@ -36,7 +39,10 @@ let HTTP = "";
 let HTTPS = "";
 const gates: { on: () => void; off: () => void }[] = [];
 
+/** Host headers the origins received, in order. */
+const hostHeaders: string[] = [];
 const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {
+  hostHeaders.push(req.headers.host ?? "");
   if (new URL(req.url ?? "/", "http://x").pathname.endsWith("/ica.cer")) {
     res.writeHead(200, { "content-type": "application/pkix-cert", "content-length": ica.der.length });
     res.end(Buffer.from(ica.der));
@@ -182,5 +188,63 @@ describe("proxy environment variables", () => {
     const direct = await withEnv({ HTTPS_PROXY: proxy.url, NO_PROXY: "localhost,127.0.0.1" }, () => run(leaf((t) => `${HTTPS}/${t}/ica.cer`).ee, { anchors: [root], options: envOpts }));
     expectCode(direct, "NO_PATH");
     expect(proxy.seen.length).toBe(before + 1);
+  });
+});
+
+// Issue 10 item 4: through a proxy, a host name is resolved here and checked like a direct
+// connection's answer, and the proxy is sent to the checked address (the proxy would
+// otherwise resolve the name where the policy cannot see). The names below are resolved by
+// an in-process resolver (fetchPolicy.lookup) to loopback: no hosts file or DNS involved,
+// the proxy and the servers are real.
+describe("host names through the proxy (resolved and checked here)", () => {
+  const names: Record<string, string> = { "origin.test": "127.0.0.1", "directory.test": "127.0.0.1" };
+  const asked: string[] = [];
+  const lookup: Resolver = (hostname, _o, cb) => {
+    asked.push(hostname);
+    const a = names[hostname];
+    if (a) cb(null, [{ address: a, family: 4 }]);
+    else cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" }), []);
+  };
+  const policy = (more: Partial<FetchPolicy> = {}): FetchPolicy => ({ timeoutMs: 5000, maxBytes: 1 << 20, maxRedirects: 3, proxy: proxy.url, proxyFromEnv: false, lookup, ...more });
+  const port = (base: string) => new URL(base).port;
+
+  it("http: a name that resolves to loopback is refused before the proxy is asked", async () => {
+    const url = `http://origin.test:${port(HTTP)}/n1/ica.cer`;
+    const before = proxy.seen.length;
+    const e = await httpRequest(url, policy()).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(FetchError);
+    expect((e as FetchError).reason).toBe("refused: origin.test (127.0.0.1) is a loopback, private, link-local or other non-public address (set fetchPolicy.allowPrivateAddresses or list the host in fetchPolicy.allowHosts)");
+    expect(asked).toContain("origin.test");
+    expect(proxy.seen.length).toBe(before);
+  });
+
+  it("http: a name that does not resolve here is refused (only the proxy could check it), unless the host is listed", async () => {
+    const url = `http://nowhere.test:${port(HTTP)}/n2/ica.cer`;
+    const before = proxy.seen.length;
+    const e = await httpRequest(url, policy()).catch((x: unknown) => x);
+    expect((e as FetchError).reason).toBe("refused: nowhere.test does not resolve here, so its address cannot be checked before asking the proxy (set fetchPolicy.allowPrivateAddresses or list the host in fetchPolicy.allowHosts)");
+    expect(proxy.seen.length).toBe(before);
+  });
+
+  it("http: an allowed name goes to the proxy as the checked address literal, the Host header keeps the name", async () => {
+    const url = `http://origin.test:${port(HTTP)}/n3/ica.cer`;
+    const body = await httpRequest(url, policy({ allowHosts: [`origin.test:${port(HTTP)}`] }));
+    expect(Buffer.from(body).equals(Buffer.from(ica.der))).toBe(true);
+    expect(proxy.seen.at(-1)).toBe(`GET http://127.0.0.1:${port(HTTP)}/n3/ica.cer`);
+    expect(hostHeaders.at(-1)).toBe(`origin.test:${port(HTTP)}`);
+  });
+
+  it("ldap: the CONNECT tunnel is opened to the checked address; a refused name opens none", async () => {
+    const [, lport] = ldapFront.hostport.split(":");
+    const url = `ldap://directory.test:${lport}/cn=Proxy%20Issuing%20CA,o=ProxyTest,c=US?cACertificate;binary`;
+    const before = proxy.seen.length;
+    const e = await ldapRead(url, policy()).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(LdapFetchError);
+    expect((e as LdapFetchError).reason).toBe("refused: directory.test (127.0.0.1) is a loopback, private, link-local or other non-public address (set fetchPolicy.allowPrivateAddresses or list the host in fetchPolicy.allowHosts)");
+    expect(proxy.seen.length).toBe(before);
+    const r = await ldapRead(url, policy({ allowHosts: [`directory.test:${lport}`] }));
+    expect(r.values.map((v) => v.attribute)).toEqual(["cacertificate"]);
+    expect(proxy.seen.at(-1)).toBe(`CONNECT 127.0.0.1:${lport}`);
+    expect(r.hops).toEqual([{ url, address: "127.0.0.1" }]);
   });
 });
