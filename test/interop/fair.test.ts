@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verify } from "../../src/index.js";
 import { multidomainCaseBytes, needsOf } from "../../testsuite/src/export.js";
 import { runInteropSession } from "../../testsuite/src/interop/session.js";
+import { certpathImplementation } from "../../testsuite/src/interop/certpath.js";
+import type { VerifyOptions } from "../../src/index.js";
 import type { ExportedCase, Implementation } from "../../testsuite/src/interop/types.js";
 import { allScenarios } from "../../testsuite/src/multidomain/cases/index.js";
 import { generateScenario } from "../../testsuite/src/multidomain/generate.js";
@@ -107,6 +109,62 @@ describe("bag orders", () => {
     const sum = report.summary.find((s) => s.implementation === "picky")!;
     expect(sum).toMatchObject({ orderRuns: 15, orderPassed: 5 + passed441, failingEveryOrder: 1 });
     expect(formatInteropSummary(report)).toContain(`picky over 5 bag orders: pass rate ${((100 * (5 + passed441)) / 15).toFixed(1)}% (${5 + passed441}/15 runs); fails under every order: 1 (4.1.2)`);
+  });
+});
+
+describe("certpath's own column over bag orders", () => {
+  // Cases whose bags hold 2 or 3 certificates (self-issued key rollover, a pathLen chain) and an invalid one.
+  const ids = ["4.5.1", "4.5.3", "4.6.9", "4.1.2"];
+  let ex: Exported;
+  beforeAll(() => {
+    ex = exportPkits(ids);
+  });
+  afterAll(() => ex?.cleanup());
+  const session = (certpathDriver?: Implementation) =>
+    runInteropSession({
+      suites: [pkitsSubsetSuite(ids)],
+      verify,
+      implementations: [],
+      ...(certpathDriver ? { certpathDriver } : {}),
+      casesDir: ex.dir,
+      exportDir: "/nonexistent",
+      exporter: async () => undefined,
+      certpathVersion: "t",
+      bagOrders: 6,
+    });
+
+  it("certpath's verdicts do not depend on the bag order: every case passes under all 6 orders, and the summary says so", async () => {
+    expect(Object.fromEntries(ex.manifest.cases.map((c) => [c.id, c.files.intermediates.length]))).toEqual({ "4.1.2": 1, "4.5.1": 2, "4.5.3": 2, "4.6.9": 3 });
+    const { report } = await session();
+    for (const id of ids) expect(report.rows.find((r) => r.id === id)!.cells["certpath"]).toMatchObject({ status: "pass", orders: { runs: 6, passed: 6 } });
+    expect(report.summary.find((s) => s.implementation === "certpath")).toMatchObject({ orderRuns: 24, orderPassed: 24, failingEveryOrder: 0 });
+    expect(formatInteropSummary(report)).toContain("certpath over 6 bag orders: pass rate 100.0% (24/24 runs); fails under every order: 0");
+  });
+
+  it("an order-dependent verdict is caught: a verify that fails whenever the bag does not start with the exported first certificate", async () => {
+    const firstByCase = new Map(ex.manifest.cases.map((c) => [readFileSync(join(ex.caseDir(c.id), c.files.target)).toString("hex"), readFileSync(join(ex.caseDir(c.id), c.files.intermediates[0]!)).toString("hex")]));
+    const kept = new Map<string, number>();
+    const orderDependent = async (o: VerifyOptions) => {
+      const target = Buffer.from(o.target as Uint8Array).toString("hex");
+      const first = Buffer.from(o.intermediates![0] as Uint8Array).toString("hex");
+      const r = await verify(o);
+      if (first === firstByCase.get(target)) {
+        kept.set(target, (kept.get(target) ?? 0) + 1);
+        return r;
+      }
+      return { ...r, valid: !r.valid } as typeof r;
+    };
+    const { report } = await session(certpathImplementation(orderDependent, "order-dependent"));
+    // The exported order is the in-process run (right); each of the 5 shuffles is right only when it keeps the first certificate.
+    for (const c of ex.manifest.cases) {
+      const target = readFileSync(join(ex.caseDir(c.id), c.files.target)).toString("hex");
+      const keptShuffles = (kept.get(target) ?? 0) - 1; // minus the cross-check run of the exported order
+      expect(report.rows.find((r) => r.id === c.id)!.cells["certpath"]!.orders).toEqual({ runs: 6, passed: 1 + keptShuffles });
+    }
+    // 4.1.2 has a one-certificate bag: every shuffle keeps it.
+    expect(kept.get(readFileSync(join(ex.caseDir("4.1.2"), ex.case("4.1.2").files.target)).toString("hex"))).toBe(6);
+    const sum = report.summary.find((s) => s.implementation === "certpath")!;
+    expect(sum.orderPassed).toBeLessThan(24);
   });
 });
 

@@ -38,7 +38,7 @@ export const CONFORMANCE_OPTIONS: readonly OptionSpec[] = [
   { name: "openssl", kind: "value", valueName: "BIN", help: "the openssl executable (default: $CERTPATH_OPENSSL or openssl on PATH)" },
   { name: "json", kind: "value", valueName: "FILE", help: "also write certpath's per-suite results as JSON to FILE" },
   { name: "keys", kind: "value", valueName: "ALG", choices: ["ed25519", "p256"], help: "key algorithm of the generated multi-domain suite (default ed25519; p256 lets engines without Ed25519 show their path building)" },
-  { name: "orders", kind: "value", valueName: "N", help: "run the other implementations over N bag orders per case (the exported one and N-1 seeded shuffles) and report their pass rate and order-independent failures (default 1)" },
+  { name: "orders", kind: "value", valueName: "N", help: "run every implementation, certpath included, over N bag orders per case (the exported one and N-1 seeded shuffles) and report each pass rate and the order-independent failures (default 1)" },
   { name: "case-timeout", kind: "value", valueName: "SECONDS", help: "per-case time limit for each other implementation (default 60); a case over it is reported as timed out" },
   { name: "help", kind: "flag", short: "h", help: "show this help" },
 ];

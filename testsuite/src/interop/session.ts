@@ -26,6 +26,7 @@ import { readExportManifest } from "./cases.js";
 import type { Exporter } from "./export-cases.js";
 import { isPortableSuite } from "../limbo.js";
 import { mapLimit } from "./spawn.js";
+import { certpathImplementation } from "./certpath.js";
 import { sectionLabel, type ExportManifest, type ExportedCase, type Implementation, type RunOutcome } from "./types.js";
 
 export interface InteropSessionOptions {
@@ -45,10 +46,11 @@ export interface InteropSessionOptions {
   /** Per-case time limit for each implementation run on the files (default 60 s); a case over it is reported as timed out. */
   caseTimeoutMs?: number;
   /**
-   * Bag orders per case for the other implementations (default 1: the exported order only).
-   * With N > 1 each case also runs with its intermediates in N - 1 seeded shuffles (seeds
-   * 1..N-1); the report gives each implementation's pass rate over all runs and the cases it
-   * fails under every order. The matrix cells stay those of the exported order.
+   * Bag orders per case for every implementation, certpath included (default 1: the exported
+   * order only). With N > 1 each case also runs with its intermediates in N - 1 seeded shuffles
+   * (seeds 1..N-1); the report gives each implementation's pass rate over all runs and the
+   * cases it fails under every order. The matrix cells stay those of the exported order.
+   * certpath runs the shuffles through the exported files (`certpathDriver`, else `verify`).
    */
   bagOrders?: number;
   /** Progress lines (the command prints them on stderr). */
@@ -207,7 +209,7 @@ export async function runInteropSession(o: InteropSessionOptions): Promise<Inter
   const suiteNames = o.suites.map((s) => s.name);
   let manifest: ExportManifest | undefined;
   let root: string | undefined;
-  if (availableOthers.length > 0 || o.certpathDriver) {
+  if (availableOthers.length > 0 || o.certpathDriver || (o.bagOrders ?? 1) > 1) {
     try {
       if (o.casesDir) {
         root = resolve(o.casesDir);
@@ -282,6 +284,21 @@ export async function runInteropSession(o: InteropSessionOptions): Promise<Inter
         inProcess.note = `from the exported files certpath says: ${fromFiles.detail}`;
         warnings.push(`${c.suite} ${c.id}: certpath from the exported files (${b}) disagrees with the in-process run (${a})`);
       }
+    });
+  }
+
+  // 3b. certpath's own column over the same seeded bag orders as the others (through the
+  // exported files: the in-process suites hand `verify` one order). The exported order's
+  // verdict is the in-process cell; each shuffle is judged by certpath's own expectation.
+  if ((o.bagOrders ?? 1) > 1 && root && cases.length > 0) {
+    const driver = o.certpathDriver ?? certpathImplementation(o.verify, o.certpathVersion);
+    log(`certpath: ${cases.length} cases under ${o.bagOrders! - 1} more bag orders ...`);
+    const runs = await runOverOrders(driver, cases, root, o.bagOrders!, o.caseTimeoutMs);
+    cases.forEach((c, i) => {
+      const cell = rowByKey.get(key(c.suite, c.id))!.cells["certpath"];
+      if (!cell) return;
+      const passes = [cell.status === "pass", ...runs[i]!.map((r) => cellFromOutcome(c, r, 0, undefined, { judgeByRfc: false }).status === "pass")];
+      cell.orders = { runs: passes.length, passed: passes.filter(Boolean).length };
     });
   }
 
