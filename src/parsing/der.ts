@@ -468,3 +468,79 @@ export function derIntegerToBigInt(der: ArrayBuffer | Uint8Array, code: Malforme
     throw new MalformedError(code, `${what}: not a DER INTEGER (${(e as Error).message})`);
   }
 }
+
+// ---------- Typed reads for the structures outside certificates and CRLs ----------
+
+/**
+ * SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }
+ * (RFC 5280 4.1.2.7), read strictly from the element `e`: exactly those two fields.
+ * `keyBytes` are the BIT STRING's octets after its unused-bits octet.
+ */
+export function derSpki(der: Uint8Array, e: DerElement): { algorithm: { oid: string; params?: Uint8Array }; keyBytes: Uint8Array; unusedBits: number } {
+  if (e.tag !== 0x30) throw new DerError("SubjectPublicKeyInfo is not a SEQUENCE");
+  const r = DerReader.inside(der, e);
+  const algorithm = derAlgorithm(der, r.next(0x30, "SubjectPublicKeyInfo.algorithm"));
+  const bits = r.contents(0x03, "SubjectPublicKeyInfo.subjectPublicKey");
+  r.finish("SubjectPublicKeyInfo (RFC 5280 4.1.2.7: algorithm and subjectPublicKey)");
+  if (bits.length === 0) throw new DerError("subjectPublicKey BIT STRING without its unused-bits octet (X.690 8.6.2)");
+  return { algorithm, keyBytes: bits.subarray(1), unusedBits: bits[0]! };
+}
+
+/** A DER SubjectPublicKeyInfo that fills `der` exactly, with the DER content rules checked (X.690 10). */
+export function derSpkiOf(der: Uint8Array): ReturnType<typeof derSpki> {
+  const e = derElement(der, 0, der.length);
+  if (e.end !== der.length) throw new DerError("SubjectPublicKeyInfo does not fill its input");
+  checkDer(der, { start: 0, end: der.length });
+  return derSpki(der, e);
+}
+
+/** A BER element (X.690 8.1): `end` ends its contents, `after` is where the next element starts. */
+export interface BerElement extends DerElement {
+  readonly after: number;
+}
+
+/**
+ * The element header at `off` under the BER rules (X.690 8.1.3): besides what `derElement`
+ * accepts, the indefinite length (8.1.3.6, contents closed by end-of-contents octets) and
+ * definite lengths in more octets than needed. Only for the envelopes RFC 5280 4.2.2.1
+ * allows in BER (a "certs-only" CMS message); what is sliced out of them (certificates) is
+ * then read as DER. Single-octet tags only (CMS uses no others).
+ */
+export function berElement(buf: Uint8Array, off: number, limit: number, depth = 0): BerElement {
+  if (depth > MAX_NESTING) throw new DerError(`nested deeper than ${MAX_NESTING}`);
+  checkpoint();
+  if (off + 2 > limit) throw new DerError("truncated element");
+  const tag = buf[off]!;
+  if ((tag & 0x1f) === 0x1f) throw new DerError("high tag number form where a CMS envelope has none");
+  let p = off + 1;
+  const first = buf[p++]!;
+  if (first === 0x80) {
+    // X.690 8.1.3.6: indefinite form, constructed encodings only; contents end at 00 00.
+    if (!(tag & 0x20)) throw new DerError("indefinite length on a primitive encoding (X.690 8.1.3.2 (a))");
+    let q = p;
+    for (;;) {
+      if (q + 2 > limit) throw new DerError("indefinite-length element without its end-of-contents octets");
+      if (buf[q] === 0 && buf[q + 1] === 0) return { tag, headerStart: off, start: p, end: q, after: q + 2 };
+      q = berElement(buf, q, limit, depth + 1).after;
+    }
+  }
+  let len = first;
+  if (first & 0x80) {
+    const n = first & 0x7f;
+    if (n === 0x7f || p + n > limit) throw new DerError("length field reserved or truncated (X.690 8.1.3.5)");
+    len = 0;
+    for (let i = 0; i < n; i++) {
+      len = len * 256 + buf[p++]!;
+      if (len > limit) throw new DerError("element runs past its container");
+    }
+  }
+  if (p + len > limit) throw new DerError("element runs past its container");
+  return { tag, headerStart: off, start: p, end: p + len, after: p + len };
+}
+
+/** The BER elements inside a constructed BER element's contents, at most `max` of them. */
+export function berChildren(buf: Uint8Array, e: { start: number; end: number }, max = Infinity, depth = 0): BerElement[] {
+  const out: BerElement[] = [];
+  for (let off = e.start; off < e.end && out.length < max; off = out[out.length - 1]!.after) out.push(berElement(buf, off, e.end, depth));
+  return out;
+}

@@ -1,16 +1,17 @@
 // OCSP (RFC 6960) responses into an immutable model, and requests built for a
-// certificate. Structures come from @peculiar/asn1-ocsp; the certificates inside a
-// BasicOCSPResponse and the fields hashed into a CertID are sliced from the input
-// bytes with asn1js, never re-encoded, so signatures and hashes stay exact.
+// certificate. Responses are read with the strict DER reader (der.ts); the certificates
+// inside a BasicOCSPResponse and the fields hashed into a CertID are sliced from the input
+// bytes, never re-encoded, so signatures and hashes stay exact. Requests are written with
+// @peculiar/asn1-ocsp.
 import { createHash, randomBytes } from "node:crypto";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier, Extension } from "@peculiar/asn1-x509";
-import { BasicOCSPResponse, CertID, OCSPRequest, OCSPResponse, Request, TBSRequest } from "@peculiar/asn1-ocsp";
+import { CertID, OCSPRequest, Request, TBSRequest } from "@peculiar/asn1-ocsp";
 import { MalformedError } from "./errors.js";
 import { WorkLimitError } from "./deadline.js";
-import { DerError, DerReader, bytesToHex, checkDer, checkOuterSequence, derBytes, integerHex } from "./der.js";
-import { algorithmId, parseCertificate, type AlgorithmId, type Certificate } from "./certificate.js";
-import { dnFromAsn, type DistinguishedName } from "./name.js";
+import { DerError, DerReader, bytesToHex, checkDer, checkOuterSequence, derAlgorithm, derBytes, derTime, integerHex, smallIntFromContents, type DerElement } from "./der.js";
+import { parseCertificate, type AlgorithmId, type Certificate } from "./certificate.js";
+import { dnFromDerElement, type DistinguishedName } from "./name.js";
 
 export const OCSP_OIDS = {
   basic: "1.3.6.1.5.5.7.48.1.1",
@@ -65,27 +66,81 @@ export interface OcspResponseModel {
 const MAX_OCSP_CERTS = 50;
 
 /**
- * From BasicOCSPResponse ::= SEQUENCE { tbsResponseData, signatureAlgorithm, signature BIT STRING,
- * certs [0] EXPLICIT SEQUENCE OF Certificate OPTIONAL } (RFC 6960 4.2.1): the DER of the
- * certificates (at most MAX_OCSP_CERTS), sliced from the input, and the signature's unused-bits count.
+ * Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension { extnID, critical BOOLEAN DEFAULT FALSE,
+ * extnValue OCTET STRING } (RFC 5280 4.1, used by RFC 6960 4.2.1): the reader inside `[n] EXPLICIT`.
  */
-function basicRawParts(basicDer: Uint8Array): { certs: Uint8Array[]; signatureUnusedBits: number } {
-  const r = DerReader.only(basicDer, 0x30, "BasicOCSPResponse");
-  r.next(0x30, "tbsResponseData");
-  r.next(0x30, "signatureAlgorithm");
-  const sig = r.next(0x03, "signature");
-  const signatureUnusedBits = basicDer[sig.start]!;
-  const certs: Uint8Array[] = [];
-  const tagged = r.optional(0xa0);
-  r.finish("BasicOCSPResponse");
-  if (tagged) {
-    const outer = DerReader.inside(basicDer, tagged);
-    const list = outer.sequence("certs");
-    outer.finish("certs");
-    while (!list.done && certs.length < MAX_OCSP_CERTS) certs.push(list.raw("certificate", 0x30));
+function extensionsOf(der: Uint8Array, tagged: DerElement | undefined): { extnID: string; critical: boolean; value: Uint8Array }[] {
+  if (!tagged) return [];
+  const outer = DerReader.inside(der, tagged);
+  const list = outer.sequence("Extensions");
+  outer.finish("Extensions");
+  const out: { extnID: string; critical: boolean; value: Uint8Array }[] = [];
+  while (!list.done) {
+    const r = list.sequence("an extension");
+    const extnID = r.oid("extnID");
+    const critical = r.defaultFalse("critical");
+    const value = r.contents(0x04, "extnValue");
+    r.finish("an extension (RFC 5280 4.1: extnID, critical, extnValue)");
+    out.push({ extnID, critical, value });
   }
-  return { certs, signatureUnusedBits };
+  return out;
 }
+
+/** A GeneralizedTime in the form RFC 5280 4.1.2.5.2 gives (YYYYMMDDHHMMSSZ), which RFC 6960 uses. */
+function generalizedTime(der: Uint8Array, e: DerElement, what: string): Date {
+  const t = e.tag === 0x18 ? derTime(der, e) : undefined;
+  if (!t) throw new DerError(`${what} is not a GeneralizedTime YYYYMMDDHHMMSS[.f]Z (RFC 6960 4.2.1, RFC 5280 4.1.2.5.2)`);
+  return t;
+}
+
+/** The contents of `[n] EXPLICIT inner` read as one element of tag `tag`. */
+function explicitOne(der: Uint8Array, tagged: DerElement, tag: number, what: string): DerElement {
+  const r = DerReader.inside(der, tagged);
+  const e = r.next(tag, what);
+  r.finish(what);
+  return e;
+}
+
+/**
+ * SingleResponse ::= SEQUENCE { certID CertID, certStatus CertStatus, thisUpdate GeneralizedTime,
+ * nextUpdate [0] EXPLICIT GeneralizedTime OPTIONAL, singleExtensions [1] EXPLICIT Extensions OPTIONAL };
+ * CertID ::= SEQUENCE { hashAlgorithm AlgorithmIdentifier, issuerNameHash OCTET STRING,
+ * issuerKeyHash OCTET STRING, serialNumber CertificateSerialNumber };
+ * CertStatus ::= CHOICE { good [0] IMPLICIT NULL, revoked [1] IMPLICIT RevokedInfo, unknown [2] IMPLICIT NULL };
+ * RevokedInfo ::= SEQUENCE { revocationTime GeneralizedTime, revocationReason [0] EXPLICIT CRLReason OPTIONAL }
+ * (RFC 6960 4.1.1, 4.2.1).
+ */
+function singleResponse(der: Uint8Array, r: DerReader, unknown: string[]): OcspSingle {
+  const id = r.sequence("certID");
+  const alg = derAlgorithm(der, id.next(0x30, "CertID.hashAlgorithm"));
+  const issuerNameHash = bytesToHex(id.contents(0x04, "CertID.issuerNameHash"));
+  const issuerKeyHash = bytesToHex(id.contents(0x04, "CertID.issuerKeyHash"));
+  const serial = integerHex(id.integerBytes("CertID.serialNumber"));
+  id.finish("CertID (RFC 6960 4.1.1)");
+  const st = r.next(undefined, "certStatus");
+  let status: OcspSingle["status"];
+  let revocationTime: Date | undefined;
+  let reason: number | undefined;
+  if (st.tag === 0x80 || st.tag === 0x82) {
+    if (st.end !== st.start) throw new DerError("certStatus good/unknown is an IMPLICIT NULL with contents (X.690 8.8.2)");
+    status = st.tag === 0x80 ? "good" : "unknown";
+  } else if (st.tag === 0xa1) {
+    status = "revoked";
+    const ri = DerReader.inside(der, st);
+    revocationTime = generalizedTime(der, ri.next(0x18, "revocationTime"), "revocationTime");
+    const rr = ri.optional(0xa0);
+    if (rr) reason = smallIntFromContents(contentsOf(der, explicitOne(der, rr, 0x0a, "revocationReason")), "revocationReason", 1);
+    ri.finish("RevokedInfo (RFC 6960 4.2.1)");
+  } else throw new DerError(`certStatus has tag 0x${st.tag.toString(16)}, not good [0], revoked [1] or unknown [2] (RFC 6960 4.2.1)`);
+  const thisUpdate = generalizedTime(der, r.next(0x18, "thisUpdate"), "thisUpdate");
+  const nu = r.optional(0xa0);
+  const nextUpdate = nu ? generalizedTime(der, explicitOne(der, nu, 0x18, "nextUpdate"), "nextUpdate") : undefined;
+  for (const e of extensionsOf(der, r.optional(0xa1))) if (e.critical) unknown.push(e.extnID);
+  r.finish("SingleResponse (RFC 6960 4.2.1)");
+  return Object.freeze({ hash: HASH_BY_OID[alg.oid] ?? alg.oid, issuerNameHash, issuerKeyHash, serial, status, revocationTime, reason, thisUpdate, nextUpdate });
+}
+
+const contentsOf = (der: Uint8Array, e: DerElement) => der.subarray(e.start, e.end);
 
 /** Parses an OCSPResponse. Throws MalformedError (never anything else). */
 export function parseOcspResponse(input: Uint8Array, what = "OCSP response"): OcspResponseModel {
@@ -94,51 +149,70 @@ export function parseOcspResponse(input: Uint8Array, what = "OCSP response"): Oc
   try {
     // The whole response is DER, one encoding per response (X.690 10); so is the BasicOCSPResponse inside its OCTET STRING.
     checkDer(der, { start: 0, end: der.length });
-    const resp = AsnConvert.parse(der, OCSPResponse);
-    const base = { der, sha256: createHash("sha256").update(der).digest("hex"), what, status: resp.responseStatus as number };
-    if (resp.responseStatus !== 0 || !resp.responseBytes) return Object.freeze({ ...base, responses: [], certs: [], unknownCriticalExtensions: [] });
-    if (resp.responseBytes.responseType !== OCSP_OIDS.basic) throw new Error(`response type ${resp.responseBytes.responseType} is not id-pkix-ocsp-basic`);
-    const basicDer = new Uint8Array(resp.responseBytes.response.buffer);
+    // OCSPResponse ::= SEQUENCE { responseStatus OCSPResponseStatus, responseBytes [0] EXPLICIT ResponseBytes OPTIONAL } (RFC 6960 4.2.1)
+    const top = DerReader.only(der, 0x30, "OCSPResponse");
+    const status = top.smallInt("responseStatus", 1, 0x0a);
+    const rbTagged = top.optional(0xa0);
+    top.finish("OCSPResponse (RFC 6960 4.2.1)");
+    const base = { der, sha256: createHash("sha256").update(der).digest("hex"), what, status };
+    if (status !== 0 || !rbTagged) return Object.freeze({ ...base, responses: [], certs: [], unknownCriticalExtensions: [] });
+    // ResponseBytes ::= SEQUENCE { responseType OBJECT IDENTIFIER, response OCTET STRING }
+    const rb = DerReader.inside(der, explicitOne(der, rbTagged, 0x30, "responseBytes"));
+    const responseType = rb.oid("responseType");
+    const basicDer = rb.contents(0x04, "response");
+    rb.finish("ResponseBytes (RFC 6960 4.2.1)");
+    if (responseType !== OCSP_OIDS.basic) throw new Error(`response type ${responseType} is not id-pkix-ocsp-basic`);
     checkDer(basicDer, { start: 0, end: basicDer.length });
-    const basic = AsnConvert.parse(basicDer, BasicOCSPResponse);
-    if (!basic.tbsResponseDataRaw) throw new Error("no raw tbsResponseData");
-    const rd = basic.tbsResponseData;
-    const raw = basicRawParts(basicDer);
-    let nonce: string | undefined;
-    const unknown: string[] = [];
-    for (const e of rd.responseExtensions ?? []) {
-      if (e.extnID === OCSP_OIDS.nonce) nonce = bytesToHex(e.extnValue.buffer);
-      else if (e.critical) unknown.push(e.extnID);
+    // BasicOCSPResponse ::= SEQUENCE { tbsResponseData ResponseData, signatureAlgorithm, signature BIT STRING, certs [0] EXPLICIT SEQUENCE OF Certificate OPTIONAL }
+    const basic = DerReader.only(basicDer, 0x30, "BasicOCSPResponse");
+    const tbsEl = basic.next(0x30, "tbsResponseData");
+    const signatureAlgorithm = derAlgorithm(basicDer, basic.next(0x30, "signatureAlgorithm"));
+    const sig = basic.contents(0x03, "signature");
+    const certsTagged = basic.optional(0xa0);
+    basic.finish("BasicOCSPResponse (RFC 6960 4.2.1)");
+    const certs: Uint8Array[] = [];
+    if (certsTagged) {
+      const list = DerReader.inside(basicDer, explicitOne(basicDer, certsTagged, 0x30, "certs"));
+      while (!list.done && certs.length < MAX_OCSP_CERTS) certs.push(list.raw("certificate", 0x30));
     }
-    const responses: OcspSingle[] = rd.responses.map((r) => {
-      const hash = HASH_BY_OID[r.certID.hashAlgorithm.algorithm] ?? r.certID.hashAlgorithm.algorithm;
-      const st = r.certStatus;
-      for (const e of r.singleExtensions ?? []) if (e.critical) unknown.push(e.extnID);
-      return Object.freeze({
-        hash,
-        issuerNameHash: bytesToHex(r.certID.issuerNameHash.buffer),
-        issuerKeyHash: bytesToHex(r.certID.issuerKeyHash.buffer),
-        serial: integerHex(new Uint8Array(r.certID.serialNumber)),
-        status: st.revoked ? ("revoked" as const) : st.good !== undefined ? ("good" as const) : ("unknown" as const),
-        revocationTime: st.revoked?.revocationTime,
-        reason: st.revoked?.revocationReason?.reason as number | undefined,
-        thisUpdate: r.thisUpdate,
-        nextUpdate: r.nextUpdate,
-      });
-    });
+    // ResponseData ::= SEQUENCE { version [0] EXPLICIT Version DEFAULT v1, responderID ResponderID,
+    //   producedAt GeneralizedTime, responses SEQUENCE OF SingleResponse, responseExtensions [1] EXPLICIT Extensions OPTIONAL }
+    // ResponderID ::= CHOICE { byName [1] Name, byKey [2] KeyHash } (EXPLICIT TAGS module)
+    const rd = DerReader.inside(basicDer, tbsEl);
+    const v = rd.optional(0xa0);
+    if (v && smallIntFromContents(contentsOf(basicDer, explicitOne(basicDer, v, 0x02, "version")), "version", 1) !== 0) throw new Error("ResponseData version is not v1 (RFC 6960 4.2.1)");
+    const rid = rd.next(undefined, "responderID");
+    let responderName: DistinguishedName | undefined;
+    let responderKeyHash: string | undefined;
+    if (rid.tag === 0xa1) responderName = dnFromDerElement(basicDer, explicitOne(basicDer, rid, 0x30, "responderID byName"));
+    else if (rid.tag === 0xa2) responderKeyHash = bytesToHex(contentsOf(basicDer, explicitOne(basicDer, rid, 0x04, "responderID byKey")));
+    else throw new DerError(`responderID has tag 0x${rid.tag.toString(16)}, not byName [1] or byKey [2] (RFC 6960 4.2.1)`);
+    const producedAt = generalizedTime(basicDer, rd.next(0x18, "producedAt"), "producedAt");
+    const list = rd.sequence("responses");
+    const unknown: string[] = [];
+    const responses: OcspSingle[] = [];
+    while (!list.done) responses.push(singleResponse(basicDer, list.sequence("a SingleResponse"), unknown));
+    let nonce: string | undefined;
+    const exts = extensionsOf(basicDer, rd.optional(0xa1));
+    rd.finish("ResponseData (RFC 6960 4.2.1)");
+    const responseUnknown: string[] = [];
+    for (const e of exts) {
+      if (e.extnID === OCSP_OIDS.nonce) nonce = bytesToHex(e.value);
+      else if (e.critical) responseUnknown.push(e.extnID);
+    }
     return Object.freeze({
       ...base,
-      tbs: new Uint8Array(basic.tbsResponseDataRaw),
-      signatureAlgorithm: algorithmId(basic.signatureAlgorithm),
-      signature: new Uint8Array(basic.signature),
-      signatureUnusedBits: raw.signatureUnusedBits,
-      responderName: rd.responderID.byName ? dnFromAsn(rd.responderID.byName) : undefined,
-      responderKeyHash: rd.responderID.byKey ? bytesToHex(rd.responderID.byKey.buffer) : undefined,
-      producedAt: rd.producedAt,
+      tbs: derBytes(basicDer, tbsEl).slice(),
+      signatureAlgorithm: Object.freeze(signatureAlgorithm),
+      signature: sig.slice(1),
+      signatureUnusedBits: sig[0]!,
+      responderName,
+      responderKeyHash,
+      producedAt,
       responses: Object.freeze(responses),
       nonce,
-      certs: Object.freeze(raw.certs.map((d, i) => parseCertificate(d, `${what} certs[${i}]`))),
-      unknownCriticalExtensions: Object.freeze(unknown),
+      certs: Object.freeze(certs.map((d, i) => parseCertificate(d, `${what} certs[${i}]`))),
+      unknownCriticalExtensions: Object.freeze([...responseUnknown, ...unknown]),
     });
   } catch (e) {
     if (e instanceof WorkLimitError) throw e;

@@ -1,14 +1,13 @@
 // Trust anchors in the three forms RFC 5914 and RFC 5280 6.1.1 (d) allow: a
 // certificate, a TrustAnchorInfo (RFC 5914 2, alone or as TrustAnchorChoice [2]),
 // or a bare name and public key.
-import * as asn1js from "asn1js";
-import { AsnConvert } from "@peculiar/asn1-schema";
-import { CertificatePolicies, NameConstraints as AsnNameConstraints, Name as AsnName, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
+import type { SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { MalformedError } from "./errors.js";
 import { WorkLimitError } from "./deadline.js";
-import { bytesToHex, checkOuterSequence, inputToDers, smallIntFromContents } from "./der.js";
+import { DerError, DerReader, bytesToHex, checkDer, checkOuterSequence, derBytes, derElement, derSpki, derSpkiOf, inputToDers, type DerElement } from "./der.js";
 import { parseCertificate, subjectPublicKey, type Certificate, type NameConstraints, type SubjectPublicKey } from "./certificate.js";
-import { dnFromAsn, dnFromDer, dnFromString, generalNameFromAsn, type DistinguishedName } from "./name.js";
+import { dnFromDer, dnFromDerElement, dnFromString, type DistinguishedName } from "./name.js";
+import { nameConstraintsAt } from "./general-name.js";
 
 /** Constraints an anchor carries into validation (RFC 5937 2, RFC 5914 2.3). */
 export interface AnchorConstraints {
@@ -40,83 +39,133 @@ export interface NameAndKey {
 }
 
 export function publicKeyFromSpki(spki: Uint8Array, what: string): SubjectPublicKey {
+  let k: ReturnType<typeof derSpki>;
   try {
-    return subjectPublicKey(AsnConvert.parse(spki, SubjectPublicKeyInfo));
+    k = derSpkiOf(spki);
   } catch (e) {
+    if (e instanceof WorkLimitError) throw e;
     throw new MalformedError("MALFORMED_INPUT", `${what}: not a SubjectPublicKeyInfo: ${(e as Error).message}`);
   }
+  return keyModel(k, spki);
 }
 
-/** Reads an IMPLICIT-tagged constructed field as its base SEQUENCE type. */
-function implicitSequence<T>(el: asn1js.BaseBlock, type: new () => T): T {
-  const raw = new Uint8Array(el.valueBeforeDecodeView);
-  const der = raw.slice();
-  der[0] = 0x30;
-  return AsnConvert.parse(der, type);
+/**
+ * The key model from the reader's SubjectPublicKeyInfo fields: the certificate parser's
+ * `subjectPublicKey` builds it (key size, RSA exponent), given those fields in the shape it
+ * reads (parameters: absent, null for NULL, else their DER) and the bytes as received.
+ */
+function keyModel(k: ReturnType<typeof derSpki>, raw: Uint8Array): SubjectPublicKey {
+  const p = k.algorithm.params;
+  const parameters = p === undefined ? undefined : p.length === 2 && p[0] === 0x05 ? null : p.slice().buffer;
+  const fields = { algorithm: { algorithm: k.algorithm.oid, parameters }, subjectPublicKey: k.keyBytes.slice().buffer };
+  return subjectPublicKey(fields as unknown as SubjectPublicKeyInfo, raw);
 }
 
-/** RFC 5914 2: TrustAnchorInfo, from the DER of the SEQUENCE. */
-function parseTrustAnchorInfo(seq: asn1js.Sequence, what: string): ParsedAnchor {
+/**
+ * RFC 5914 2: TrustAnchorInfo ::= SEQUENCE { version TrustAnchorInfoVersion DEFAULT v1,
+ * pubKey SubjectPublicKeyInfo, keyId KeyIdentifier, taTitle TrustAnchorTitle OPTIONAL,
+ * certPath CertPathControls OPTIONAL, exts [1] EXPLICIT Extensions OPTIONAL,
+ * taTitleLangTag [2] UTF8String OPTIONAL }, from the element `e` of `der` (read strictly:
+ * the whole input is DER, X.690 10, and every field has its type).
+ */
+function parseTrustAnchorInfo(der: Uint8Array, e: DerElement, what: string): ParsedAnchor {
   const bad = (why: string) => new MalformedError("MALFORMED_INPUT", `${what}: not a TrustAnchorInfo (${why}, RFC 5914 2)`);
-  const els = [...seq.valueBlock.value];
-  if (els[0] instanceof asn1js.Integer) {
-    if (els[0].valueBlock.valueDec !== 1) throw bad("version must be v1");
-    els.shift();
+  try {
+    checkDer(der, { start: e.headerStart, end: e.end });
+    if (e.tag !== 0x30) throw bad("not a SEQUENCE");
+    const r = DerReader.inside(der, e);
+    // TrustAnchorInfoVersion ::= INTEGER { v1(1) }; the module has no other version.
+    if (r.peekTag() === 0x02 && r.smallInt("version") !== 1) throw bad("version must be v1");
+    if (r.peekTag() !== 0x30) throw bad("pubKey and keyId are required");
+    const spkiEl = r.next(0x30, "pubKey");
+    if (r.peekTag() !== 0x04) throw bad("pubKey and keyId are required");
+    const keyId = r.contents(0x04, "keyId");
+    let publicKey: SubjectPublicKey;
+    try {
+      publicKey = keyModel(derSpki(der, spkiEl), derBytes(der, spkiEl).slice());
+    } catch (err) {
+      if (err instanceof DerError) throw new MalformedError("MALFORMED_INPUT", `${what}: not a SubjectPublicKeyInfo: ${err.message}`);
+      throw err;
+    }
+    // TrustAnchorTitle ::= UTF8String (SIZE (1..64))
+    const titleEl = r.optional(0x0c);
+    const title = titleEl ? Buffer.from(der.subarray(titleEl.start, titleEl.end)).toString("utf8") : undefined;
+    if (r.peekTag() !== 0x30) throw bad("certPath (CertPathControls) is required here: without taName the anchor has no name to chain from");
+    const cpc = r.sequence("certPath");
+    // exts [1] and taTitleLangTag [2] are not used; nothing else may follow.
+    r.optional(0xa1);
+    r.optional(0x82);
+    r.finish("TrustAnchorInfo");
+    return { ...certPathControls(der, cpc, what, bad), publicKey, subjectKeyId: bytesToHex(keyId), title };
+  } catch (err) {
+    if (err instanceof MalformedError || err instanceof WorkLimitError) throw err;
+    if (err instanceof DerError) throw bad(err.message);
+    throw err;
   }
-  const spkiEl = els.shift();
-  const keyIdEl = els.shift();
-  if (!(spkiEl instanceof asn1js.Sequence) || !(keyIdEl instanceof asn1js.OctetString)) throw bad("pubKey and keyId are required");
-  const publicKey = publicKeyFromSpki(new Uint8Array(spkiEl.valueBeforeDecodeView), what);
-  let title: string | undefined;
-  if (els[0] instanceof asn1js.Utf8String) title = (els.shift() as asn1js.Utf8String).valueBlock.value;
-  const cpc = els[0] instanceof asn1js.Sequence ? (els.shift() as asn1js.Sequence) : undefined;
-  if (!cpc) throw bad("certPath (CertPathControls) is required here: without taName the anchor has no name to chain from");
-  const [nameEl, ...rest] = cpc.valueBlock.value;
-  if (!(nameEl instanceof asn1js.Sequence)) throw bad("taName");
-  const subject = dnFromAsn(AsnConvert.parse(new Uint8Array(nameEl.valueBeforeDecodeView), AsnName));
+}
+
+/**
+ * CertPathControls ::= SEQUENCE { taName Name, certificate [0] Certificate OPTIONAL,
+ * policySet [1] CertificatePolicies OPTIONAL, policyFlags [2] CertPolicyFlags OPTIONAL,
+ * nameConstr [3] NameConstraints OPTIONAL, pathLenConstraint [4] INTEGER (0..MAX) OPTIONAL }
+ * (RFC 5914 2.3; IMPLICIT tags).
+ */
+function certPathControls(der: Uint8Array, r: DerReader, what: string, bad: (why: string) => MalformedError): Pick<ParsedAnchor, "subject" | "cert" | "constraints"> {
+  if (r.peekTag() !== 0x30) throw bad("taName");
+  const subject = dnFromDerElement(der, r.next(0x30, "taName"));
   let cert: Certificate | undefined;
   const c: { policies?: string[]; requireExplicitPolicy?: boolean; inhibitPolicyMapping?: boolean; inhibitAnyPolicy?: boolean; nameConstraints?: NameConstraints; pathLen?: number } = {};
-  for (const el of rest) {
-    if (el.idBlock.tagClass !== 3) throw bad("unexpected field in CertPathControls");
-    switch (el.idBlock.tagNumber) {
-      case 0:
-        cert = parseCertificate(implicitRaw(el, 0x30), `${what} certificate`);
+  let last = -1;
+  while (!r.done) {
+    const el = r.next(undefined, "a CertPathControls field");
+    if ((el.tag & 0xc0) !== 0x80) throw bad("unexpected field in CertPathControls");
+    const n = el.tag & 0x1f;
+    if (n <= last) throw bad(`CertPathControls field [${n}] out of order or repeated`);
+    last = n;
+    switch (el.tag) {
+      case 0xa0: {
+        // [0] IMPLICIT Certificate: the certificate's own bytes with a SEQUENCE tag.
+        const bytes = derBytes(der, el).slice();
+        bytes[0] = 0x30;
+        cert = parseCertificate(bytes, `${what} certificate`);
         break;
-      case 1:
-        c.policies = [...implicitSequence(el, CertificatePolicies)].map((p) => p.policyIdentifier);
+      }
+      case 0xa1: {
+        // CertificatePolicies ::= SEQUENCE SIZE (1..MAX) OF PolicyInformation { policyIdentifier, policyQualifiers OPTIONAL } (RFC 5280 4.2.1.4)
+        const list = DerReader.inside(der, el);
+        const policies: string[] = [];
+        while (!list.done) {
+          const pi = list.sequence("PolicyInformation");
+          policies.push(pi.oid("policyIdentifier"));
+          pi.optional(0x30);
+          pi.finish("PolicyInformation (RFC 5280 4.2.1.4)");
+        }
+        c.policies = policies;
         break;
-      case 2: {
+      }
+      case 0x82: {
         // CertPolicyFlags ::= BIT STRING { inhibitPolicyMapping (0), requireExplicitPolicy (1), inhibitAnyPolicy (2) }
-        const bytes = (el as asn1js.Primitive).valueBlock.valueHexView;
-        const b = bytes.length > 1 ? bytes[1]! : 0;
+        if (el.end === el.start) throw bad("policyFlags BIT STRING without its unused-bits octet");
+        const b = el.end - el.start > 1 ? der[el.start + 1]! : 0;
         c.inhibitPolicyMapping = !!(b & 0x80);
         c.requireExplicitPolicy = !!(b & 0x40);
         c.inhibitAnyPolicy = !!(b & 0x20);
         break;
       }
-      case 3: {
-        const nc = implicitSequence(el, AsnNameConstraints);
-        const subtrees = (l?: Iterable<{ base: never; minimum: number; maximum?: number }>) =>
-          l ? [...l].map((s) => ({ base: generalNameFromAsn(s.base), minimum: s.minimum ?? 0, maximum: s.maximum })) : undefined;
-        c.nameConstraints = { permitted: subtrees(nc.permittedSubtrees as never), excluded: subtrees(nc.excludedSubtrees as never) };
+      case 0xa3:
+        c.nameConstraints = nameConstraintsAt(der, el);
         break;
-      }
-      case 4: {
+      case 0x84: {
         // A counter: at most 4 octets (issue 10 item 1), non-negative.
-        c.pathLen = smallIntFromContents((el as asn1js.Primitive).valueBlock.valueHexView, "pathLenConstraint");
+        const one = new DerReader(der, el.headerStart, el.end);
+        c.pathLen = one.smallInt("pathLenConstraint", 4, 0x84);
         break;
       }
       default:
-        throw bad(`unknown CertPathControls field [${el.idBlock.tagNumber}]`);
+        throw bad(`unknown CertPathControls field [${n}]`);
     }
   }
-  return { subject, publicKey, subjectKeyId: bytesToHex(keyIdEl.valueBlock.valueHexView), cert, constraints: Object.freeze(c), title };
-}
-
-function implicitRaw(el: asn1js.BaseBlock, tag: number): Uint8Array {
-  const der = new Uint8Array(el.valueBeforeDecodeView).slice();
-  der[0] = tag;
-  return der;
+  return { subject, cert, constraints: Object.freeze(c) };
 }
 
 /** One trust anchor input: certificate (DER/PEM), TrustAnchorInfo or TrustAnchorChoice DER, or name + key. Throws MalformedError only. */
@@ -134,12 +183,20 @@ function parseTrustAnchorsUnguarded(input: Uint8Array | string | NameAndKey, wha
   const ders = inputToDers(input, ["CERTIFICATE", "TRUSTED CERTIFICATE", "TRUST ANCHOR"], "MALFORMED_CERTIFICATE", what);
   return ders.map((der, i) => {
     const label = ders.length > 1 ? `${what}#${i}` : what;
-    // TrustAnchorChoice taInfo [2] EXPLICIT TrustAnchorInfo
+    // TrustAnchorChoice ::= CHOICE { certificate Certificate, tbsCert [1] EXPLICIT TBSCertificate, taInfo [2] EXPLICIT TrustAnchorInfo } (RFC 5914 2)
     if (der[0] === 0xa2) {
-      const p = asn1js.fromBER(der);
-      const inner = (p.result as asn1js.Constructed).valueBlock?.value?.[0];
-      if (p.offset !== der.length || !(inner instanceof asn1js.Sequence)) throw new MalformedError("MALFORMED_INPUT", `${label}: bad TrustAnchorChoice`);
-      return parseTrustAnchorInfo(inner, label);
+      let inner: DerElement;
+      try {
+        const outer = derElement(der, 0, der.length);
+        if (outer.end !== der.length) throw new DerError("the [2] element does not fill the input");
+        const r = DerReader.inside(der, outer);
+        inner = r.next(0x30, "taInfo");
+        r.finish("TrustAnchorChoice taInfo [2]");
+      } catch (e) {
+        if (e instanceof WorkLimitError) throw e;
+        throw new MalformedError("MALFORMED_INPUT", `${label}: bad TrustAnchorChoice (${(e as Error).message}, RFC 5914 2)`);
+      }
+      return parseTrustAnchorInfo(der, inner, label);
     }
     checkOuterSequence(der, "MALFORMED_CERTIFICATE", label);
     // Most anchors are certificates, and parsed certificates are cached: try that first.
@@ -148,14 +205,23 @@ function parseTrustAnchorsUnguarded(input: Uint8Array | string | NameAndKey, wha
       cert = parseCertificate(der, label);
     } catch (e) {
       if (e instanceof WorkLimitError) throw e;
-      // A TrustAnchorInfo is SEQUENCE { [version], SubjectPublicKeyInfo, OCTET STRING keyId, ... }.
-      const p = asn1js.fromBER(der);
-      const fields = (p.result as asn1js.Sequence).valueBlock?.value;
-      if (fields && fields.some((f) => f instanceof asn1js.OctetString)) return parseTrustAnchorInfo(p.result as asn1js.Sequence, label);
+      // A TrustAnchorInfo is SEQUENCE { [version], SubjectPublicKeyInfo, OCTET STRING keyId, ... }; a certificate has no OCTET STRING there.
+      if (looksLikeTrustAnchorInfo(der)) return parseTrustAnchorInfo(der, derElement(der, 0, der.length), label);
       throw e;
     }
     return { subject: cert.subject, publicKey: cert.publicKey, subjectKeyId: cert.subjectKeyId, cert };
   });
+}
+
+function looksLikeTrustAnchorInfo(der: Uint8Array): boolean {
+  try {
+    const r = DerReader.inside(der, derElement(der, 0, der.length));
+    r.optional(0x02);
+    r.next(0x30, "pubKey");
+    return r.peekTag() === 0x04;
+  } catch {
+    return false;
+  }
 }
 
 function fromNameAndKey(a: NameAndKey, what: string): ParsedAnchor {
