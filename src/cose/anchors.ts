@@ -5,10 +5,9 @@
 // anchors; an SPKI is a raw-key anchor (a signer trusted directly, identified by kid or
 // tried in turn), and also a path anchor when given a subject name.
 import { readFileSync } from "node:fs";
-import * as asn1js from "asn1js";
 import type { Input, NameAndKey, Verifier, VerifierConfig } from "../api/types.js";
 import { createVerifier } from "../api/verifier.js";
-import { looksLikePem } from "../parsing/der.js";
+import { DerReader, looksLikePem } from "../parsing/der.js";
 import { scanPem } from "../parsing/pem.js";
 import { parseTrustAnchors, publicKeyFromSpki } from "../parsing/trust-anchor.js";
 import { coseKeyThumbprint } from "./thumbprint.js";
@@ -37,12 +36,16 @@ function pemText(input: Uint8Array | string): string | undefined {
   return looksLikePem(input) ? Buffer.from(input).toString("latin1") : undefined;
 }
 
-/** A bare SubjectPublicKeyInfo: SEQUENCE { SEQUENCE algorithm, BIT STRING }. */
+/** A bare SubjectPublicKeyInfo: SEQUENCE { SEQUENCE algorithm, BIT STRING } (RFC 5280 4.1.2.7), by the DER reader. */
 function isSpki(der: Uint8Array): boolean {
-  const p = asn1js.fromBER(der);
-  if (p.offset !== der.length || !(p.result instanceof asn1js.Sequence)) return false;
-  const v = p.result.valueBlock.value;
-  return v.length === 2 && v[0] instanceof asn1js.Sequence && v[1] instanceof asn1js.BitString;
+  try {
+    const r = DerReader.only(der, 0x30, "SubjectPublicKeyInfo");
+    r.next(0x30, "algorithm");
+    r.next(0x03, "subjectPublicKey");
+    return r.done;
+  } catch {
+    return false;
+  }
 }
 
 /** The trust anchors of one role. */

@@ -8,7 +8,7 @@
 //    the message or only its digest (PKCS#11 CKM_ECDSA, KMS "DIGEST" message type), and may
 //    answer with a DER ECDSA-Sig-Value, which is converted to r || s here.
 import { createHash, createPublicKey, webcrypto, type KeyObject } from "node:crypto";
-import * as asn1js from "asn1js";
+import { DerReader } from "../parsing/der.js";
 import { COSE_ALG, COSE_ALGORITHMS, HASH_BYTES, keyMismatch, signWith, verifySignature, type CoseAlgorithm } from "./algorithms.js";
 
 type CryptoKey = webcrypto.CryptoKey;
@@ -121,15 +121,19 @@ export interface ExternalSignerOptions {
   publicKey?: KeyObject | Uint8Array;
 }
 
-/** ECDSA-Sig-Value (RFC 3279 2.2.3) -> r || s of `size` bytes each. */
+/** ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } (RFC 3279 2.2.3), DER -> r || s of `size` bytes each. */
 export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array {
-  const p = asn1js.fromBER(der);
-  const seq = p.result;
-  if (p.offset !== der.length || !(seq instanceof asn1js.Sequence) || seq.valueBlock.value.length !== 2) throw new TypeError("not a DER ECDSA-Sig-Value");
   const out = new Uint8Array(2 * size);
-  seq.valueBlock.value.forEach((v, i) => {
-    if (!(v instanceof asn1js.Integer)) throw new TypeError("not a DER ECDSA-Sig-Value");
-    let b = new Uint8Array(v.valueBlock.valueHexView);
+  let parts: Uint8Array[];
+  try {
+    const r = DerReader.only(der, 0x30, "ECDSA-Sig-Value");
+    parts = [r.integerBytes("r"), r.integerBytes("s")];
+    r.finish("ECDSA-Sig-Value");
+  } catch (e) {
+    throw new TypeError(`not a DER ECDSA-Sig-Value (${(e as Error).message})`);
+  }
+  parts.forEach((v, i) => {
+    let b = v;
     while (b.length > size && b[0] === 0) b = b.subarray(1);
     if (b.length > size) throw new TypeError(`ECDSA-Sig-Value integer longer than ${size} bytes`);
     out.set(b, (i + 1) * size - b.length);

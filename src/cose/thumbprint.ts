@@ -4,9 +4,7 @@
 // 1, -1, -2, -3), hashed (SHA-256 unless told). The EAT `cnf` claim (RFC 8747) carries
 // it as ckt (5), or the key itself as COSE_Key (1).
 import { createHash, createPublicKey } from "node:crypto";
-import { AsnConvert } from "@peculiar/asn1-schema";
-import { SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
-import { RSAPublicKey } from "@peculiar/asn1-rsa";
+import { DerReader, derSpkiOf } from "../parsing/der.js";
 import { bytesEqual, encodeDeterministic, isBytes, isInt, isMap } from "./cbor.js";
 
 export type CoseKey = Map<number, number | Uint8Array>;
@@ -27,13 +25,17 @@ function unsigned(b: Uint8Array): Uint8Array {
 
 /** The COSE_Key (required parameters only) of a DER SubjectPublicKeyInfo. */
 export function coseKeyFromSpki(spki: Uint8Array): CoseKey {
-  const info = AsnConvert.parse(spki, SubjectPublicKeyInfo);
-  if (RSA_OIDS.includes(info.algorithm.algorithm)) {
-    const rsa = AsnConvert.parse(info.subjectPublicKey, RSAPublicKey);
+  const info = derSpkiOf(spki);
+  if (RSA_OIDS.includes(info.algorithm.oid)) {
+    // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1)
+    const rsa = DerReader.only(info.keyBytes, 0x30, "RSAPublicKey");
+    const modulus = rsa.integerBytes("modulus");
+    const publicExponent = rsa.integerBytes("publicExponent");
+    rsa.finish("RSAPublicKey (RFC 8017 A.1.1)");
     return new Map<number, number | Uint8Array>([
       [1, COSE_KTY.RSA],
-      [-1, unsigned(new Uint8Array(rsa.modulus))],
-      [-2, unsigned(new Uint8Array(rsa.publicExponent))],
+      [-1, unsigned(modulus.slice())],
+      [-2, unsigned(publicExponent.slice())],
     ]);
   }
   const jwk = createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" }).export({ format: "jwk" });
@@ -51,7 +53,7 @@ export function coseKeyFromSpki(spki: Uint8Array): CoseKey {
       [-1, crv],
       [-2, b64u(jwk.x)],
     ]);
-  throw new TypeError(`no COSE_Key form for a ${jwk.kty ?? info.algorithm.algorithm} ${jwk.crv ?? ""} key`);
+  throw new TypeError(`no COSE_Key form for a ${jwk.kty ?? info.algorithm.oid} ${jwk.crv ?? ""} key`);
 }
 
 /** The required parameters of a COSE_Key (RFC 9679 4), dropping kid, alg, key_ops, ... */

@@ -4,7 +4,7 @@
 import { createPublicKey, verify as nodeVerify, constants, type KeyObject } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
-import { RsaSaPssParams } from "@peculiar/asn1-rsa";
+import { DerError, DerReader, derAlgorithm, derElement, type DerElement } from "../parsing/der.js";
 import { OID } from "../parsing/oids.js";
 import type { AlgorithmId, SignedFields, SubjectPublicKey } from "../parsing/certificate.js";
 import { digestOf, type SignatureOutcomeCache } from "./outcome-cache.js";
@@ -20,7 +20,15 @@ export interface VerificationKey {
 
 export type SignatureOutcome =
   | { readonly ok: true }
-  | { readonly ok: false; readonly code: "INVALID_SIGNATURE" | "UNSUPPORTED_ALGORITHM" | "WEAK_KEY"; readonly message: string };
+  | { readonly ok: false; readonly code: SignatureFailureCode; readonly message: string };
+
+/**
+ * Why a signature is not accepted. MALFORMED_CERTIFICATE: the signature algorithm's
+ * parameters do not decode (RSASSA-PSS-params, RFC 4055 3.1); path validation reports it
+ * on the certificate whose signatureAlgorithm it is (for a CRL or OCSP response the
+ * signature is simply not usable).
+ */
+export type SignatureFailureCode = "INVALID_SIGNATURE" | "UNSUPPORTED_ALGORITHM" | "WEAK_KEY" | "MALFORMED_CERTIFICATE";
 
 /** Anything signed: a certificate, a CRL, an OCSP response. */
 export type SignedObject = SignedFields;
@@ -296,7 +304,13 @@ export class NodeSignatureVerifier implements SignatureVerifier {
           ok = nodeVerify(scheme.hash, data, { key: ko, padding: constants.RSA_PKCS1_PADDING }, sig);
           break;
         case "pss": {
-          const p = pssParams(algorithm);
+          let p: { hash: string; saltLength: number } | undefined;
+          try {
+            p = pssParams(algorithm);
+          } catch (e) {
+            if (!(e instanceof DerError)) throw e;
+            return { ok: false, code: "MALFORMED_CERTIFICATE", message: `signatureAlgorithm: RSASSA-PSS-params do not decode (${e.message}; RFC 4055 3.1)` };
+          }
           if (!p) return { ok: false, code: "UNSUPPORTED_ALGORITHM", message: "RSASSA-PSS parameters are missing or unsupported" };
           ok = nodeVerify(p.hash, data, { key: ko, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: p.saltLength }, sig);
           break;
@@ -316,18 +330,43 @@ export class NodeSignatureVerifier implements SignatureVerifier {
   }
 }
 
-/** RFC 4055 3.1 RSASSA-PSS-params; only MGF1 with the same hash and trailerField 1 are accepted. */
-function pssParams(alg: AlgorithmId): { hash: string; saltLength: number } | undefined {
+/**
+ * RFC 4055 3.1 RSASSA-PSS-params ::= SEQUENCE { hashAlgorithm [0] HashAlgorithm DEFAULT sha1,
+ * maskGenAlgorithm [1] MaskGenAlgorithm DEFAULT mgf1SHA1, saltLength [2] INTEGER DEFAULT 20,
+ * trailerField [3] TrailerField DEFAULT trailerFieldBC (1) } (EXPLICIT tags), read with the DER
+ * reader. Undefined when absent or decodable but unsupported (only MGF1 with the message hash
+ * and trailerField 1 are accepted); a DerError when the parameters do not decode.
+ */
+export function pssParams(alg: AlgorithmId): { hash: string; saltLength: number } | undefined {
   if (!alg.params) return undefined;
-  try {
-    const p = AsnConvert.parse(alg.params, RsaSaPssParams);
-    const hash = HASHES[p.hashAlgorithm.algorithm];
-    if (!hash || p.trailerField !== 1) return undefined;
-    if (p.maskGenAlgorithm.algorithm !== "1.2.840.113549.1.1.8") return undefined;
-    const mgfHash = p.maskGenAlgorithm.parameters ? AsnConvert.parse(p.maskGenAlgorithm.parameters, AlgorithmIdentifier).algorithm : "1.3.14.3.2.26";
-    if (HASHES[mgfHash] !== hash) return undefined;
-    return { hash, saltLength: p.saltLength };
-  } catch {
-    return undefined;
+  const der = alg.params;
+  const r = DerReader.only(der, 0x30, "RSASSA-PSS-params");
+  const inner = (tag: number, what: string) => {
+    const t = r.optional(tag);
+    if (!t) return undefined;
+    const x = DerReader.inside(der, t);
+    const e = x.next(undefined, what);
+    x.finish(what);
+    return e;
+  };
+  const h = inner(0xa0, "hashAlgorithm");
+  const m = inner(0xa1, "maskGenAlgorithm");
+  const sl = inner(0xa2, "saltLength");
+  const tf = inner(0xa3, "trailerField");
+  r.finish("RSASSA-PSS-params (RFC 4055 3.1)");
+  const hashOid = h ? derAlgorithm(der, h).oid : "1.3.14.3.2.26";
+  let mgf = "1.2.840.113549.1.1.8";
+  let mgfHash = "1.3.14.3.2.26";
+  if (m) {
+    const a = derAlgorithm(der, m);
+    mgf = a.oid;
+    // MGF1's parameters are the hash's AlgorithmIdentifier (RFC 4055 2.2).
+    if (a.params) mgfHash = derAlgorithm(a.params, derElement(a.params, 0, a.params.length)).oid;
   }
+  const int = (e: DerElement | undefined, what: string, dflt: number) => (e ? new DerReader(der, e.headerStart, e.end).smallInt(what) : dflt);
+  const saltLength = int(sl, "saltLength", 20);
+  const trailerField = int(tf, "trailerField", 1);
+  const hash = HASHES[hashOid];
+  if (!hash || trailerField !== 1 || mgf !== "1.2.840.113549.1.1.8" || HASHES[mgfHash] !== hash) return undefined;
+  return { hash, saltLength };
 }

@@ -53,15 +53,15 @@ export function certsOnlyCms(ber: Uint8Array, what: string): Uint8Array[] {
   }
 }
 
-/** A ContentInfo starts SEQUENCE { OBJECT IDENTIFIER ...; a certificate starts SEQUENCE { SEQUENCE (tbs) ... */
+/**
+ * A ContentInfo starts SEQUENCE { OBJECT IDENTIFIER ...; a certificate starts SEQUENCE { SEQUENCE (tbs) ...
+ * Decided from the outer header alone (BER: X.690 8.1.3), so a damaged CMS message is reported as one.
+ */
 function looksLikeContentInfo(bytes: Uint8Array): boolean {
-  try {
-    const top = berElement(bytes, 0, bytes.length);
-    return top.tag === 0x30 && top.start < top.end && bytes[top.start] === 0x06;
-  } catch (e) {
-    if (e instanceof WorkLimitError) throw e;
-    return false;
-  }
+  if (bytes.length < 3 || bytes[0] !== 0x30) return false;
+  const first = bytes[1]!;
+  const start = first <= 0x80 ? 2 : 2 + (first & 0x7f);
+  return bytes[start] === 0x06;
 }
 
 /** Parses a bundle into certificates. Entries that are not certificates are errors. */

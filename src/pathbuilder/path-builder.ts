@@ -5,7 +5,7 @@
 import type { Certificate } from "../parsing/certificate.js";
 import { KU } from "../parsing/certificate.js";
 import { generalNameText } from "../parsing/name.js";
-import { needsInheritedParams, type SignatureOutcome } from "../crypto/verifier.js";
+import { needsInheritedParams, type SignatureFailureCode, type SignatureOutcome } from "../crypto/verifier.js";
 import type { IssuerSource } from "../stores/issuer-source.js";
 import type { TrustAnchor, TrustAnchorStore } from "../stores/trust-anchors.js";
 import type { Budget } from "./budget.js";
@@ -23,7 +23,7 @@ export interface DeadEnd {
   /** The partial path, target first, whose last certificate could not be extended by `issuer`. */
   readonly certs: readonly Certificate[];
   readonly issuerLabel: string;
-  readonly code: "INVALID_SIGNATURE" | "UNSUPPORTED_ALGORITHM" | "WEAK_KEY";
+  readonly code: SignatureFailureCode;
   readonly message: string;
 }
 

@@ -1,7 +1,7 @@
 // Signature and key algorithms along whole paths (RFC 5280 4.1.1.2, RFC 3279, 4055,
 // 5480, 5758, 8410), key-size limits (WEAK_KEY) and unsupported algorithms.
 import { describe, expect, it } from "vitest";
-import { explicit, nullValue, oid, seq } from "../../testsuite/src/generate/der.js";
+import { explicit, integer, nullValue, oid, seq } from "../../testsuite/src/generate/der.js";
 import { fabricateRsaPublicKey, generateKey, type KeyAlg, type SignatureSpec } from "../../testsuite/src/generate/pki.js";
 import { expectError, expectValid, pki, run } from "./helpers.js";
 
@@ -114,5 +114,21 @@ describe("UNSUPPORTED_ALGORITHM", () => {
     const mixed = seq(oid("1.2.840.113549.1.1.10"), seq(explicit(0, h256), explicit(1, seq(oid("1.2.840.113549.1.1.8"), h384))));
     const ee = p.ee("CN=Unsup EE 3", rsaCa, { tbsAlgorithm: mixed, outerAlgorithm: mixed, signatureValue: new Uint8Array(256) });
     expectError(await run(ee, { intermediates: [rsaCa], anchors: [root] }), "UNSUPPORTED_ALGORITHM", 0, "CN=Unsup EE 3", SIG);
+  });
+
+  it("fails: RSASSA-PSS-params that do not decode (hashAlgorithm [0] holds an INTEGER) are MALFORMED_CERTIFICATE on that certificate", async () => {
+    const rsaCa = p.ca("CN=Unsup RSA CA 2", root, { keyAlg: "rsa2048" });
+    const broken = seq(oid("1.2.840.113549.1.1.10"), seq(explicit(0, integer(1))));
+    const ee = p.ee("CN=Unsup EE 4", rsaCa, { tbsAlgorithm: broken, outerAlgorithm: broken, signatureValue: new Uint8Array(256) });
+    const r = await run(ee, { intermediates: [rsaCa], anchors: [root] });
+    expectError(r, "MALFORMED_CERTIFICATE", 0, "CN=Unsup EE 4", "RFC 4055 3.1");
+    expect(r.error!.message).toContain("RSASSA-PSS-params do not decode (AlgorithmIdentifier is not a SEQUENCE");
+  });
+
+  it("fails: RSASSA-PSS parameters NULL instead of RSASSA-PSS-params: MALFORMED_CERTIFICATE", async () => {
+    const rsaCa = p.ca("CN=Unsup RSA CA 3", root, { keyAlg: "rsa2048" });
+    const nulled = seq(oid("1.2.840.113549.1.1.10"), nullValue());
+    const ee = p.ee("CN=Unsup EE 5", rsaCa, { tbsAlgorithm: nulled, outerAlgorithm: nulled, signatureValue: new Uint8Array(256) });
+    expectError(await run(ee, { intermediates: [rsaCa], anchors: [root] }), "MALFORMED_CERTIFICATE", 0, "CN=Unsup EE 5", "RFC 4055 3.1");
   });
 });
