@@ -5,12 +5,13 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
   // Tests run the TypeScript sources of both packages: the conformance kit's imports of the
-  // library ("certpath", "certpath/cli-support") and the CLI's dynamic import of the kit
+  // library ("certpath", "certpath/cli-support", "certpath/der") and the CLI's dynamic import of the kit
   // resolve to src/ and testsuite/src/, never to a compiled copy (one instance of each module).
   resolve: {
     alias: [
       { find: /^certpath$/, replacement: here("./src/index.ts") },
       { find: /^certpath\/cli-support$/, replacement: here("./src/cli/support.ts") },
+      { find: /^certpath\/der$/, replacement: here("./src/parsing/der.ts") },
       { find: /^certpath-testsuite$/, replacement: here("./testsuite/src/index.ts") },
       { find: /^certpath-testsuite\/cli$/, replacement: here("./testsuite/src/cli/index.ts") },
       { find: /^certpath-testsuite\/generate$/, replacement: here("./testsuite/src/generate/pki.ts") },

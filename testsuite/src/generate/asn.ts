@@ -1,9 +1,9 @@
 // Glue between the test-PKI generator and the ASN.1 libraries: every structure is an
 // @peculiar/asn1-x509 (or -rsa, -ecc) object serialized by @peculiar/asn1-schema; this
 // module holds the few conversions those objects need from the generator's inputs.
-import * as asn1js from "asn1js";
 import { AsnAnyConverter, AsnConvert, AsnIntegerBigIntConverter, AsnSerializer } from "@peculiar/asn1-schema";
 import { Time } from "@peculiar/asn1-x509";
+import { derElement, type DerElement } from "certpath/der";
 
 /** The DER of an @peculiar/asn1-* object. */
 export function toDer(value: object): Uint8Array {
@@ -133,12 +133,19 @@ function decodeOrPin<T extends object>(type: new () => T, der: Uint8Array): T {
   });
 }
 
-/** The identifier and length of the TLV at the start of `der` (asn1js's decoder; the content need not be valid). */
+/**
+ * The identifier and length of the TLV at the start of `der`, read with the library's DER
+ * reader (certpath/der: one reader for the parser, the generator and the tests). The
+ * header must be DER (definite, minimal length); the content is not checked.
+ */
 export function tlvHeader(der: Uint8Array): { headerLength: number; length: number; isConstructed: boolean } {
-  const { result } = asn1js.fromBER(der);
-  const headerLength = result.idBlock.blockLength + result.lenBlock.blockLength;
-  if (!result.idBlock.blockLength || !result.lenBlock.blockLength) throw new Error(`not a TLV: ${result.error || "truncated header"}`);
-  return { headerLength, length: result.lenBlock.isIndefiniteForm ? 0 : result.lenBlock.length, isConstructed: result.idBlock.isConstructed };
+  let e: DerElement;
+  try {
+    e = derElement(der, 0, der.length);
+  } catch (err) {
+    throw new Error(`not a TLV: ${(err as Error).message}`);
+  }
+  return { headerLength: e.start - e.headerStart, length: e.end - e.start, isConstructed: (e.tag & 0x20) !== 0 };
 }
 
 export function toPem(der: Uint8Array, label: string): string {

@@ -9,7 +9,8 @@
 // an [n] IMPLICIT re-tagging of arbitrary bytes), which the schema-driven
 // @peculiar/asn1-schema cannot express. Even so no TLV is encoded by hand: identifier
 // and length octets come from asn1js (the BER/DER codec under @peculiar/asn1-schema),
-// universal types from its classes, times and named bits from @peculiar/asn1-*.
+// universal types from its classes, times and named bits from @peculiar/asn1-*. What is
+// read back (contentOf, implicit) is read with the library's DER reader (certpath/der).
 import * as asn1js from "asn1js";
 import { BitString } from "@peculiar/asn1-schema";
 import { Time } from "@peculiar/asn1-x509";

@@ -13,6 +13,7 @@ import { AlgorithmIdentifier, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { RSAPublicKey, RsaSaPssParams } from "@peculiar/asn1-rsa";
 import { ECParameters, ECPrivateKey } from "@peculiar/asn1-ecc";
 import { integerOctets, tlvHeader, toDer } from "./asn.js";
+import { derAlgorithm, derElement, derSpki } from "certpath/der";
 
 /** Key algorithms. `rsaN` is an RSA key of N bits (e.g. rsa2048); `rsa-pss` a 2048-bit id-RSASSA-PSS key. */
 export type KeyAlg = "ed25519" | "ed448" | "p256" | "p384" | "p521" | "rsa-pss" | `rsa${number}`;
@@ -228,7 +229,7 @@ function perSpki<T>(f: (spki: Uint8Array) => T): (spki: Uint8Array) => T {
 const spkiKeyIdentifier = perSpki((spki): string => {
   let bits: Uint8Array;
   try {
-    bits = new Uint8Array(AsnConvert.parse(spki, SubjectPublicKeyInfo).subjectPublicKey);
+    bits = derSpki(spki, derElement(spki, 0, spki.length)).keyBytes.slice();
   } catch {
     // A fabricated "SPKI" that is not one: the second element's contents after the first octet, as ever.
     const second = elements(spki)[1]!;
@@ -246,10 +247,11 @@ export function keyIdentifier(spki: Uint8Array): Uint8Array {
 /** The OID of the SPKI's AlgorithmIdentifier (tells rsaEncryption from id-RSASSA-PSS, EdDSA, ...). */
 const spkiAlgorithm = perSpki((spki): string | undefined => {
   try {
-    return AsnConvert.parse(spki, SubjectPublicKeyInfo).algorithm.algorithm;
+    return derSpki(spki, derElement(spki, 0, spki.length)).algorithm.oid;
   } catch {
     try {
-      return AsnConvert.parse(elements(spki)[0]!, AlgorithmIdentifier).algorithm;
+      const alg = elements(spki)[0]!;
+      return derAlgorithm(alg, derElement(alg, 0, alg.length)).oid;
     } catch {
       return undefined;
     }
