@@ -54,6 +54,32 @@ function validDnsName(v: string): boolean {
   return v.length <= 253 && labels.length > 0 && labels.every((l) => DNS_LABEL.test(l));
 }
 
+/** RFC 5321 4.1.2 Mailbox, as RFC 5280 4.2.1.6 asks of an rfc822Name: local-part "@" domain. */
+function validMailbox(v: string): boolean {
+  const at = v.lastIndexOf("@");
+  if (at <= 0) return false;
+  const local = v.slice(0, at);
+  // Dot-string of atoms, or a quoted string (RFC 5321 4.1.2).
+  const localOk = /^"(?:[^"\\]|\\.)*"$/.test(local) || /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/.test(local);
+  const domain = v.slice(at + 1);
+  return localOk && (validDnsName(domain) && !domain.startsWith("*") || /^\[[^\]]+\]$/.test(domain));
+}
+
+/**
+ * RFC 5280 4.2.1.6: a uniformResourceIdentifier is an absolute URI (RFC 3986 4.3): a
+ * scheme and a scheme-specific part, and when it has an authority, a host that is a fully
+ * qualified domain name or an IP address.
+ */
+function validUri(v: string): boolean {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):(.+)$/s.exec(v);
+  if (!m || /[\s<>"{}|\\^`]/.test(v)) return false;
+  const rest = m[2]!;
+  if (!rest.startsWith("//")) return true;
+  const authority = rest.slice(2).split(/[/?#]/, 1)[0]!;
+  const host = authority.replace(/^[^@]*@/, "").replace(/:\d*$/, "");
+  return host.startsWith("[") ? /^\[[0-9A-Fa-f:.]+\]$/.test(host) : host.length > 0 && validDnsName(host);
+}
+
 /** Octets of the DER INTEGER content for a serial given as hex of its value ('-' for negative). */
 function serialOctets(hex: string): number {
   const h = hex.replace(/^-/, "").replace(/^0+(?=.)/, "");
@@ -160,6 +186,13 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
     broken: (c) => serialOctets(c.serial) > 20,
   },
   {
+    id: "issuer-not-empty",
+    section: "RFC 5280 4.1.2.4",
+    profile: "strict",
+    what: "the issuer field MUST contain a non-empty distinguished name",
+    broken: (c) => c.issuer.rdns.length === 0,
+  },
+  {
     id: "CA-subject-not-empty",
     section: "RFC 5280 4.1.2.6",
     profile: "strict",
@@ -193,6 +226,13 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
     profile: "strict",
     what: "subjectKeyIdentifier MUST be non-critical",
     broken: (c) => critical(c, OID.subjectKeyIdentifier),
+  },
+  {
+    id: "keyUsage-some-bit",
+    section: "RFC 5280 4.2.1.3",
+    profile: "strict",
+    what: "keyUsage is present with no bit set (at least one bit MUST be 1)",
+    broken: (c) => c.keyUsage === 0,
   },
   {
     id: "keyCertSign-requires-cA",
@@ -230,11 +270,33 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
     broken: (c) => (c.subjectAltName ?? []).some((g) => g.kind === "iPAddress" && g.bytes.length !== 4 && g.bytes.length !== 16),
   },
   {
+    id: "subjectAltName-rfc822Name-syntax",
+    section: "RFC 5280 4.2.1.6",
+    profile: "strict",
+    what: "an rfc822Name is not a Mailbox of RFC 5321 4.1.2 (local-part@domain)",
+    broken: (c) => (c.subjectAltName ?? []).some((g) => g.kind === "rfc822Name" && !validMailbox(g.value)),
+  },
+  {
+    id: "subjectAltName-URI-syntax",
+    section: "RFC 5280 4.2.1.6",
+    profile: "strict",
+    what: "a uniformResourceIdentifier is not an absolute URI with a scheme (and a host name or address when it has an authority)",
+    broken: (c) => (c.subjectAltName ?? []).some((g) => g.kind === "uniformResourceIdentifier" && !validUri(g.value)),
+  },
+  {
     id: "basicConstraints-critical-in-CA",
     section: "RFC 5280 4.2.1.9",
     profile: "strict",
     what: "a CA certificate MUST carry basicConstraints marked critical",
     broken: (c, r) => isCa(c, r) && !critical(c, OID.basicConstraints),
+  },
+  {
+    id: "pathLenConstraint-requires-cA-and-keyCertSign",
+    section: "RFC 5280 4.2.1.9",
+    profile: "strict",
+    what: "pathLenConstraint is present but cA is not TRUE or keyUsage does not assert keyCertSign",
+    broken: (c) =>
+      c.basicConstraints?.pathLen !== undefined && (!c.basicConstraints.cA || (c.keyUsage !== undefined && (c.keyUsage & (1 << KU.keyCertSign)) === 0)),
   },
   {
     id: "nameConstraints-critical",
@@ -263,6 +325,13 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
     profile: "strict",
     what: "inhibitAnyPolicy MUST be critical",
     broken: (c) => nonCritical(c, OID.inhibitAnyPolicy),
+  },
+  {
+    id: "crlDistributionPoints-point-or-issuer",
+    section: "RFC 5280 4.2.1.13",
+    profile: "strict",
+    what: "a DistributionPoint has neither distributionPoint nor cRLIssuer (it MUST NOT consist of only the reasons field)",
+    broken: (c) => [...(c.crlDistributionPoints ?? []), ...(c.freshestCrl ?? [])].some((dp) => !dp.name && !dp.crlIssuer),
   },
   {
     id: "authorityInfoAccess-non-critical",

@@ -45,16 +45,22 @@ const STRICT: StrictCase[] = [
   { rule: "authorityKeyIdentifier-non-critical", section: "RFC 5280 4.2.1.1", build: () => eeWith("CN=P Crit AKI", { extensions: { critical: { authorityKeyIdentifier: true } } }) },
   { rule: "subjectKeyIdentifier-present-in-CA", section: "RFC 5280 4.2.1.2", build: () => caWith("CN=P No SKI CA", { extensions: { subjectKeyIdentifier: false } }, { extensions: { authorityKeyIdentifier: false } }) },
   { rule: "subjectKeyIdentifier-non-critical", section: "RFC 5280 4.2.1.2", build: () => caWith("CN=P Crit SKI CA", { extensions: { critical: { subjectKeyIdentifier: true } } }) },
+  { rule: "keyUsage-some-bit", section: "RFC 5280 4.2.1.3", build: () => eeWith("CN=P No KU Bit", { extensions: { keyUsage: [] } }) },
   { rule: "keyCertSign-requires-cA", section: "RFC 5280 4.2.1.3", build: () => eeWith("CN=P KCS EE", { extensions: { keyUsage: ["digitalSignature", "keyCertSign"] } }) },
   { rule: "policyMappings-critical", section: "RFC 5280 4.2.1.5", build: () => caWith("CN=P Map CA", { extensions: { certificatePolicies: ["1.2.3.1"], policyMappings: [["1.2.3.1", "1.2.3.2"]], critical: { policyMappings: false } } }) },
   { rule: "subjectAltName-critical-when-subject-empty", section: "RFC 5280 4.2.1.6", build: () => ({ ee: p.ee(EMPTY_NAME, ca, { keySeed: "empty-ee", extensions: { subjectAltName: ["dns:a.example"] } }), cas: [ca], at: 0 }) },
   { rule: "subjectAltName-dNSName-syntax", section: "RFC 5280 4.2.1.6", build: () => eeWith("CN=P Bad DNS", { extensions: { subjectAltName: ["dns:exa mple.com"] } }) },
   { rule: "subjectAltName-iPAddress-syntax", section: "RFC 5280 4.2.1.6", build: () => eeWith("CN=P Bad IP", { extensions: { custom: [{ oid: "2.5.29.17", valueDer: seq(tlv(0x87, new Uint8Array([10, 0, 0, 1, 9]))) }] } }) },
+  { rule: "subjectAltName-rfc822Name-syntax", section: "RFC 5280 4.2.1.6", build: () => eeWith("CN=P Bad Mailbox", { extensions: { subjectAltName: ["email:a@@example.com"] } }) },
+  { rule: "subjectAltName-URI-syntax", section: "RFC 5280 4.2.1.6", build: () => eeWith("CN=P Relative URI", { extensions: { subjectAltName: ["uri:relative/path"] } }) },
   { rule: "basicConstraints-critical-in-CA", section: "RFC 5280 4.2.1.9", build: () => caWith("CN=P BC CA", { extensions: { basicConstraints: { cA: true, critical: false } } }) },
+  { rule: "pathLenConstraint-requires-cA-and-keyCertSign", section: "RFC 5280 4.2.1.9", build: () => eeWith("CN=P EE PathLen", { extensions: { basicConstraints: { cA: false, pathLen: 0 } } }) },
   { rule: "nameConstraints-critical", section: "RFC 5280 4.2.1.10", build: () => caWith("CN=P NC CA", { extensions: { nameConstraints: { permitted: ["dns:example.com"] }, critical: { nameConstraints: false } } }, { extensions: { subjectAltName: ["dns:www.example.com"] } }) },
   { rule: "nameConstraints-minimum-maximum", section: "RFC 5280 4.2.1.10", build: () => caWith("CN=P NC Max CA", { extensions: { custom: [{ oid: "2.5.29.30", critical: true, valueDer: ncWithMaximum }] } }) },
   { rule: "policyConstraints-critical", section: "RFC 5280 4.2.1.11", build: () => caWith("CN=P PC CA", { extensions: { policyConstraints: { requireExplicitPolicy: 4 }, critical: { policyConstraints: false } } }) },
   { rule: "inhibitAnyPolicy-critical", section: "RFC 5280 4.2.1.14", build: () => caWith("CN=P IAP CA", { extensions: { inhibitAnyPolicy: 4, critical: { inhibitAnyPolicy: false } } }) },
+  // A DistributionPoint holding only reasons (keyCompromise): ReasonFlags [1] IMPLICIT BIT STRING.
+  { rule: "crlDistributionPoints-point-or-issuer", section: "RFC 5280 4.2.1.13", build: () => eeWith("CN=P Reasons DP", { extensions: { custom: [{ oid: "2.5.29.31", valueDer: seq(seq(tlv(0x81, new Uint8Array([0x06, 0x40])))) }] } }) },
   { rule: "authorityInfoAccess-non-critical", section: "RFC 5280 4.2.2.1", build: () => eeWith("CN=P Crit AIA", { extensions: { authorityInfoAccess: { caIssuers: ["http://127.0.0.1/ca.cer"] }, critical: { authorityInfoAccess: true } } }) },
   { rule: "subjectInfoAccess-non-critical", section: "RFC 5280 4.2.2.2", build: () => caWith("CN=P Crit SIA CA", { extensions: { custom: [{ oid: "1.3.6.1.5.5.7.1.11", critical: true, valueDer: sia }] } }) },
 ];
@@ -88,6 +94,22 @@ describe("strict-profile rules: PROFILE in strict, a deviation in the default pr
       });
     });
   }
+
+  describe("issuer-not-empty (RFC 5280 4.1.2.4): an anchor with an empty name, its certificate not checked", () => {
+    const empty = p.root(EMPTY_NAME, { keySeed: "empty-root", extensions: { subjectAltName: ["dns:root.example"], critical: { subjectAltName: true } } });
+    const ee = p.ee("CN=P EE Of Empty Root", empty);
+    const with_ = (o: object) => run(ee, { anchors: [empty], options: { enforceAnchorConstraints: false, ...o } });
+    it("default: valid, the target's empty issuer a deviation", async () => {
+      const r = await with_({});
+      expectValid(r);
+      expect(r.deviations).toEqual([{ certIndex: 0, rule: "issuer-not-empty", section: "RFC 5280 4.1.2.4" }]);
+    });
+    it("strict: PROFILE at the target", async () => {
+      const r = await with_({ profile: "strict" });
+      expectError(r, "PROFILE", 0, "CN=P EE Of Empty Root", "RFC 5280 4.1.2.4");
+      expect(r.error!.message).toContain("issuer-not-empty");
+    });
+  });
 
   describe("the anchor certificate obeys the same rules when anchor constraints apply", () => {
     const loose = p.root("CN=Profile Loose Root", { extensions: { basicConstraints: { cA: true, critical: false } } });
