@@ -45,10 +45,12 @@ export class ParseCache<T> {
     this.bytes = 0;
   }
 
-  get(der: Uint8Array, parse: () => T): T {
+  /** The model of `der`, parsed once; `parse` receives the SHA-256 computed for the key (the model keeps it). */
+  get(der: Uint8Array, parse: (sha256?: Buffer) => T): T {
     // An input over the DER cap is refused by the parser without being hashed (issue 10 item 5).
     if (der.length > MAX_DER_BYTES || this.maxBytes === 0) return parse();
-    const key = createHash("sha256").update(der).digest("base64");
+    const digest = createHash("sha256").update(der).digest();
+    const key = digest.toString("base64");
     const hit = this.map.get(key);
     if (hit !== undefined) {
       // refresh recency
@@ -56,7 +58,7 @@ export class ParseCache<T> {
       this.map.set(key, hit);
       return hit.v;
     }
-    const v = parse();
+    const v = parse(digest);
     const bytes = this.sizeOf ? this.sizeOf(v) : 0;
     // An object larger than the whole bound is returned, not kept.
     if (bytes > this.maxBytes) return v;

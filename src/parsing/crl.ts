@@ -181,13 +181,13 @@ export function parseCrl(der: Uint8Array, what = "CRL", opts: CrlParseOptions = 
   // Without an explicit check, the call's deadline active around this synchronous parse (parsing/deadline.ts).
   const limit = activeWorkLimit();
   const checkTime = opts.checkTime ?? (limit ? () => limit.checkTime() : undefined);
-  const crl = crlCache.get(der, () => parseCrlUncached(der, what, checkTime));
+  const crl = crlCache.get(der, (sha256) => parseCrlUncached(der, what, checkTime, sha256));
   // The label names this call's input; the rest of the model is shared.
   return crl.what === what ? crl : Object.freeze({ ...crl, what });
 }
 
 /** Parses one DER CRL. Throws MalformedError (never anything else). */
-function parseCrlUncached(input: Uint8Array, what: string, checkTime?: DeadlineCheck): Crl {
+function parseCrlUncached(input: Uint8Array, what: string, checkTime?: DeadlineCheck, sha256?: Buffer): Crl {
   // Our own copy: the model (and the cache) must not change if the caller reuses its buffer.
   const der = input.slice();
   checkOuterSequence(der, "MALFORMED_CRL", what);
@@ -240,7 +240,7 @@ function parseCrlUncached(input: Uint8Array, what: string, checkTime?: DeadlineC
     const nextUpdate = tbs.nextUpdate?.getTime();
     if (isNaN(thisUpdate.getTime()) || (nextUpdate && isNaN(nextUpdate.getTime()))) throw new Error("bad thisUpdate/nextUpdate");
     return Object.freeze({
-      ...signedDocument(der, parts, tbs.signature, tbs.version),
+      ...signedDocument(der, parts, tbs.signature, tbs.version, sha256),
       issuer: dnFromAsn(tbs.issuer),
       thisUpdate,
       nextUpdate,

@@ -144,6 +144,10 @@ export function derChildren(der: Uint8Array, e: { start: number; end: number }):
  */
 export function derOid(der: Uint8Array, e: DerElement): string {
   if (e.tag !== 0x06 || e.end === e.start) throw new DerError("not an OBJECT IDENTIFIER");
+  // The attribute types and extensions of every certificate (2.5.4.x, 2.5.29.x): three
+  // one-octet arcs, read without building the arc list (names are read on every parse).
+  if (e.end - e.start === 3 && der[e.start] === 0x55 && !((der[e.start + 1]! | der[e.start + 2]!) & 0x80))
+    return `2.5.${der[e.start + 1]}.${der[e.start + 2]}`;
   const arcs: number[] = [];
   let v = 0;
   for (let p = e.start; p < e.end; p++) {

@@ -12,7 +12,7 @@ import {
 import { AsnIpConverter } from "@peculiar/asn1-x509";
 import * as asn1js from "asn1js";
 import { OID } from "./oids.js";
-import { derBytes, derChildren, derOid, type DerElement } from "./der.js";
+import { derBytes, derChildren, derElement, derOid, type DerElement } from "./der.js";
 
 /** One attribute of a relative distinguished name. */
 export interface NameAttribute {
@@ -65,8 +65,10 @@ const SHORT_NAMES: Record<string, string> = {
 
 /** RFC 4518 string preparation, simplified: NFKC, case fold, insignificant space handling. */
 export function prepareString(s: string): string {
-  return s.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
+  // Printable ASCII is its own NFKC form: skip the normalisation (most names are ASCII).
+  return (PRINTABLE_ASCII.test(s) ? s : s.normalize("NFKC")).toLowerCase().replace(/\s+/g, " ").trim();
 }
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 function toHex(buf: ArrayBuffer | Uint8Array): string {
   return Buffer.from(buf instanceof Uint8Array ? buf : new Uint8Array(buf)).toString("hex");
@@ -90,18 +92,28 @@ function escapeRdnValue(s: string): string {
 }
 
 export function dnFromRdns(rdns: readonly Rdn[]): DistinguishedName {
-  const key = rdns
-    .map((rdn) =>
-      rdn
+  // Written as loops (single-attribute RDNs need no sort): names are built for every
+  // certificate parsed, and the map/sort/join form was a measured part of a cold parse.
+  let key = "";
+  let text = "";
+  for (let i = 0; i < rdns.length; i++) {
+    const rdn = rdns[i]!;
+    if (i) {
+      key += ",";
+      text += ", ";
+    }
+    if (rdn.length === 1) key += `${rdn[0]!.type}=${JSON.stringify(rdn[0]!.norm)}`;
+    else
+      key += rdn
         .map((a) => `${a.type}=${JSON.stringify(a.norm)}`)
         .sort()
-        .join("+"),
-    )
-    .join(",");
-  // RFC 4514 writes the last RDN first; we keep the X.500 order (root first), as PKITS.pdf does.
-  const text = rdns
-    .map((rdn) => rdn.map((a) => `${SHORT_NAMES[a.type] ?? a.type}=${escapeRdnValue(a.text)}`).join("+"))
-    .join(", ");
+        .join("+");
+    // RFC 4514 writes the last RDN first; we keep the X.500 order (root first), as PKITS.pdf does.
+    for (let j = 0; j < rdn.length; j++) {
+      const a = rdn[j]!;
+      text += `${j ? "+" : ""}${SHORT_NAMES[a.type] ?? a.type}=${escapeRdnValue(a.text)}`;
+    }
+  }
   return { rdns, key, text };
 }
 
@@ -127,8 +139,12 @@ function decodeString(tag: number, b: Uint8Array): string | undefined {
       return utf8Strict.decode(b);
     case 0x13: // PrintableString
     case 0x14: // TeletexString (bytes as Latin-1, as asn1js does)
-    case 0x16: // IA5String
-      return String.fromCharCode(...b);
+    case 0x16: {
+      // IA5String
+      let out = "";
+      for (let i = 0; i < b.length; i++) out += String.fromCharCode(b[i]!);
+      return out;
+    }
     case 0x1e: {
       // BMPString: UTF-16BE
       if (b.length % 2) throw new Error("odd BMPString");
@@ -161,8 +177,10 @@ export function dnFromDerElement(der: Uint8Array, e: DerElement): DistinguishedN
       if (set.tag !== 0x31) throw new Error("RDN is not a SET");
       const rdn: NameAttribute[] = [];
       for (const atv of derChildren(der, set)) {
-        const [t, v, extra] = derChildren(der, atv);
-        if (atv.tag !== 0x30 || !t || !v || extra) throw new Error("bad AttributeTypeAndValue");
+        if (atv.tag !== 0x30 || atv.end - atv.start < 4) throw new Error("bad AttributeTypeAndValue");
+        const t = derElement(der, atv.start, atv.end);
+        const v = derElement(der, t.end, atv.end);
+        if (v.end !== atv.end) throw new Error("bad AttributeTypeAndValue");
         const type = derOid(der, t);
         const text = decodeString(v.tag, der.subarray(v.start, v.end));
         // The library maps a NULL value to an empty hex string.

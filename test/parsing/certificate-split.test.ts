@@ -28,6 +28,13 @@ function expectSameAsLibrary(der: Uint8Array, label: string): void {
   expect(ours.notBefore.getTime(), label).toBe(t.validity.notBefore.getTime().getTime());
   expect(ours.notAfter.getTime(), label).toBe(t.validity.notAfter.getTime().getTime());
   expect(Buffer.from(ours.publicKey.spki).equals(Buffer.from(AsnConvert.serialize(t.subjectPublicKeyInfo))), `${label} spki`).toBe(true);
+  // The SubjectPublicKeyInfo is read with the DER reader (certificate.ts): its fields against the library's.
+  expect(ours.publicKey.algorithm.oid, label).toBe(t.subjectPublicKeyInfo.algorithm.algorithm);
+  const params = t.subjectPublicKeyInfo.algorithm.parameters;
+  expect(ours.publicKey.algorithm.params ? Buffer.from(ours.publicKey.algorithm.params).toString("hex") : undefined, `${label} key params`).toBe(
+    params === undefined ? undefined : params === null ? "0500" : Buffer.from(new Uint8Array(params)).toString("hex"),
+  );
+  expect(Buffer.from(ours.publicKey.keyBytes).equals(Buffer.from(new Uint8Array(t.subjectPublicKeyInfo.subjectPublicKey))), `${label} key`).toBe(true);
   expect(ours.extensions.map((e) => `${e.oid}/${e.critical}`), label).toEqual((t.extensions ?? []).map((e) => `${e.extnID}/${e.critical}`));
   // The four extensions read by the walker, against the library's decoders.
   const ext = (oid: string) => t.extensions?.find((e) => e.extnID === oid)?.extnValue.buffer;
