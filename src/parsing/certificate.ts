@@ -1,5 +1,10 @@
-// X.509 certificates (RFC 5280 4.1) into an immutable model. Every extension is
-// decoded once, here; later layers read fields, never bytes.
+// X.509 certificates (RFC 5280 4.1) into an immutable model. Later layers read fields,
+// never bytes. What path building and every validation step need (names, key, validity,
+// basicConstraints, keyUsage, key identifiers, policyConstraints, inhibitAnyPolicy) is
+// decoded at parse time; policies, mappings, name constraints, alternative names, EKU,
+// CRL distribution points and information access are checked for shape at parse time and
+// decoded on first use, once (a bag certificate off the path never needs them). A
+// malformed extension still fails the parse, with its decoder's message (decodeExtensions).
 import { createHash } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import {
@@ -154,6 +159,10 @@ export interface SignedDocument extends SignedFields {
   readonly version: number;
 }
 
+/**
+ * A parsed certificate. Some fields are getters (decoded on first use): read them as
+ * fields; a spread (`{ ...cert }`) copies only the eagerly decoded ones.
+ */
 export interface Certificate extends SignedDocument {
   /** Serial number as lowercase hex of its value (sign kept as a leading '-'), compared as a string. */
   readonly serial: string;
@@ -308,7 +317,6 @@ function skipCerts(buf: ArrayBuffer): number {
   return smallIntFromContents(new Uint8Array(buf), "SkipCerts");
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Decodes the extensions of a certificate into `out`, once each. */
 // The four extensions nearly every CA certificate carries, read with the DER walker: each
@@ -470,10 +478,279 @@ const DECODED_EXTENSIONS = new Set<string>([
   OID.subjectInfoAccess,
 ]);
 
-function decodeExtensions(exts: readonly RawExtension[], out: Mutable<Certificate>, what: string): void {
+/** The model field each extension fills. */
+const FIELD_OF: Record<string, LazyField | EagerField> = {
+  [OID.basicConstraints]: "basicConstraints",
+  [OID.keyUsage]: "keyUsage",
+  [OID.extKeyUsage]: "extKeyUsage",
+  [OID.certificatePolicies]: "policies",
+  [OID.policyMappings]: "policyMappings",
+  [OID.policyConstraints]: "policyConstraints",
+  [OID.inhibitAnyPolicy]: "inhibitAnyPolicy",
+  [OID.nameConstraints]: "nameConstraints",
+  [OID.subjectAltName]: "subjectAltName",
+  [OID.issuerAltName]: "issuerAltName",
+  [OID.subjectKeyIdentifier]: "subjectKeyId",
+  [OID.authorityKeyIdentifier]: "authorityKeyId",
+  [OID.crlDistributionPoints]: "crlDistributionPoints",
+  [OID.freshestCRL]: "freshestCrl",
+  [OID.authorityInfoAccess]: "authorityInfoAccess",
+  [OID.subjectInfoAccess]: "subjectInfoAccess",
+};
+
+/** Fields decoded at parse time: what path building and every validation step read. */
+type EagerField = "basicConstraints" | "keyUsage" | "policyConstraints" | "inhibitAnyPolicy" | "subjectKeyId" | "authorityKeyId";
+/** Fields decoded on first use (memoised): a bag certificate off the path never needs them. */
+type LazyField =
+  | "extKeyUsage"
+  | "policies"
+  | "policyMappings"
+  | "nameConstraints"
+  | "subjectAltName"
+  | "issuerAltName"
+  | "crlDistributionPoints"
+  | "freshestCrl"
+  | "authorityInfoAccess"
+  | "subjectInfoAccess";
+
+/**
+ * Decodes one extension value (already checked to be DER) into its model field. Throws
+ * MalformedError naming the input and the rule; the same message whether it runs at parse
+ * time or on first use.
+ */
+function decodeValue(oid: string, v: Uint8Array, what: string): unknown {
+  try {
+    switch (oid) {
+      case OID.basicConstraints:
+        return basicConstraintsOf(v);
+      case OID.keyUsage:
+        return keyUsageOf(v);
+      case OID.extKeyUsage:
+        return Object.freeze([...AsnConvert.parse(v, ExtendedKeyUsage)].map(String));
+      case OID.certificatePolicies: {
+        const cp = AsnConvert.parse(v, CertificatePolicies);
+        const ids = new Set<string>();
+        const list: PolicyInfo[] = [];
+        for (const pi of cp) {
+          // RFC 5280 4.2.1.4: a policy OID MUST NOT appear more than once.
+          if (ids.has(pi.policyIdentifier))
+            throw new MalformedError("MALFORMED_CERTIFICATE", `${what}: policy ${pi.policyIdentifier} appears twice in certificatePolicies (RFC 5280 4.2.1.4)`);
+          ids.add(pi.policyIdentifier);
+          list.push(Object.freeze({ policy: pi.policyIdentifier, qualifiers: (pi.policyQualifiers ?? []).map((q) => q.policyQualifierId) }));
+        }
+        return Object.freeze(list);
+      }
+      case OID.policyMappings:
+        return Object.freeze(
+          [...AsnConvert.parse(v, PolicyMappings)].map((m) => ({
+            issuerDomainPolicy: m.issuerDomainPolicy,
+            subjectDomainPolicy: m.subjectDomainPolicy,
+          })),
+        );
+      case OID.policyConstraints: {
+        const pc = AsnConvert.parse(v, PolicyConstraints);
+        // RFC 5280 4.2.1.11: conforming CAs MUST NOT issue an empty sequence.
+        if (pc.requireExplicitPolicy === undefined && pc.inhibitPolicyMapping === undefined)
+          throw new MalformedError("MALFORMED_CERTIFICATE", `${what}: empty policyConstraints (RFC 5280 4.2.1.11)`);
+        return Object.freeze({
+          requireExplicitPolicy: pc.requireExplicitPolicy !== undefined ? skipCerts(pc.requireExplicitPolicy) : undefined,
+          inhibitPolicyMapping: pc.inhibitPolicyMapping !== undefined ? skipCerts(pc.inhibitPolicyMapping) : undefined,
+        });
+      }
+      case OID.inhibitAnyPolicy:
+        return skipCerts(AsnConvert.parse(v, InhibitAnyPolicy).value);
+      case OID.nameConstraints:
+        return nameConstraintsOf(v);
+      case OID.subjectAltName:
+        return Object.freeze(generalNamesOf(v, "subjectAltName"));
+      case OID.issuerAltName:
+        return Object.freeze(generalNames(AsnConvert.parse(v, IssueAlternativeName)));
+      case OID.subjectKeyIdentifier:
+        return subjectKeyIdOf(v);
+      case OID.authorityKeyIdentifier:
+        return authorityKeyIdOf(v);
+      case OID.crlDistributionPoints:
+        return Object.freeze(distributionPoints(AsnConvert.parse(v, CRLDistributionPoints)));
+      case OID.freshestCRL:
+        return Object.freeze(distributionPoints(AsnConvert.parse(v, FreshestCRL)));
+      case OID.authorityInfoAccess:
+        return Object.freeze(accessDescriptions(AsnConvert.parse(v, AuthorityInfoAccessSyntax)));
+      case OID.subjectInfoAccess:
+        return Object.freeze(accessDescriptions(AsnConvert.parse(v, SubjectInfoAccessSyntax)));
+    }
+    return undefined;
+  } catch (e) {
+    if (e instanceof MalformedError || e instanceof WorkLimitError) throw e;
+    throw new MalformedError("MALFORMED_CERTIFICATE", `${what}: extension ${oid} cannot be decoded: ${(e as Error).message}`);
+  }
+}
+
+// ---------- Cheap syntactic checks for the extensions decoded on first use ----------
+// Each returns true only when the value has a shape its decoder is known to accept (so
+// first use cannot fail); anything else (rare forms, duplicates, malformed values) makes
+// the parser decode the extension at once, so a malformed extension still makes the
+// certificate MALFORMED_CERTIFICATE at parse time with exactly the decoder's message. The
+// value has already passed checkDer (DER, valid OIDs). Walks tags and lengths only.
+
+/** The elements of a SEQUENCE OF that fills `v`; undefined when `v` is not one non-empty SEQUENCE. */
+function seqOf(v: Uint8Array, tag = 0x30): DerElement[] | undefined {
+  const e = derElement(v, 0, v.length);
+  if (e.tag !== tag || e.end !== v.length) return undefined;
+  const kids = derChildren(v, e);
+  return kids.length ? kids : undefined;
+}
+
+/** rfc822Name, dNSName, URI: IA5String forms every decoder here reads without failing. */
+const isTextName = (e: DerElement) => e.tag === 0x81 || e.tag === 0x82 || e.tag === 0x86;
+
+/** Distinct OBJECT IDENTIFIER encodings (DER: equal OIDs have equal bytes). */
+function distinctOids(v: Uint8Array, oids: DerElement[]): boolean {
+  const seen = new Set<string>();
+  for (const o of oids) {
+    const k = Buffer.from(v.buffer, v.byteOffset + o.start, o.end - o.start).toString("latin1");
+    if (seen.has(k)) return false;
+    seen.add(k);
+  }
+  return true;
+}
+
+/** A BaseDistance the decoder accepts: 1 to 4 content octets, non-negative. */
+const isSmallCount = (v: Uint8Array, e: DerElement) => e.end > e.start && e.end - e.start <= 4 && !(v[e.start]! & 0x80);
+
+const SURE: Record<LazyField, (v: Uint8Array) => boolean> = {
+  // ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId (RFC 5280 4.2.1.12)
+  extKeyUsage: (v) => seqOf(v)?.every((e) => e.tag === 0x06) ?? false,
+  // certificatePolicies ::= SEQUENCE SIZE (1..MAX) OF PolicyInformation; PolicyInformation ::=
+  // SEQUENCE { policyIdentifier, policyQualifiers SEQUENCE SIZE (1..MAX) OF PolicyQualifierInfo OPTIONAL },
+  // PolicyQualifierInfo ::= SEQUENCE { policyQualifierId, qualifier ANY } (RFC 5280 4.2.1.4); no OID twice.
+  policies: (v) => {
+    const list = seqOf(v);
+    if (!list) return false;
+    const ids: DerElement[] = [];
+    for (const pi of list) {
+      if (pi.tag !== 0x30) return false;
+      const f = derChildren(v, pi);
+      if (f[0]?.tag !== 0x06 || f.length > 2) return false;
+      ids.push(f[0]);
+      if (f[1]) {
+        if (f[1].tag !== 0x30) return false;
+        const qs = derChildren(v, f[1]);
+        if (!qs.length) return false;
+        for (const q of qs) {
+          if (q.tag !== 0x30) return false;
+          const qf = derChildren(v, q);
+          if (qf.length !== 2 || qf[0]!.tag !== 0x06) return false;
+        }
+      }
+    }
+    return distinctOids(v, ids);
+  },
+  // PolicyMappings ::= SEQUENCE SIZE (1..MAX) OF SEQUENCE { issuerDomainPolicy, subjectDomainPolicy } (RFC 5280 4.2.1.5)
+  policyMappings: (v) =>
+    seqOf(v)?.every((m) => {
+      if (m.tag !== 0x30) return false;
+      const f = derChildren(v, m);
+      return f.length === 2 && f[0]!.tag === 0x06 && f[1]!.tag === 0x06;
+    }) ?? false,
+  // NameConstraints ::= SEQUENCE { permittedSubtrees [0] OPTIONAL, excludedSubtrees [1] OPTIONAL },
+  // GeneralSubtree ::= SEQUENCE { base, minimum [0] DEFAULT 0, maximum [1] OPTIONAL } (RFC 5280 4.2.1.10)
+  nameConstraints: (v) => {
+    const top = derElement(v, 0, v.length);
+    if (top.tag !== 0x30 || top.end !== v.length) return false;
+    let last = -1;
+    for (const list of derChildren(v, top)) {
+      const which = list.tag - 0xa0;
+      if ((which !== 0 && which !== 1) || which <= last) return false;
+      last = which;
+      for (const st of derChildren(v, list)) {
+        if (st.tag !== 0x30) return false;
+        const f = derChildren(v, st);
+        if (!f[0] || !(isTextName(f[0]) || f[0].tag === 0x87)) return false;
+        let i = 1;
+        if (f[i]?.tag === 0x80 && isSmallCount(v, f[i]!)) i++;
+        if (f[i]?.tag === 0x81 && isSmallCount(v, f[i]!)) i++;
+        if (i !== f.length) return false;
+      }
+    }
+    return true;
+  },
+  // GeneralNames (RFC 5280 4.2.1.6), read by the DER walker: text forms and iPAddress.
+  subjectAltName: (v) => seqOf(v)?.every((e) => isTextName(e) || e.tag === 0x87) ?? false,
+  // GeneralNames through the library: text forms only.
+  issuerAltName: (v) => seqOf(v)?.every(isTextName) ?? false,
+  // CRLDistributionPoints ::= SEQUENCE SIZE (1..MAX) OF DistributionPoint (RFC 5280 4.2.1.13): the
+  // common form only, distributionPoint [0] { fullName [0] { text names } } and nothing else.
+  crlDistributionPoints: (v) => seqOf(v)?.every((dp) => isFullNameOnly(v, dp)) ?? false,
+  freshestCrl: (v) => seqOf(v)?.every((dp) => isFullNameOnly(v, dp)) ?? false,
+  // AuthorityInfoAccessSyntax ::= SEQUENCE SIZE (1..MAX) OF AccessDescription ::= SEQUENCE { accessMethod, accessLocation } (RFC 5280 4.2.2.1)
+  authorityInfoAccess: (v) => seqOf(v)?.every((ad) => isAccessDescription(v, ad)) ?? false,
+  subjectInfoAccess: (v) => seqOf(v)?.every((ad) => isAccessDescription(v, ad)) ?? false,
+};
+
+function isFullNameOnly(v: Uint8Array, dp: DerElement): boolean {
+  if (dp.tag !== 0x30) return false;
+  const f = derChildren(v, dp);
+  if (f.length !== 1 || f[0]!.tag !== 0xa0) return false;
+  const name = derChildren(v, f[0]!);
+  if (name.length !== 1 || name[0]!.tag !== 0xa0) return false;
+  const names = derChildren(v, name[0]!);
+  return names.length > 0 && names.every(isTextName);
+}
+
+function isAccessDescription(v: Uint8Array, ad: DerElement): boolean {
+  if (ad.tag !== 0x30) return false;
+  const f = derChildren(v, ad);
+  return f.length === 2 && f[0]!.tag === 0x06 && isTextName(f[1]!);
+}
+
+/** Counters of the first-use decoding (tests assert on them; never on time). */
+export const lazyExtensionStats = { deferred: 0, decodedOnUse: 0, decodedAtParse: 0 };
+
+/** Extension values kept undecoded until first use, and the values once decoded. */
+class LazyExtensions {
+  private readonly raw = new Map<LazyField, Uint8Array>();
+  private readonly done = new Map<LazyField, unknown>();
+  constructor(private readonly what: string) {}
+
+  defer(field: LazyField, v: Uint8Array): void {
+    this.raw.set(field, v);
+    lazyExtensionStats.deferred++;
+  }
+
+  set(field: LazyField, value: unknown): void {
+    this.done.set(field, value);
+  }
+
+  get(field: LazyField, oid: string): unknown {
+    if (this.done.has(field)) return this.done.get(field);
+    const v = this.raw.get(field);
+    if (v === undefined) return undefined;
+    lazyExtensionStats.decodedOnUse++;
+    // The syntactic check at parse time makes this decode succeed; were it to fail, the
+    // error is the one the parse would have raised.
+    const value = decodeValue(oid, v, this.what);
+    this.done.set(field, value);
+    this.raw.delete(field);
+    return value;
+  }
+}
+
+/** The eager part of the extensions, and the lazy holder. */
+interface DecodedExtensions {
+  extensions: readonly ExtensionInfo[];
+  unknownCriticalExtensions: readonly string[];
+  ocspNoCheck: boolean;
+  eager: Partial<Record<EagerField, unknown>>;
+  lazy: LazyExtensions;
+}
+
+function decodeExtensions(exts: readonly RawExtension[], what: string): DecodedExtensions {
   const seen = new Set<string>();
   const unknown: string[] = [];
   const infos: ExtensionInfo[] = [];
+  const eager: Partial<Record<EagerField, unknown>> = {};
+  const lazy = new LazyExtensions(what);
+  let ocspNoCheck = false;
   for (const ext of exts) {
     const oid = ext.extnID;
     // RFC 5280 4.2: a certificate MUST NOT include more than one instance of an extension.
@@ -481,95 +758,127 @@ function decodeExtensions(exts: readonly RawExtension[], out: Mutable<Certificat
     seen.add(oid);
     infos.push({ oid, critical: ext.critical });
     const v = ext.value;
-    try {
-      // The value of a decoded extension is DER too (one encoding per certificate, X.690 10).
-      if (DECODED_EXTENSIONS.has(oid)) checkDer(v, { start: 0, end: v.length });
-      switch (oid) {
-        case OID.basicConstraints:
-          out.basicConstraints = basicConstraintsOf(v);
-          break;
-        case OID.keyUsage:
-          out.keyUsage = keyUsageOf(v);
-          break;
-        case OID.extKeyUsage:
-          out.extKeyUsage = Object.freeze([...AsnConvert.parse(v, ExtendedKeyUsage)].map(String));
-          break;
-        case OID.certificatePolicies: {
-          const cp = AsnConvert.parse(v, CertificatePolicies);
-          const ids = new Set<string>();
-          const list: PolicyInfo[] = [];
-          for (const pi of cp) {
-            // RFC 5280 4.2.1.4: a policy OID MUST NOT appear more than once.
-            if (ids.has(pi.policyIdentifier))
-              throw new MalformedError("MALFORMED_CERTIFICATE", `${what}: policy ${pi.policyIdentifier} appears twice in certificatePolicies (RFC 5280 4.2.1.4)`);
-            ids.add(pi.policyIdentifier);
-            list.push(Object.freeze({ policy: pi.policyIdentifier, qualifiers: (pi.policyQualifiers ?? []).map((q) => q.policyQualifierId) }));
-          }
-          out.policies = Object.freeze(list);
-          break;
-        }
-        case OID.policyMappings:
-          out.policyMappings = Object.freeze(
-            [...AsnConvert.parse(v, PolicyMappings)].map((m) => ({
-              issuerDomainPolicy: m.issuerDomainPolicy,
-              subjectDomainPolicy: m.subjectDomainPolicy,
-            })),
-          );
-          break;
-        case OID.policyConstraints: {
-          const pc = AsnConvert.parse(v, PolicyConstraints);
-          // RFC 5280 4.2.1.11: conforming CAs MUST NOT issue an empty sequence.
-          if (pc.requireExplicitPolicy === undefined && pc.inhibitPolicyMapping === undefined)
-            throw new MalformedError("MALFORMED_CERTIFICATE", `${what}: empty policyConstraints (RFC 5280 4.2.1.11)`);
-          out.policyConstraints = Object.freeze({
-            requireExplicitPolicy: pc.requireExplicitPolicy !== undefined ? skipCerts(pc.requireExplicitPolicy) : undefined,
-            inhibitPolicyMapping: pc.inhibitPolicyMapping !== undefined ? skipCerts(pc.inhibitPolicyMapping) : undefined,
-          });
-          break;
-        }
-        case OID.inhibitAnyPolicy:
-          out.inhibitAnyPolicy = skipCerts(AsnConvert.parse(v, InhibitAnyPolicy).value);
-          break;
-        case OID.nameConstraints:
-          out.nameConstraints = nameConstraintsOf(v);
-          break;
-        case OID.subjectAltName:
-          out.subjectAltName = Object.freeze(generalNamesOf(v, "subjectAltName"));
-          break;
-        case OID.issuerAltName:
-          out.issuerAltName = Object.freeze(generalNames(AsnConvert.parse(v, IssueAlternativeName)));
-          break;
-        case OID.subjectKeyIdentifier:
-          out.subjectKeyId = subjectKeyIdOf(v);
-          break;
-        case OID.authorityKeyIdentifier:
-          out.authorityKeyId = authorityKeyIdOf(v);
-          break;
-        case OID.crlDistributionPoints:
-          out.crlDistributionPoints = Object.freeze(distributionPoints(AsnConvert.parse(v, CRLDistributionPoints)));
-          break;
-        case OID.freshestCRL:
-          out.freshestCrl = Object.freeze(distributionPoints(AsnConvert.parse(v, FreshestCRL)));
-          break;
-        case OID.authorityInfoAccess:
-          out.authorityInfoAccess = Object.freeze(accessDescriptions(AsnConvert.parse(v, AuthorityInfoAccessSyntax)));
-          break;
-        case OID.subjectInfoAccess:
-          out.subjectInfoAccess = Object.freeze(accessDescriptions(AsnConvert.parse(v, SubjectInfoAccessSyntax)));
-          break;
-        case OID.ocspNoCheck:
-          out.ocspNoCheck = true;
-          break;
-        default:
-          if (ext.critical) unknown.push(oid);
+    if (DECODED_EXTENSIONS.has(oid)) {
+      try {
+        // The value of a decoded extension is DER too (one encoding per certificate, X.690 10).
+        checkDer(v, { start: 0, end: v.length });
+      } catch (e) {
+        if (e instanceof MalformedError || e instanceof WorkLimitError) throw e;
+        throw new MalformedError("MALFORMED_CERTIFICATE", `${what}: extension ${oid} cannot be decoded: ${(e as Error).message}`);
       }
-    } catch (e) {
-      if (e instanceof MalformedError || e instanceof WorkLimitError) throw e;
-      throw new MalformedError("MALFORMED_CERTIFICATE", `${what}: extension ${oid} cannot be decoded: ${(e as Error).message}`);
-    }
+      const field = FIELD_OF[oid]!;
+      const sure = (SURE as Record<string, (v: Uint8Array) => boolean>)[field];
+      if (sure) {
+        let ok = false;
+        try {
+          ok = sure(v);
+        } catch {
+          ok = false; // not the expected shape: the decoder says what is wrong
+        }
+        if (ok) lazy.defer(field as LazyField, v);
+        else {
+          lazyExtensionStats.decodedAtParse++;
+          lazy.set(field as LazyField, decodeValue(oid, v, what));
+        }
+      } else eager[field as EagerField] = decodeValue(oid, v, what);
+    } else if (oid === OID.ocspNoCheck) ocspNoCheck = true;
+    else if (ext.critical) unknown.push(oid);
   }
-  out.extensions = Object.freeze(infos);
-  out.unknownCriticalExtensions = Object.freeze(unknown);
+  return { extensions: Object.freeze(infos), unknownCriticalExtensions: Object.freeze(unknown), ocspNoCheck, eager, lazy };
+}
+
+/**
+ * The certificate model: every field in one fixed order (one object shape for all
+ * certificates, so the layers reading them stay monomorphic), the fields of LazyField
+ * decoded on first use through getters. Frozen; the memo lives in the private holder.
+ */
+class CertificateModel implements Certificate {
+  readonly der: Uint8Array;
+  readonly sha256: string;
+  readonly tbs: Uint8Array;
+  readonly signatureAlgorithm: AlgorithmId;
+  readonly tbsSignatureAlgorithm: AlgorithmId;
+  readonly signature: Uint8Array;
+  readonly signatureUnusedBits?: number;
+  readonly version: number;
+  readonly serial: string;
+  readonly serialOctets: number;
+  readonly issuer: DistinguishedName;
+  readonly subject: DistinguishedName;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly publicKey: SubjectPublicKey;
+  readonly extensions: readonly ExtensionInfo[];
+  readonly basicConstraints?: { readonly cA: boolean; readonly pathLen?: number };
+  readonly keyUsage?: number;
+  readonly policyConstraints?: { readonly requireExplicitPolicy?: number; readonly inhibitPolicyMapping?: number };
+  readonly inhibitAnyPolicy?: number;
+  readonly subjectKeyId?: string;
+  readonly authorityKeyId?: AuthorityKeyId;
+  readonly ocspNoCheck: boolean;
+  readonly unknownCriticalExtensions: readonly string[];
+  readonly selfIssued: boolean;
+  readonly #lazy: LazyExtensions;
+
+  constructor(doc: SignedDocument, tbs: TbsFields, x: DecodedExtensions) {
+    this.der = doc.der;
+    this.sha256 = doc.sha256;
+    this.tbs = doc.tbs;
+    this.signatureAlgorithm = doc.signatureAlgorithm;
+    this.tbsSignatureAlgorithm = doc.tbsSignatureAlgorithm;
+    this.signature = doc.signature;
+    this.signatureUnusedBits = doc.signatureUnusedBits;
+    this.version = doc.version;
+    this.serial = integerHex(tbs.serial);
+    this.serialOctets = tbs.serial.length;
+    this.issuer = tbs.issuer;
+    this.subject = tbs.subject;
+    this.notBefore = tbs.notBefore;
+    this.notAfter = tbs.notAfter;
+    this.publicKey = tbs.publicKey;
+    this.extensions = x.extensions;
+    this.basicConstraints = x.eager.basicConstraints as Certificate["basicConstraints"];
+    this.keyUsage = x.eager.keyUsage as number | undefined;
+    this.policyConstraints = x.eager.policyConstraints as Certificate["policyConstraints"];
+    this.inhibitAnyPolicy = x.eager.inhibitAnyPolicy as number | undefined;
+    this.subjectKeyId = x.eager.subjectKeyId as string | undefined;
+    this.authorityKeyId = x.eager.authorityKeyId as AuthorityKeyId | undefined;
+    this.ocspNoCheck = x.ocspNoCheck;
+    this.unknownCriticalExtensions = x.unknownCriticalExtensions;
+    this.selfIssued = tbs.issuer.key === tbs.subject.key;
+    this.#lazy = x.lazy;
+  }
+
+  get extKeyUsage(): readonly string[] | undefined {
+    return this.#lazy.get("extKeyUsage", OID.extKeyUsage) as readonly string[] | undefined;
+  }
+  get policies(): readonly PolicyInfo[] | undefined {
+    return this.#lazy.get("policies", OID.certificatePolicies) as readonly PolicyInfo[] | undefined;
+  }
+  get policyMappings(): readonly PolicyMapping[] | undefined {
+    return this.#lazy.get("policyMappings", OID.policyMappings) as readonly PolicyMapping[] | undefined;
+  }
+  get nameConstraints(): NameConstraints | undefined {
+    return this.#lazy.get("nameConstraints", OID.nameConstraints) as NameConstraints | undefined;
+  }
+  get subjectAltName(): readonly GeneralName[] | undefined {
+    return this.#lazy.get("subjectAltName", OID.subjectAltName) as readonly GeneralName[] | undefined;
+  }
+  get issuerAltName(): readonly GeneralName[] | undefined {
+    return this.#lazy.get("issuerAltName", OID.issuerAltName) as readonly GeneralName[] | undefined;
+  }
+  get crlDistributionPoints(): readonly DistributionPoint[] | undefined {
+    return this.#lazy.get("crlDistributionPoints", OID.crlDistributionPoints) as readonly DistributionPoint[] | undefined;
+  }
+  get freshestCrl(): readonly DistributionPoint[] | undefined {
+    return this.#lazy.get("freshestCrl", OID.freshestCRL) as readonly DistributionPoint[] | undefined;
+  }
+  get authorityInfoAccess(): readonly AccessDescription[] | undefined {
+    return this.#lazy.get("authorityInfoAccess", OID.authorityInfoAccess) as readonly AccessDescription[] | undefined;
+  }
+  get subjectInfoAccess(): readonly AccessDescription[] | undefined {
+    return this.#lazy.get("subjectInfoAccess", OID.subjectInfoAccess) as readonly AccessDescription[] | undefined;
+  }
 }
 
 /**
@@ -679,25 +988,9 @@ function parseCertificateUncached(input: Uint8Array, what: string, sha256?: Buff
   const parts = checkSignedStructure(der, code, what);
   try {
     const tbs = tbsFields(der, parts.tbs);
-    const { issuer, subject } = tbs;
-    const c: Mutable<Certificate> = {
-      ...signedDocument(der, parts, tbs.signature, tbs.version, sha256),
-      serial: integerHex(tbs.serial),
-      serialOctets: tbs.serial.length,
-      issuer,
-      subject,
-      notBefore: tbs.notBefore,
-      notAfter: tbs.notAfter,
-      publicKey: tbs.publicKey,
-      extensions: [],
-      ocspNoCheck: false,
-      unknownCriticalExtensions: [],
-      selfIssued: issuer.key === subject.key,
-    };
-    if (!(c.notBefore instanceof Date) || isNaN(c.notBefore.getTime()) || !(c.notAfter instanceof Date) || isNaN(c.notAfter.getTime()))
+    if (!(tbs.notBefore instanceof Date) || isNaN(tbs.notBefore.getTime()) || !(tbs.notAfter instanceof Date) || isNaN(tbs.notAfter.getTime()))
       throw new Error("bad validity time");
-    decodeExtensions(tbs.extensions, c, what);
-    return Object.freeze(c);
+    return Object.freeze(new CertificateModel(signedDocument(der, parts, tbs.signature, tbs.version, sha256), tbs, decodeExtensions(tbs.extensions, what)));
   } catch (e) {
     if (e instanceof MalformedError || e instanceof WorkLimitError) throw e;
     throw new MalformedError(code, `${what}: not an X.509 certificate: ${(e as Error).message}`);

@@ -98,6 +98,19 @@ export class DerError extends Error {
  * numbers without a leading 0x80 octet (X.690 8.1.2.4.2 (c)).
  */
 export function derElement(der: Uint8Array, off: number, limit: number): DerElement {
+  const tag = derHeader(der, off, limit);
+  return { tag, headerStart: off, start: lastHeader.start, end: lastHeader.end };
+}
+
+/** Where the contents of the element `derHeader` read last start and end. */
+export const lastHeader = { start: 0, end: 0 };
+
+/**
+ * `derElement` without allocating: checks the header at `off` by the same rules, returns
+ * its tag and leaves the contents' bounds in `lastHeader`. For walks over hundreds of
+ * thousands of elements (a CRL's revoked list).
+ */
+export function derHeader(der: Uint8Array, off: number, limit: number): number {
   if (off + 2 > limit) throw new DerError("truncated element");
   const tag = der[off]!;
   let p = off + 1;
@@ -127,7 +140,9 @@ export function derElement(der: Uint8Array, off: number, limit: number): DerElem
     if (len < 0x80) throw new DerError(`length ${len} in the long form; X.690 10.1: minimum number of octets`);
   }
   if (p + len > limit) throw new DerError("element runs past its container");
-  return { tag, headerStart: off, start: p, end: p + len };
+  lastHeader.start = p;
+  lastHeader.end = p + len;
+  return tag;
 }
 
 /** The elements inside a constructed element's contents. */
@@ -209,16 +224,18 @@ export function derBytes(der: Uint8Array, e: DerElement): Uint8Array {
  *  - constructed encodings only for SEQUENCE, SET and tagged types; never a string (X.690 10.2)
  *  - end-of-contents octets never appear (definite lengths only, X.690 10.1)
  */
-export function checkDer(der: Uint8Array, e: { start: number; end: number }, depth = 0): void {
+export function checkDer(der: Uint8Array, e: { start: number; end: number }, depth = 0, skip = -1): void {
   if (depth > MAX_NESTING) throw new DerError(`nested deeper than ${MAX_NESTING}`);
   for (let off = e.start; off < e.end; ) {
     checkpoint();
+    derStats.elementsChecked++;
     const k = derElement(der, off, e.end);
     off = k.end;
     const tag = k.tag;
     if (tag & 0x20) {
       if ((tag & 0xc0) === 0 && tag !== 0x30 && tag !== 0x31) throw new DerError("constructed encoding of a universal type other than SEQUENCE or SET; X.690 10.2");
-      checkDer(der, k, depth + 1);
+      // The caller checks this element's contents itself, element by element (see checkSignedStructure).
+      if (k.headerStart !== skip) checkDer(der, k, depth + 1, skip);
       continue;
     }
     if ((tag & 0xc0) !== 0) continue; // implicitly tagged primitive: its type is the schema's business
@@ -254,6 +271,19 @@ function checkPrimitive(der: Uint8Array, k: DerElement): void {
   }
 }
 
+/** Elements visited by checkDer, process-wide (tests assert on it, never on time). */
+export const derStats = { elementsChecked: 0 };
+
+/** BOOLEAN contents: one octet, 0x00 or 0xFF (X.690 11.1). */
+export function checkBooleanContents(der: Uint8Array, start: number, end: number): void {
+  if (end - start !== 1 || (der[start] !== 0 && der[start] !== 0xff)) throw new DerError("BOOLEAN not encoded as one octet 0x00 or 0xFF; X.690 11.1");
+}
+
+/** INTEGER contents: at least one octet, no redundant leading 0x00/0xFF (X.690 8.3.2). */
+export function checkIntegerContents(der: Uint8Array, start: number, end: number): void {
+  checkMinimalInteger(der, { tag: 0x02, headerStart: start, start, end });
+}
+
 function checkMinimalInteger(der: Uint8Array, k: DerElement): void {
   const n = k.end - k.start;
   if (n === 0) throw new DerError("INTEGER without contents; X.690 8.3.1");
@@ -279,13 +309,18 @@ export function checkSignedStructure(
   der: Uint8Array,
   code: MalformedCode,
   what: string,
+  checkedByCaller?: (tbs: DerElement) => DerElement | undefined,
 ): { signatureUnusedBits: number; tbs: DerElement; algorithm: DerElement; signature: DerElement } {
   let parts: DerElement[];
   try {
     const top = derElement(der, 0, der.length);
     if (top.tag !== 0x30 || top.end !== der.length) throw new DerError("outer SEQUENCE");
     parts = derChildren(der, top);
-    checkDer(der, top, 1);
+    // An element inside the signed part whose contents the caller checks by these same
+    // rules as it reads them (a CRL's revoked list: walked once, not twice). Its header is
+    // checked here.
+    const skip = parts[0]?.tag === 0x30 && checkedByCaller ? checkedByCaller(parts[0]) : undefined;
+    checkDer(der, top, 1, skip ? skip.headerStart : -1);
   } catch (e) {
     if (e instanceof WorkLimitError) throw e;
     throw new MalformedError(code, `${what}: not valid DER (${(e as Error).message})`);
