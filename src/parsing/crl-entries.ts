@@ -12,7 +12,7 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import { CertificateIssuer, CRLReason, Extensions, InvalidityDate, Time } from "@peculiar/asn1-x509";
 import { OID } from "./oids.js";
 import { MalformedError } from "./errors.js";
-import { derOid, derTime, integerHex, type DerElement } from "./der.js";
+import { DerError, checkBooleanContents, checkIntegerContents, derHeader, derOid, derTime, integerHex, lastHeader, type DerElement } from "./der.js";
 import { generalNameFromAsn, type GeneralName } from "./name.js";
 
 export interface CrlEntry {
@@ -49,26 +49,16 @@ class Stop {
   constructor(readonly error: unknown) {}
 }
 
-// Header reading without allocation: the last header read leaves its contents here.
+// Headers are read with der.ts's non-allocating reader, by the DER header rules (X.690 10.1:
+// definite lengths in the fewest octets): the walk below is the DER check of the revoked list
+// (checkSignedStructure skips it, so it is walked once).
 let cStart = 0;
 let cEnd = 0;
-/** Reads the header of the element at `p` (definite lengths only, X.690 10.1) inside `limit`; returns its tag. */
+/** Reads the header of the element at `p` inside `limit`; returns its tag, its contents in cStart/cEnd. */
 function header(der: Uint8Array, p: number, limit: number): number {
-  if (p + 2 > limit) throw new Error("truncated element");
-  const tag = der[p]!;
-  if ((tag & 0x1f) === 0x1f) throw new Error("unexpected high tag number in revokedCertificates");
-  let len = der[p + 1]!;
-  p += 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0) throw new Error("indefinite length; X.690 10.1: DER uses definite lengths");
-    if (n > 4 || p + n > limit) throw new Error("length field too large or truncated");
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + der[p++]!;
-  }
-  if (p + len > limit) throw new Error("element runs past its container");
-  cStart = p;
-  cEnd = p + len;
+  const tag = derHeader(der, p, limit);
+  cStart = lastHeader.start;
+  cEnd = lastHeader.end;
   return tag;
 }
 
@@ -172,6 +162,7 @@ export class RevokedList {
       const entryEnd = cEnd;
       p = cEnd;
       if (header(der, cStart, entryEnd) !== 0x02 || cEnd === cStart) throw new Error(`revoked certificate #${n}: userCertificate is not an INTEGER`);
+      checkIntegerContents(der, cStart, cEnd);
       const t = header(der, cEnd, entryEnd);
       if (t !== 0x17 && t !== 0x18) throw new Error(`revoked certificate #${n}: revocationDate is not a Time`);
       if (cEnd < entryEnd) {
@@ -189,6 +180,9 @@ export class RevokedList {
           if (header(der, cStart, extEnd) !== 0x06) throw new Error(`revoked certificate #${n}: extnID is not an OBJECT IDENTIFIER`);
           const os = cStart;
           const oe = cEnd;
+          // An OID other than the three known ones is checked as checkDer would (X.690 8.19.2).
+          const known = sameOid(der, os, oe, OID_CERT_ISSUER) || sameOid(der, os, oe, OID_REASON) || sameOid(der, os, oe, OID_INVALIDITY);
+          if (!known) derOid(der, { tag: 6, headerStart: os, start: os, end: oe });
           for (const [s, e] of oids)
             if (e - s === oe - os && der.subarray(s, e).every((b, i) => b === der[os + i]))
               throw new MalformedError("MALFORMED_CRL", `${what} entry: extension ${derOid(der, { tag: 6, headerStart: os, start: os, end: oe })} appears twice (RFC 5280 5.2)`);
@@ -196,7 +190,7 @@ export class RevokedList {
           let critical = false;
           let tag = header(der, oe, extEnd);
           if (tag === 0x01) {
-            if (cEnd - cStart !== 1) throw new Error(`revoked certificate #${n}: bad BOOLEAN`);
+            checkBooleanContents(der, cStart, cEnd);
             critical = der[cStart] !== 0;
             tag = header(der, cEnd, extEnd);
           }
@@ -223,8 +217,10 @@ export class RevokedList {
     const mask = size - 1;
     for (let i = 0; i < n; i++) {
       if (check && (i & (CHECK_EVERY - 1)) === 0 && i > 0) tick();
-      const [s, e] = this.serialAt(offsets[i]!);
-      let h = hashBytes(der, s, e) & mask;
+      // The serial's normalised content octets, read inline (no pair allocated per entry).
+      header(der, offsets[i]!, der.length);
+      header(der, cStart, cEnd);
+      let h = hashBytes(der, serialStart(der, cStart, cEnd), cEnd) & mask;
       while (slots[h] !== 0) h = (h + 1) & mask;
       slots[h] = i + 1;
     }
@@ -243,6 +239,8 @@ export class RevokedList {
       return new RevokedList(der, list, what, check);
     } catch (e) {
       if (e instanceof Stop) throw Object.assign(e.error as Error, { deadlineStop: true });
+      // A DER rule broken in the list: reported as checkSignedStructure reports one elsewhere.
+      if (e instanceof DerError) throw new Error(`not valid DER (${e.message})`);
       throw e;
     }
   }
