@@ -5,6 +5,10 @@
 //
 //   node --expose-gc bench/run.mjs [--sizes 500,5000] [--topologies mesh,bridge] [--rounds 3]
 //        [--round-budget-ms 4000] [--skip-crl-set] [--skip-parse] [--skip-crl-cell] [--regen]
+//   node --expose-gc bench/run.mjs --sizes 5000 --rerun crl-set,parse
+//        re-records the named sections (crl-set, parse, crl-cell) with the current build into the
+//        last run's results.json, keeping every other section as it was recorded; RESULTS.md
+//        says which sections were re-recorded, when, with which build and at which load.
 //
 // Honesty rules (each is checked below, not just promised):
 // - a crashed or timed-out engine run is reported as such, in its cell and in the summary;
@@ -92,6 +96,8 @@ function markdown(headers, rows) {
 
 /** Every crash and timeout of the run, for the summary. */
 const CRASHES = [];
+/** With --rerun: the machine block of the run whose other sections are kept. */
+let PREV_MACHINE;
 
 // ---------------------------------------------------------------------------
 // A long-lived engine process over IPC, with a watchdog.
@@ -367,13 +373,24 @@ function parseTable(sec) {
 
 async function main() {
   // --resume: keep the sections and cells of the last (interrupted) run's results.json, run the rest.
-  const prev = argv.includes("--resume") && existsSync(join(HERE, "results.json")) ? JSON.parse(readFileSync(join(HERE, "results.json"), "utf8")) : undefined;
+  // --rerun a,b: keep the last run's results.json, re-record sections a and b with the current build.
+  const rerun = arg("rerun", "").split(",").filter(Boolean);
+  const prev = (argv.includes("--resume") || rerun.length) && existsSync(join(HERE, "results.json")) ? JSON.parse(readFileSync(join(HERE, "results.json"), "utf8")) : undefined;
+  if (rerun.length && !prev) throw new Error("--rerun needs the results.json of a previous run");
   const t0 = Date.now() - (prev?.machine?.totalSec ?? 0) * 1000;
+  const rerunHash = rerun.length ? snapshotDist() : undefined;
   const distHash = prev?.machine?.distHash ?? snapshotDist();
   if (prev && !existsSync(DIST_SNAPSHOT)) throw new Error("--resume needs the dist snapshot of the interrupted run");
   const loadStart = prev?.machine?.loadAverageStart ?? loadavg().map((x) => x.toFixed(1)).join(" ");
-  const results = { cells: prev?.cells ?? [], crlSet: prev?.crlSet, parse: prev?.parse, crlCell: prev?.crlCell };
-  CRASHES.push(...(prev?.crashes ?? []));
+  const results = { cells: prev?.cells ?? [], crlSet: prev?.crlSet, parse: prev?.parse, crlCell: prev?.crlCell, reruns: prev?.reruns ?? [] };
+  PREV_MACHINE = rerun.length ? prev.machine : undefined;
+  const SECTION = { "crl-set": ["crlSet", "CRL set parse"], parse: ["parse", "cold parse"], "crl-cell": ["crlCell", "crl-hierarchical/20"] };
+  for (const r of rerun) {
+    if (!SECTION[r]) throw new Error(`--rerun: unknown section ${r} (crl-set, parse, crl-cell)`);
+    results[SECTION[r][0]] = undefined;
+  }
+  CRASHES.push(...(prev?.crashes ?? []).filter((c) => !rerun.some((r) => c.where === SECTION[r][1])));
+  const rerunStart = { date: new Date().toISOString(), load: loadavg().map((x) => x.toFixed(1)).join(" ") };
 
   // Cells first (generation), so the parse section can use their certificates.
   const cellSpecs = [];
@@ -402,6 +419,14 @@ async function main() {
     // @peculiar/x509's chain builder checks no revocation: not run here (stated in RESULTS.md).
     results.crlCell = await runCell({ file: c.file, crlDir: c.crlDir, meta: c.meta, warmup: CRL_CELL.warmup, targets: CRL_CELL.targets, expectRevoked, engines: ["floor", "certpath", "pkijs"] });
     writeReport(results, t0, distHash, loadStart, false);
+  }
+  if (rerun.length) {
+    results.reruns = [
+      ...results.reruns.filter((x) => !rerun.includes(x.section)),
+      ...rerun.map((section) => ({ section, date: rerunStart.date, distHash: rerunHash, loadStart: rerunStart.load, loadEnd: loadavg().map((x) => x.toFixed(1)).join(" ") })),
+    ];
+    writeReport(results, t0, distHash, loadStart, true);
+    return;
   }
   for (const c of [...cellSpecs].sort((x, y) => x.meta.size - y.meta.size)) {
     if (results.cells.some((d) => d.where === `${c.meta.topology}/${c.meta.cas}`)) continue;
@@ -489,7 +514,7 @@ function writeReport(results, t0, distHash, loadStart, final) {
     }
   }
   const openssl = spawnSync("openssl", ["version"], { encoding: "utf8" }).stdout?.trim() ?? "?";
-  const machine = {
+  const machine = PREV_MACHINE ?? {
     date: new Date().toISOString(),
     nproc: String(cpus().length),
     cpu,
@@ -516,6 +541,13 @@ function writeReport(results, t0, distHash, loadStart, final) {
     `Load average (1/5/15 min) at start ${machine.loadAverageStart}, at end ${machine.loadAverageEnd}. **The machine was shared**: every figure below`,
     `carries the 1-minute load average measured while it ran ("load"); on 2 cores, a load of 2 or more means the figure is slower than on an idle machine.`,
     `Ratios measured in the same rounds (× floor, × Node) are the robust part.`,
+    ...(results.reruns?.length
+      ? [
+          ``,
+          `Sections re-recorded since (\`bench/run.mjs --rerun\`, the other sections as recorded above):`,
+          ...results.reruns.map((x) => `- ${x.section}: ${x.date}, certpath build ${x.distHash}, load average at start ${x.loadStart}, at end ${x.loadEnd}.`),
+        ]
+      : []),
     ``,
     `## Summary`,
     ``,
@@ -544,7 +576,8 @@ function writeReport(results, t0, distHash, loadStart, final) {
             `## Cold certificate parsing`,
             ``,
             `The certificates of the ${Math.max(...SIZES)}-CA cells (bags and targets, de-duplicated), split into 3 slices; round r parses the first 1,000 of slice r in a fresh`,
-            `process per engine (after a JIT warm-up on other certificates), so each certificate is new. certpath: \`parseCertificate\`; node: \`new X509Certificate\``,
+            `process per engine (after a JIT warm-up of 400 parses of other certificates, certpath's parse cache emptied between passes), so each certificate is new.`,
+            `certpath: \`parseCertificate\` (names, key, validity and the extensions path building needs decoded; policies, name constraints, SAN, AIA, CRLDP... on first use); node: \`new X509Certificate\``,
             `(OpenSSL's d2i_X509); pkijs: \`Certificate.fromBER\`; x509: \`new X509Certificate\` of @peculiar/x509.`,
             ``,
             markdown(t.headers, t.rows),
