@@ -163,7 +163,9 @@ export function derOid(der: Uint8Array, e: DerElement): string {
   // one-octet arcs, read without building the arc list (names are read on every parse).
   if (e.end - e.start === 3 && der[e.start] === 0x55 && !((der[e.start + 1]! | der[e.start + 2]!) & 0x80))
     return `2.5.${der[e.start + 1]}.${der[e.start + 2]}`;
-  const arcs: number[] = [];
+  // Built as a string as the arcs are read (no arc list): the algorithm OIDs of every
+  // certificate and key come through here.
+  let out = "";
   let v = 0;
   for (let p = e.start; p < e.end; p++) {
     const b = der[p]!;
@@ -171,14 +173,26 @@ export function derOid(der: Uint8Array, e: DerElement): string {
     v = v * 128 + (b & 0x7f);
     if (v > Number.MAX_SAFE_INTEGER / 128) throw new DerError("OBJECT IDENTIFIER arc too large");
     if (!(b & 0x80)) {
-      arcs.push(v);
+      out = out === "" ? (v < 40 ? `0.${v}` : v < 80 ? `1.${v - 40}` : `2.${v - 80}`) : `${out}.${v}`;
       v = 0;
     }
   }
   if (der[e.end - 1]! & 0x80) throw new DerError("truncated OBJECT IDENTIFIER");
-  const first = arcs.shift()!;
-  const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
-  return [...head, ...arcs].join(".");
+  return out;
+}
+
+/** The OBJECT IDENTIFIER rules of derOid (X.690 8.19.2), checked without building the dotted form. */
+function checkOid(der: Uint8Array, e: DerElement): void {
+  if (e.end === e.start) throw new DerError("not an OBJECT IDENTIFIER");
+  let v = 0;
+  for (let p = e.start; p < e.end; p++) {
+    const b = der[p]!;
+    if (v === 0 && b === 0x80) throw new DerError("OBJECT IDENTIFIER arc with a leading 0x80 (X.690 8.19.2)");
+    v = v * 128 + (b & 0x7f);
+    if (v > Number.MAX_SAFE_INTEGER / 128) throw new DerError("OBJECT IDENTIFIER arc too large");
+    if (!(b & 0x80)) v = 0;
+  }
+  if (der[e.end - 1]! & 0x80) throw new DerError("truncated OBJECT IDENTIFIER");
 }
 
 /**
@@ -259,7 +273,7 @@ function checkPrimitive(der: Uint8Array, k: DerElement): void {
       if (n !== 0) throw new DerError("NULL with contents; X.690 8.8.2");
       return;
     case 0x06:
-      derOid(der, k);
+      checkOid(der, k);
       return;
     case 0x03: {
       if (n === 0) throw new DerError("BIT STRING without its unused-bits octet; X.690 8.6.2");

@@ -88,8 +88,9 @@ function attribute(type: string, value: AttributeValue): NameAttribute {
 }
 
 function escapeRdnValue(s: string): string {
-  return s.replace(/([,+"\\<>;])/g, "\\$1");
+  return RDN_SPECIAL.test(s) ? s.replace(/([,+"\\<>;])/g, "\\$1") : s;
 }
+const RDN_SPECIAL = /[,+"\\<>;]/;
 
 export function dnFromRdns(rdns: readonly Rdn[]): DistinguishedName {
   // Written as loops (single-attribute RDNs need no sort): names are built for every
@@ -184,7 +185,8 @@ export function dnFromDerElement(der: Uint8Array, e: DerElement): DistinguishedN
         const type = derOid(der, t);
         const text = decodeString(v.tag, der.subarray(v.start, v.end));
         // The library maps a NULL value to an empty hex string.
-        const raw = v.tag === 0x05 ? "" : toHex(derBytes(der, v));
+        // Not a string: the hex of the whole value (the library maps a NULL value to an empty one).
+        const raw = text !== undefined ? "" : v.tag === 0x05 ? "" : toHex(derBytes(der, v));
         rdn.push(
           Object.freeze(
             text !== undefined
