@@ -2,9 +2,7 @@
 // `verify` with KeyObjects cached per key. Covers RSA PKCS#1 v1.5, RSA-PSS, ECDSA,
 // Ed25519, Ed448 and DSA (with parameter inheritance, RFC 3279 2.3.2).
 import { createPublicKey, verify as nodeVerify, constants, type KeyObject } from "node:crypto";
-import { AsnConvert } from "@peculiar/asn1-schema";
-import { AlgorithmIdentifier, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
-import { DerError, DerReader, derAlgorithm, derElement, type DerElement } from "../parsing/der.js";
+import { DerError, DerReader, derAlgorithm, derElement, derOidTlv, derTlv, type DerElement } from "../parsing/der.js";
 import { OID } from "../parsing/oids.js";
 import type { AlgorithmId, SignedFields, SubjectPublicKey } from "../parsing/certificate.js";
 import { digestOf, type SignatureOutcomeCache } from "./outcome-cache.js";
@@ -110,11 +108,9 @@ export function effectiveKey(pk: SubjectPublicKey, issuerKey?: VerificationKey):
 }
 
 function inheritParams(pk: SubjectPublicKey, issuerKey: VerificationKey, params: Uint8Array): VerificationKey {
-  const spki = new SubjectPublicKeyInfo({
-    algorithm: new AlgorithmIdentifier({ algorithm: OID.dsa, parameters: params.slice().buffer }),
-    subjectPublicKey: pk.keyBytes.slice().buffer,
-  });
-  return { algorithm: { oid: OID.dsa, params }, spki: new Uint8Array(AsnConvert.serialize(spki)), bits: issuerKey.bits };
+  // SubjectPublicKeyInfo ::= SEQUENCE { algorithm SEQUENCE { id-dsa, Dss-Parms }, subjectPublicKey BIT STRING } (RFC 3279 2.3.2)
+  const spki = derTlv(0x30, derTlv(0x30, derOidTlv(OID.dsa), params), derTlv(0x03, Uint8Array.of(0), pk.keyBytes));
+  return { algorithm: { oid: OID.dsa, params }, spki, bits: issuerKey.bits };
 }
 
 function keyKind(oid: string): string | undefined {

@@ -597,3 +597,36 @@ export function berChildren(buf: Uint8Array, e: { start: number; end: number }, 
   for (let off = e.start; off < e.end && out.length < max; off = out[out.length - 1]!.after) out.push(berElement(buf, off, e.end, depth));
   return out;
 }
+
+// ---------- Writing: the two small structures the library builds itself ----------
+// (an OCSP request, RFC 6960 4.1.1; a DSA SubjectPublicKeyInfo with inherited parameters,
+// RFC 3279 2.3.2). Certificates and CRLs are never re-encoded.
+
+/** One DER TLV with a single-octet tag and a definite, minimal length (X.690 10.1). */
+export function derTlv(tag: number, ...contents: readonly Uint8Array[]): Uint8Array {
+  const len = contents.reduce((n, c) => n + c.length, 0);
+  const lenOctets: number[] = [];
+  for (let v = len; v > 0; v = Math.floor(v / 256)) lenOctets.unshift(v & 0xff);
+  const head = len < 0x80 ? [tag, len] : [tag, 0x80 | lenOctets.length, ...lenOctets];
+  const out = new Uint8Array(head.length + len);
+  out.set(head, 0);
+  let off = head.length;
+  for (const c of contents) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
+}
+
+/** An OBJECT IDENTIFIER's DER from its dotted form (X.690 8.19: 40 * first + second, then base 128). */
+export function derOidTlv(dotted: string): Uint8Array {
+  const arcs = dotted.split(".").map(Number);
+  const first = arcs[0]! * 40 + arcs[1]!;
+  const out: number[] = [];
+  for (const arc of [first, ...arcs.slice(2)]) {
+    const digits = [arc & 0x7f];
+    for (let v = Math.floor(arc / 128); v > 0; v = Math.floor(v / 128)) digits.unshift(0x80 | (v & 0x7f));
+    out.push(...digits);
+  }
+  return derTlv(0x06, Uint8Array.from(out));
+}

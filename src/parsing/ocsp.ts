@@ -2,14 +2,11 @@
 // certificate. Responses are read with the strict DER reader (der.ts); the certificates
 // inside a BasicOCSPResponse and the fields hashed into a CertID are sliced from the input
 // bytes, never re-encoded, so signatures and hashes stay exact. Requests are written with
-// @peculiar/asn1-ocsp.
+// der.ts's two writing helpers.
 import { createHash, randomBytes } from "node:crypto";
-import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
-import { AlgorithmIdentifier, Extension } from "@peculiar/asn1-x509";
-import { CertID, OCSPRequest, Request, TBSRequest } from "@peculiar/asn1-ocsp";
 import { MalformedError } from "./errors.js";
 import { WorkLimitError } from "./deadline.js";
-import { DerError, DerReader, bytesToHex, checkDer, checkOuterSequence, derAlgorithm, derBytes, derTime, integerHex, smallIntFromContents, type DerElement } from "./der.js";
+import { DerError, DerReader, bytesToHex, checkDer, checkOuterSequence, derAlgorithm, derBytes, derOidTlv, derTime, derTlv, integerHex, smallIntFromContents, type DerElement } from "./der.js";
 import { parseCertificate, type AlgorithmId, type Certificate } from "./certificate.js";
 import { dnFromDerElement, type DistinguishedName } from "./name.js";
 
@@ -272,22 +269,25 @@ export interface BuiltRequest {
 /** An OCSPRequest for one certificate (RFC 6960 4.1, RFC 5019 2.1: one request, SHA-1 CertID by default). */
 export function buildOcspRequest(cert: Certificate, issuerSpki: Uint8Array, hash: "sha1" | "sha256" = "sha1", withNonce = true): BuiltRequest {
   const { issuerNameDer, serialContent } = certIdParts(cert);
-  const certId = new CertID({
-    hashAlgorithm: new AlgorithmIdentifier({ algorithm: OID_BY_HASH[hash]!, parameters: null }),
-    issuerNameHash: new OctetString(createHash(hash).update(issuerNameDer).digest()),
-    issuerKeyHash: new OctetString(createHash(hash).update(spkiKeyBits(issuerSpki)).digest()),
-    serialNumber: serialContent.slice().buffer,
-  });
+  // CertID ::= SEQUENCE { hashAlgorithm AlgorithmIdentifier, issuerNameHash OCTET STRING, issuerKeyHash OCTET STRING, serialNumber }
+  const certId = derTlv(
+    0x30,
+    derTlv(0x30, derOidTlv(OID_BY_HASH[hash]!), derTlv(0x05)),
+    derTlv(0x04, createHash(hash).update(issuerNameDer).digest()),
+    derTlv(0x04, createHash(hash).update(spkiKeyBits(issuerSpki)).digest()),
+    derTlv(0x02, serialContent),
+  );
   let nonce: string | undefined;
-  const exts: Extension[] = [];
+  let exts: Uint8Array[] = [];
   if (withNonce) {
     // RFC 8954: the nonce is an OCTET STRING of 1 to 32 octets inside extnValue.
-    const value = new Uint8Array(AsnConvert.serialize(new OctetString(randomBytes(16))));
+    const value = derTlv(0x04, randomBytes(16));
     nonce = bytesToHex(value);
-    exts.push(new Extension({ extnID: OCSP_OIDS.nonce, critical: false, extnValue: new OctetString(value) }));
+    // requestExtensions [2] EXPLICIT Extensions; Extension ::= SEQUENCE { extnID, extnValue OCTET STRING } (critical FALSE omitted, X.690 11.5)
+    exts = [derTlv(0xa2, derTlv(0x30, derTlv(0x30, derOidTlv(OCSP_OIDS.nonce), derTlv(0x04, value))))];
   }
-  const req = new OCSPRequest({
-    tbsRequest: new TBSRequest({ requestList: [new Request({ reqCert: certId })], requestExtensions: exts.length ? exts : undefined }),
-  });
-  return { der: new Uint8Array(AsnConvert.serialize(req)), nonce };
+  // OCSPRequest ::= SEQUENCE { tbsRequest TBSRequest }; TBSRequest ::= SEQUENCE { requestList SEQUENCE OF Request, requestExtensions [2] };
+  // Request ::= SEQUENCE { reqCert CertID } (RFC 6960 4.1.1; version v1 is the DEFAULT, omitted)
+  const tbsRequest = derTlv(0x30, derTlv(0x30, derTlv(0x30, certId)), ...exts);
+  return { der: derTlv(0x30, tbsRequest), nonce };
 }
