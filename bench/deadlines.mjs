@@ -170,6 +170,15 @@ scenario("pem", "one PEM text of 30,000 distinct certificates (~31 MB, under the
   };
 });
 
+// D3. PEM blocks at the size cap: each ~22 M base64 characters (16 MiB once decoded) to clean, check and decode.
+scenario("pem-block", "4 intermediates, each one PEM block of 22 M base64 characters (16 MiB decoded; not a certificate)", "~4 x 400 ms", async () => {
+  const root = p.root("CN=Block Root");
+  const leaf = p.ee("CN=Block EE", p.ca("CN=Block CA", root));
+  const block = `-----BEGIN CERTIFICATE-----\n${"QUFB".repeat((16 << 20) / 3 / 1).slice(0, 22_369_620).replace(/.{64}/g, "$&\n")}\n-----END CERTIFICATE-----\n`;
+  console.error(`pem-block: ${(block.length / 1e6).toFixed(1)} M characters`);
+  return (timeoutMs) => () => verify({ target: leaf.der, intermediates: [block, block, block, block], trustAnchors: [root.der], time: NOW, limits: { ...UNBOUNDED, timeoutMs } });
+});
+
 // E/F. Fetching: a server that never answers, and one that trickles a byte every 20 ms.
 function server(handler) {
   const s = http.createServer(handler);

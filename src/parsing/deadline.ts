@@ -13,8 +13,8 @@ export class WorkLimitError extends Error {
 }
 
 export interface WorkLimit {
-  /** Throws a WorkLimitError when the call's time is spent. */
-  checkTime(): void;
+  /** Throws a WorkLimitError when the call's time is spent, or (with `aheadMs`) when less than that is left. */
+  checkTime(aheadMs?: number): void;
 }
 
 let active: WorkLimit | undefined;
@@ -45,4 +45,27 @@ export function checkpoint(): void {
 /** The limit active now, for a callee that must carry it across an await. */
 export function activeWorkLimit(): WorkLimit | undefined {
   return active;
+}
+
+/**
+ * A checkpoint after a coarse unit of work (a slice of a large text, a megabyte hashed):
+ * reads the clock every time, where `checkpoint()` reads it every EVERY-th call.
+ */
+export function checkpointNow(): void {
+  if (active) {
+    countdown = EVERY;
+    active.checkTime();
+  }
+}
+
+/**
+ * Before one step that cannot be cut (a one-shot EdDSA verification of a large object):
+ * throws now when the call has less than `estimateMs` left, so the step does not run past
+ * the deadline ("budget before the step").
+ */
+export function checkpointAhead(estimateMs: number): void {
+  if (active) {
+    countdown = EVERY;
+    active.checkTime(estimateMs);
+  }
 }

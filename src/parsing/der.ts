@@ -1,11 +1,13 @@
 // Input decoding shared by certificates, CRLs and OCSP: PEM or DER in, DER out,
 // with size caps so absurd inputs are refused before any ASN.1 work.
 import { MalformedError, type MalformedCode } from "./errors.js";
-import { pemBase64, scanPem, type PemBlock } from "./pem.js";
+import { decodeBase64, pemBase64, scanPem, type PemBlock } from "./pem.js";
 import { WorkLimitError, checkpoint } from "./deadline.js";
 
 /** Largest single DER object accepted (certificates and CRLs alike). */
 export const MAX_DER_BYTES = 16 * 1024 * 1024;
+/** Longest PEM block body read: the base64 of MAX_DER_BYTES with a CR LF every 64 characters, and some slack. */
+const MAX_PEM_BODY_CHARS = Math.ceil(MAX_DER_BYTES / 3) * 4 * (66 / 64) + 4096;
 
 
 export function bytesToHex(b: Uint8Array | ArrayBuffer): string {
@@ -34,9 +36,12 @@ export function pemBlocks(text: string, labels: readonly string[], code: Malform
   for (const b of blocks) {
     checkpoint(); // the call's deadline (issue 10 item 3): a 32 MiB text holds ~40,000 blocks to decode
     if (!labels.includes(b.label)) continue;
+    // Size first (issue 10 items 2 and 3): a body whose base64 would decode past the DER cap is not decoded.
+    if (b.body.length > MAX_PEM_BODY_CHARS) throw new MalformedError(code, `${what}: PEM block ${b.label} of ${b.body.length} characters exceeds the ${MAX_DER_BYTES}-byte cap once decoded`);
     const body = pemBase64(b.body);
     if (body === undefined) throw new MalformedError(code, `${what}: PEM block ${b.label} is not valid base64`);
-    out.push(new Uint8Array(Buffer.from(body, "base64")));
+    if ((body.length * 3) / 4 > MAX_DER_BYTES + 2) throw new MalformedError(code, `${what}: PEM block ${b.label} exceeds the ${MAX_DER_BYTES}-byte cap once decoded`);
+    out.push(decodeBase64(body));
   }
   if (out.length === 0) throw new MalformedError(code, `${what}: no PEM block labelled ${labels.join(" or ")}`);
   return out;

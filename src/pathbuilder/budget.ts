@@ -67,9 +67,9 @@ export class Budget implements WorkLimit {
     return performance.now() - this.started;
   }
 
-  /** Throws when the time budget is spent. Cheap enough to call at every step. */
-  checkTime(): void {
-    if (this.elapsedMs() > this.limits.timeoutMs) throw new BudgetExceededError("timeoutMs", this.limits.timeoutMs);
+  /** Throws when the time budget is spent (or less than `aheadMs` is left). Cheap enough to call at every step. */
+  checkTime(aheadMs = 0): void {
+    if (this.elapsedMs() + aheadMs > this.limits.timeoutMs) throw new BudgetExceededError("timeoutMs", this.limits.timeoutMs);
   }
 
   /** Counts one more complete candidate path. */

@@ -12,6 +12,9 @@ import { parseCertificate } from "../../src/parsing/certificate.js";
 import { applyNameConstraints, checkNameConstraints, initialNameConstraintState } from "../../src/validate/name-constraints.js";
 import { WorkLimitError, withWorkLimit } from "../../src/parsing/deadline.js";
 import { pemBlocks } from "../../src/parsing/der.js";
+import { parseCrl } from "../../src/parsing/crl.js";
+import { NodeSignatureVerifier } from "../../src/crypto/verifier.js";
+import { largeCrl } from "../../testsuite/src/generate/large-crl.js";
 import { PathBuilder } from "../../src/pathbuilder/path-builder.js";
 import { Budget } from "../../src/pathbuilder/budget.js";
 import { MemoryIssuerSource } from "../../src/stores/issuer-source.js";
@@ -141,6 +144,51 @@ describe("the deadline inside long synchronous steps (issue 10 item 3, bench/dea
     const s = spent();
     expect(() => withWorkLimit(s, () => pemBlocks(text, ["CERTIFICATE"], "MALFORMED_CERTIFICATE", "bag"))).toThrow(WorkLimitError);
     expect(s.reads).toBe(1);
+  });
+
+  it("PEM: one block of 4 Mi base64 characters is cleaned, checked and decoded a slice (1 Mi characters) at a time, the clock read between slices (a 22 M-character block took ~400 ms as one step)", () => {
+    const text = `-----BEGIN CERTIFICATE-----\n${"QUFB".repeat(1 << 20)}\n-----END CERTIFICATE-----\n`;
+    const c = counting();
+    const [der] = withWorkLimit(c, () => pemBlocks(text, ["CERTIFICATE"], "MALFORMED_CERTIFICATE", "target"));
+    expect(der!.length).toBe(3 << 20);
+    expect(der!.every((x) => x === 0x41)).toBe(true);
+    // 1 read by the scan, 4 between the 5 slices of the body's check (4 Mi characters and two line
+    // breaks), 3 between the 4 slices of the decoding.
+    expect(c.reads).toBe(8);
+    let reads = 0;
+    const spentAfterScan = { checkTime() { if (++reads > 1) throw new WorkLimitError("timeoutMs spent"); } };
+    expect(() => withWorkLimit(spentAfterScan, () => pemBlocks(text, ["CERTIFICATE"], "MALFORMED_CERTIFICATE", "target"))).toThrow(WorkLimitError);
+    expect(reads).toBe(2);
+  });
+
+  it("PEM: a block whose base64 would decode past the 16 MiB DER cap is refused before it is cleaned or decoded", () => {
+    const text = `-----BEGIN CERTIFICATE-----\n${"QUFB".repeat(6 << 20)}\n-----END CERTIFICATE-----\n`;
+    const c = counting();
+    expect(() => withWorkLimit(c, () => pemBlocks(text, ["CERTIFICATE"], "MALFORMED_CERTIFICATE", "target"))).toThrow(`target: PEM block CERTIFICATE of ${(24 << 20) + 2} characters exceeds the 16777216-byte cap once decoded`);
+    expect(c.reads).toBe(1);
+  });
+
+  // ECDSA stands for the hash-then-verify schemes (RSA PKCS #1 v1.5, PSS, DSA take the same sliced path; an RSA key costs a second to make).
+  it("signatures over large objects: ECDSA hashes a 1 MiB slice at a time with the clock read between slices, and still verifies; EdDSA (one call) first asks for the time it needs", () => {
+    const crlOf = (keyAlg: "p256" | "ed25519") => {
+      const issuer = p.root(`CN=Big Signed ${keyAlg},O=Hardening,C=US`, { keyAlg });
+      const der = largeCrl({ issuer, count: 80_000, thisUpdate: NOW, nextUpdate: new Date(NOW.getTime() + 86_400_000), seed: `slices-${keyAlg}`, reasonEvery: 0 });
+      return { crl: parseCrl(der, keyAlg), key: parseCertificate(issuer.der).publicKey };
+    };
+    for (const alg of ["p256"] as const) {
+      const { crl, key } = crlOf(alg);
+      expect(crl.tbs.length, alg).toBeGreaterThan(2 << 20);
+      const c = counting();
+      expect(withWorkLimit(c, () => new NodeSignatureVerifier(10).verify(crl, key)), alg).toEqual({ ok: true });
+      expect(c.reads, alg).toBe(Math.ceil(crl.tbs.length / (1 << 20)) - 1);
+      const s = spent();
+      expect(() => withWorkLimit(s, () => new NodeSignatureVerifier(10).verify(crl, key)), alg).toThrow(WorkLimitError);
+    }
+    const { crl, key } = crlOf("ed25519");
+    const asked: (number | undefined)[] = [];
+    const limit = { checkTime(aheadMs?: number) { asked.push(aheadMs); } };
+    expect(withWorkLimit(limit, () => new NodeSignatureVerifier(10).verify(crl, key))).toEqual({ ok: true });
+    expect(asked).toEqual([crl.tbs.length / 300_000]);
   });
 
   it("path building: ranking 640 same-named candidate issuers consults the limit per candidate, before any signature check", () => {
