@@ -292,6 +292,11 @@ describe("output of deviations (default profile)", () => {
     expect(v).toContain("deviations: 1 strict-profile rule(s) broken (valid under rfc5280, invalid under --profile strict):\n  [1] C=US, O=Test Certificates 2011, CN=Good CA: policyConstraints-critical (RFC 5280 4.2.1.11)\n");
     expect(formatReport({ ...VALID, deviations: [] })).not.toContain("deviations");
   });
+  it("readable report: a CRL rule's deviation names the CRL after the certificate whose status it gave", () => {
+    const crl = "CRL revocation.crls[0] issued by C=US, O=Test Certificates 2011, CN=Good CA (thisUpdate 2010-01-01T08:30:00.000Z, number 1)";
+    const v = formatReport({ ...VALID, deviations: [{ certIndex: 0, rule: "crl-authorityKeyIdentifier-present", section: "RFC 5280 5.2.1", crl }] });
+    expect(v).toContain(`deviations: 1 strict-profile rule(s) broken (valid under rfc5280, invalid under --profile strict):\n  [0] ${VALID.path[0]!.subject}: crl-authorityKeyIdentifier-present (RFC 5280 5.2.1) in ${crl}\n`);
+  });
   it("JSON: \"deviations\" after the contract's four fields when there are some", () => {
     const j = toJsonReport(WITH_DEVIATIONS);
     expect(Object.keys(j)).toEqual(["valid", "path", "policies", "error", "deviations"]);
