@@ -19,6 +19,7 @@
 import type { Certificate, GeneralSubtree, NameConstraints } from "../parsing/certificate.js";
 import { dnEmailAddresses, dnWithin, generalNameText, type DistinguishedName, type GeneralName } from "../parsing/name.js";
 import { checkpoint } from "../parsing/deadline.js";
+import { isHostName, isMailboxLocalPart } from "./name-syntax.js";
 
 export type NameForm = GeneralName["kind"];
 
@@ -66,18 +67,6 @@ export function malformedSubtree(nc: NameConstraints): GeneralSubtree | undefine
 // ---------------------------------------------------------------------------
 // Syntax of names and subtree bases
 
-/** A label of a host name: letters, digits and hyphen (RFC 1034), plus "_" which is common in practice. */
-const LABEL = /^[a-z0-9_-]{1,63}$/;
-/** RFC 5321 4.1.2 local part: a dot-atom of atext, or a quoted string. */
-const ATOM = "[a-z0-9!#$%&'*+/=?^_`{|}~-]+";
-const QUOTED = '"(?:[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]|\\\\[\\x20-\\x7e])*"';
-const LOCAL_PART = new RegExp(`^(?:${ATOM}(?:\\.${ATOM})*|${QUOTED})$`, "i");
-
-/** A lower-case host name: non-empty labels, no trailing dot, at most 253 characters. */
-function isHostName(s: string): boolean {
-  return s.length > 0 && s.length <= 253 && s.split(".").every((l) => LABEL.test(l));
-}
-
 /** `host` equals `domain` or lies below it; the empty domain is the root and holds every host. */
 function inDomain(host: string, domain: string): boolean {
   return domain === "" || host === domain || host.endsWith("." + domain);
@@ -93,7 +82,7 @@ function parseMailbox(v: string): { local: string; host: string } | undefined {
   const at = v.lastIndexOf("@");
   const local = v.slice(0, at);
   const host = v.slice(at + 1).toLowerCase();
-  return at > 0 && LOCAL_PART.test(local) && isHostName(host) ? { local, host } : undefined;
+  return at > 0 && isMailboxLocalPart(local) && isHostName(host) ? { local, host } : undefined;
 }
 
 /**

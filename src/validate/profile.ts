@@ -13,6 +13,7 @@ import { KU } from "../parsing/certificate.js";
 import { OID } from "../parsing/oids.js";
 import type { Profile } from "../api/types.js";
 import { malformedSubtree } from "./name-constraints.js";
+import { isHostName, isMailbox } from "./name-syntax.js";
 
 export type { Profile };
 
@@ -47,23 +48,12 @@ const isCa = (c: Certificate, role: CertificateRole) => role.issuesInPath || c.b
 const empty = (l: readonly unknown[] | undefined) => l !== undefined && l.length === 0;
 
 /** RFC 1034 3.5 preferred name syntax (letters, digits, hyphen), "_" tolerated, and one leading "*" label (RFC 6125 6.4.3). */
-const DNS_LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/i;
 function validDnsName(v: string): boolean {
-  const labels = v.split(".");
-  if (labels[0] === "*") labels.shift();
-  return v.length <= 253 && labels.length > 0 && labels.every((l) => DNS_LABEL.test(l));
+  return isHostName(v.startsWith("*.") ? v.slice(2) : v, false);
 }
 
 /** RFC 5321 4.1.2 Mailbox, as RFC 5280 4.2.1.6 asks of an rfc822Name: local-part "@" domain. */
-function validMailbox(v: string): boolean {
-  const at = v.lastIndexOf("@");
-  if (at <= 0) return false;
-  const local = v.slice(0, at);
-  // Dot-string of atoms, or a quoted string (RFC 5321 4.1.2).
-  const localOk = /^"(?:[^"\\]|\\.)*"$/.test(local) || /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/.test(local);
-  const domain = v.slice(at + 1);
-  return localOk && (validDnsName(domain) && !domain.startsWith("*") || /^\[[^\]]+\]$/.test(domain));
-}
+const validMailbox = (v: string) => isMailbox(v, false);
 
 /**
  * RFC 5280 4.2.1.6: a uniformResourceIdentifier is an absolute URI (RFC 3986 4.3): a
