@@ -25,10 +25,14 @@ describe.each(modes)("PKITS (%s)", (mode) => {
 });
 
 // PKITS certificates that break a strict-profile rule (README "Profiles"): the valid paths
-// through a CA whose policyConstraints is not critical (RFC 5280 4.2.1.11), and 4.6.4,
-// whose CA has a non-critical basicConstraints (4.2.1.9). In strict they fail with
-// PROFILE and that rule; every other verdict is the default profile's.
+// through a CA whose policyConstraints is not critical (RFC 5280 4.2.1.11); 4.6.4, whose CA
+// has a non-critical basicConstraints (4.2.1.9); 4.2.4, whose end entity's notBefore in
+// 2002 is a GeneralizedTime (4.1.2.5: a relying party accepts it, a CA MUST NOT write it);
+// 4.3.6, whose CA carries unique identifiers (4.1.2.8). In strict they fail with PROFILE
+// and that rule; every other verdict is the default profile's.
 const STRICT_EXCEPTIONS: Record<string, string> = {
+  "4.2.4": "validity-encoding",
+  "4.3.6": "uniqueIdentifiers-absent",
   "4.6.4": "basicConstraints-critical-in-CA",
   ...Object.fromEntries(
     ["4.8.6/1", "4.8.6/2", "4.8.10/1", "4.8.10/2", "4.8.10/3", "4.8.11/1", "4.8.11/2", "4.8.13/1", "4.8.13/2", "4.8.13/3", "4.8.14/1", "4.8.18/1", "4.8.18/2",

@@ -159,6 +159,11 @@ export interface SignedDocument extends SignedFields {
   readonly version: number;
 }
 
+/** The two encodings of Time (RFC 5280 4.1.2.5, 5.1.2.4). */
+export type TimeEncoding = "UTCTime" | "GeneralizedTime";
+/** The encoding a DER Time element's tag says (UTCTime is tag 23, GeneralizedTime 24). */
+export const timeEncodingOf = (tag: number): TimeEncoding => (tag === 0x17 ? "UTCTime" : "GeneralizedTime");
+
 /**
  * A parsed certificate. Some fields are getters (decoded on first use): read them as
  * fields; a spread (`{ ...cert }`) copies only the eagerly decoded ones.
@@ -172,6 +177,10 @@ export interface Certificate extends SignedDocument {
   readonly subject: DistinguishedName;
   readonly notBefore: Date;
   readonly notAfter: Date;
+  /** How notBefore and notAfter were encoded (RFC 5280 4.1.2.5). */
+  readonly validityEncoding: { readonly notBefore: TimeEncoding; readonly notAfter: TimeEncoding };
+  /** issuerUniqueID or subjectUniqueID is present (RFC 5280 4.1.2.8: conforming CAs MUST NOT generate them). */
+  readonly uniqueIdentifiers: boolean;
   readonly publicKey: SubjectPublicKey;
   readonly extensions: readonly ExtensionInfo[];
   readonly basicConstraints?: { readonly cA: boolean; readonly pathLen?: number };
@@ -804,6 +813,8 @@ class CertificateModel implements Certificate {
   readonly subject: DistinguishedName;
   readonly notBefore: Date;
   readonly notAfter: Date;
+  readonly validityEncoding: Certificate["validityEncoding"];
+  readonly uniqueIdentifiers: boolean;
   readonly publicKey: SubjectPublicKey;
   readonly extensions: readonly ExtensionInfo[];
   readonly basicConstraints?: { readonly cA: boolean; readonly pathLen?: number };
@@ -832,6 +843,8 @@ class CertificateModel implements Certificate {
     this.subject = tbs.subject;
     this.notBefore = tbs.notBefore;
     this.notAfter = tbs.notAfter;
+    this.validityEncoding = tbs.validityEncoding;
+    this.uniqueIdentifiers = tbs.uniqueIdentifiers;
     this.publicKey = tbs.publicKey;
     this.extensions = x.extensions;
     this.basicConstraints = x.eager.basicConstraints as Certificate["basicConstraints"];
@@ -901,6 +914,8 @@ interface TbsFields {
   issuer: DistinguishedName;
   notBefore: Date;
   notAfter: Date;
+  validityEncoding: Certificate["validityEncoding"];
+  uniqueIdentifiers: boolean;
   subject: DistinguishedName;
   publicKey: SubjectPublicKey;
   extensions: RawExtension[];
@@ -944,8 +959,10 @@ function tbsFields(der: Uint8Array, tbs: DerElement): TbsFields {
   const subject = dnFromDerElement(der, f[i++]!);
   bytes(f[i], 0x30, "subjectPublicKeyInfo");
   const publicKey = subjectPublicKeyAt(der, f[i++]!);
-  // issuerUniqueID [1], subjectUniqueID [2] (implicit BIT STRINGs, RFC 5280 4.1.2.8): not used.
+  // issuerUniqueID [1], subjectUniqueID [2] (implicit BIT STRINGs, RFC 5280 4.1.2.8): only noted.
+  const beforeIds = i;
   while (f[i] && (f[i]!.tag === 0x81 || f[i]!.tag === 0x82 || f[i]!.tag === 0xa1 || f[i]!.tag === 0xa2)) i++;
+  const uniqueIdentifiers = i > beforeIds;
   let extensions: RawExtension[] = [];
   if (f[i]?.tag === 0xa3) {
     const inner = derChildren(der, f[i++]!)[0];
@@ -953,7 +970,8 @@ function tbsFields(der: Uint8Array, tbs: DerElement): TbsFields {
     extensions = rawExtensions(der, inner);
   }
   if (i !== f.length) throw new Error("unexpected field in tbsCertificate");
-  return { version, serial: der.subarray(serialEl.start, serialEl.end), signature, issuer, notBefore: notBefore!, notAfter: notAfter!, subject, publicKey, extensions };
+  const validityEncoding = Object.freeze({ notBefore: timeEncodingOf(times[0]!.tag), notAfter: timeEncodingOf(times[1]!.tag) });
+  return { version, serial: der.subarray(serialEl.start, serialEl.end), signature, issuer, notBefore: notBefore!, notAfter: notAfter!, validityEncoding, uniqueIdentifiers, subject, publicKey, extensions };
 }
 
 /** The fields every signed document shares (certificates and CRLs), from the walker's split. */

@@ -21,6 +21,8 @@ import {
   distributionPointName,
   distributionPoints,
   signedDocument,
+  timeEncodingOf,
+  type TimeEncoding,
   type AuthorityKeyId,
   type DistributionPoint,
   type DistributionPointName,
@@ -81,8 +83,6 @@ export interface Crl extends SignedDocument {
   readonly what: string;
 }
 
-export type TimeEncoding = "UTCTime" | "GeneralizedTime";
-const timeEncoding = (tag: number): TimeEncoding => (tag === 0x17 ? "UTCTime" : "GeneralizedTime");
 
 const KNOWN_CRL_EXTENSIONS = new Set<string>([
   OID.authorityKeyIdentifier,
@@ -282,8 +282,8 @@ function parseCrlUncached(input: Uint8Array, what: string, checkTime?: DeadlineC
       revoked,
       extensions: Object.freeze(exts.map((e) => Object.freeze({ oid: e.extnID, critical: !!e.critical }))),
       timeEncoding: Object.freeze({
-        thisUpdate: timeEncoding(tbs.thisUpdateTag),
-        ...(tbs.nextUpdateTag !== undefined ? { nextUpdate: timeEncoding(tbs.nextUpdateTag) } : {}),
+        thisUpdate: timeEncodingOf(tbs.thisUpdateTag),
+        ...(tbs.nextUpdateTag !== undefined ? { nextUpdate: timeEncodingOf(tbs.nextUpdateTag) } : {}),
       }),
       emptyRevokedList: tbs.revokedCertificates !== undefined && revoked.count === 0,
       what,

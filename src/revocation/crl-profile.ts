@@ -13,7 +13,8 @@
 // non-empty issuer (a CRL is used only for a certificate whose issuer, or distribution
 // point cRLIssuer, it names, so an empty CRL issuer can only serve a CA with an empty
 // subject, which the certificate rule "CA-subject-not-empty" of 4.1.2.6 already reports).
-import type { Crl, TimeEncoding } from "../parsing/crl.js";
+import type { Crl } from "../parsing/crl.js";
+import { wrongTimeEncoding } from "../validate/profile.js";
 import { OID } from "../parsing/oids.js";
 import type { Profile } from "../api/types.js";
 
@@ -33,12 +34,6 @@ export interface CrlProfileRule {
 const ext = (crl: Crl, oid: string) => crl.extensions.find((e) => e.oid === oid);
 const critical = (crl: Crl, oid: string) => ext(crl, oid)?.critical === true;
 const nonCritical = (crl: Crl, oid: string) => ext(crl, oid)?.critical === false;
-
-/** RFC 5280 5.1.2.4 (as 4.1.2.5): UTCTime for 1950 through 2049, GeneralizedTime otherwise. */
-function wrongTimeEncoding(d: Date, enc: TimeEncoding): boolean {
-  const y = d.getUTCFullYear();
-  return enc !== (y >= 1950 && y <= 2049 ? "UTCTime" : "GeneralizedTime");
-}
 
 export const CRL_PROFILE_RULES: readonly CrlProfileRule[] = [
   // ---- rfc5280: the CRL is not used in either profile ----------------------------------

@@ -8,7 +8,7 @@
 //
 // Each rule is one small predicate over the parsed certificate and its place in the path,
 // and cites the sentence of RFC 5280 it comes from.
-import type { Certificate } from "../parsing/certificate.js";
+import type { Certificate, TimeEncoding } from "../parsing/certificate.js";
 import { KU } from "../parsing/certificate.js";
 import { OID } from "../parsing/oids.js";
 import type { Profile } from "../api/types.js";
@@ -68,6 +68,12 @@ function validUri(v: string): boolean {
   const authority = rest.slice(2).split(/[/?#]/, 1)[0]!;
   const host = authority.replace(/^[^@]*@/, "").replace(/:\d*$/, "");
   return host.startsWith("[") ? /^\[[0-9A-Fa-f:.]+\]$/.test(host) : host.length > 0 && validDnsName(host);
+}
+
+/** RFC 5280 4.1.2.5 (and 5.1.2.4 for CRLs): UTCTime for 1950 through 2049, GeneralizedTime otherwise. */
+export function wrongTimeEncoding(d: Date, enc: TimeEncoding): boolean {
+  const y = d.getUTCFullYear();
+  return enc !== (y >= 1950 && y <= 2049 ? "UTCTime" : "GeneralizedTime");
 }
 
 /** Octets of the DER INTEGER content for a serial given as hex of its value ('-' for negative). */
@@ -176,6 +182,13 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
     broken: (c) => serialOctets(c.serial) > 20,
   },
   {
+    id: "validity-encoding",
+    section: "RFC 5280 4.1.2.5",
+    profile: "strict",
+    what: "a validity date is not UTCTime through 2049 and GeneralizedTime from 2050",
+    broken: (c) => wrongTimeEncoding(c.notBefore, c.validityEncoding.notBefore) || wrongTimeEncoding(c.notAfter, c.validityEncoding.notAfter),
+  },
+  {
     id: "issuer-not-empty",
     section: "RFC 5280 4.1.2.4",
     profile: "strict",
@@ -188,6 +201,13 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
     profile: "strict",
     what: "a CA certificate MUST have a non-empty subject",
     broken: (c, r) => isCa(c, r) && c.subject.rdns.length === 0,
+  },
+  {
+    id: "uniqueIdentifiers-absent",
+    section: "RFC 5280 4.1.2.8",
+    profile: "strict",
+    what: "issuerUniqueID or subjectUniqueID is present (conforming CAs MUST NOT generate them)",
+    broken: (c) => c.uniqueIdentifiers,
   },
   {
     id: "authorityKeyIdentifier-present",

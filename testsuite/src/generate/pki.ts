@@ -270,6 +270,10 @@ export interface CertificateSpec extends RawOverrides {
   notAfter: Date;
   /** 1 writes no extensions at all; default 3. */
   version?: 1 | 2 | 3;
+  /** Writes notBefore and notAfter in this form whatever the year (default: RFC 5280 4.1.2.5's choice). */
+  timeEncoding?: "UTCTime" | "GeneralizedTime";
+  /** Writes this subjectUniqueID (RFC 5280 4.1.2.8: conforming CAs MUST NOT). */
+  subjectUniqueId?: Uint8Array;
   extensions?: ExtensionsSpec;
   /** How the issuer signs (hash, PSS). */
   signature?: SignatureSpec;
@@ -498,6 +502,12 @@ function signature(tbs: Uint8Array, issuerKey: KeyPair, sig: SignatureSpec | und
   return toArrayBuffer(raw.signatureValue ?? signer(issuerKey, sig).sign(tbs));
 }
 
+/** A Time in the form asked for, or in RFC 5280 4.1.2.5's form for its year. */
+function forcedTime(d: Date, enc: "UTCTime" | "GeneralizedTime" | undefined): Time {
+  if (enc === undefined) return asnTime(d);
+  return new Time(enc === "UTCTime" ? { utcTime: wholeSeconds(d) } : { generalTime: wholeSeconds(d) });
+}
+
 /** Issues one certificate exactly as specified. */
 export function issueCertificate(spec: CertificateSpec): IssuedCertificate {
   const enc = spec.stringEncoding;
@@ -508,8 +518,8 @@ export function issueCertificate(spec: CertificateSpec): IssuedCertificate {
   const version = spec.version ?? 3;
   const exts = version === 1 ? [] : certificateExtensions(spec.extensions ?? {}, spec.subjectKey, spec.issuer.key, enc);
   const validity = new Validity();
-  validity.notBefore = asnTime(spec.notBefore);
-  validity.notAfter = asnTime(spec.notAfter);
+  validity.notBefore = forcedTime(spec.notBefore, spec.timeEncoding);
+  validity.notAfter = forcedTime(spec.notAfter, spec.timeEncoding);
   const subjectPublicKeyInfo = embed(SubjectPublicKeyInfo, spec.subjectKey.spki);
   // Default serial: a digest of everything else, so distinct certificates get distinct serials.
   let serial: bigint;
@@ -527,6 +537,7 @@ export function issueCertificate(spec: CertificateSpec): IssuedCertificate {
     validity,
     subject,
     subjectPublicKeyInfo,
+    subjectUniqueID: spec.subjectUniqueId ? toArrayBuffer(spec.subjectUniqueId) : undefined,
     extensions: exts.length ? new Extensions(exts) : undefined,
   });
   const { value: signedPart, der: tbs } = encodeOnce(tbsCertificate);
@@ -579,8 +590,7 @@ export function issueCrl(spec: CrlSpec): IssuedCrl {
     if (spec.freshestCrl) exts.push(extension(EXT_OIDS.freshestCrl, false, new FreshestCRL(distributionPoints(spec.freshestCrl, enc))));
     for (const c of spec.custom ?? []) exts.push(extension(c.oid, c.critical ?? false, c.valueDer));
   }
-  const when = (d: Date) =>
-    spec.timeEncoding === undefined ? asnTime(d) : new Time(spec.timeEncoding === "UTCTime" ? { utcTime: wholeSeconds(d) } : { generalTime: wholeSeconds(d) });
+  const when = (d: Date) => forcedTime(d, spec.timeEncoding);
   const tbsCertList = new TBSCertList({
     version: version > 1 && !spec.versionAbsent ? 1 : undefined, // v2 is 1; absent for v1
     signature: alg.tbs,
@@ -645,6 +655,10 @@ export interface CertOptions extends RawOverrides {
   extensions?: ExtensionOverrides;
   signature?: SignatureSpec;
   version?: 1 | 2 | 3;
+  /** Writes notBefore and notAfter in this form whatever the year (breaks RFC 5280 4.1.2.5 where it differs). */
+  timeEncoding?: "UTCTime" | "GeneralizedTime";
+  /** Writes this subjectUniqueID (breaks RFC 5280 4.1.2.8). */
+  subjectUniqueId?: Uint8Array;
   stringEncoding?: StringEncoding;
   /** Write this issuer name instead of the issuer entity's subject (to break chaining on purpose). */
   issuerName?: NameInput;
