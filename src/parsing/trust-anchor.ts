@@ -1,11 +1,10 @@
 // Trust anchors in the three forms RFC 5914 and RFC 5280 6.1.1 (d) allow: a
 // certificate, a TrustAnchorInfo (RFC 5914 2, alone or as TrustAnchorChoice [2]),
 // or a bare name and public key.
-import type { SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { MalformedError } from "./errors.js";
 import { WorkLimitError } from "./deadline.js";
-import { DerError, DerReader, bytesToHex, checkDer, checkOuterSequence, derBytes, derElement, derSpki, derSpkiOf, inputToDers, type DerElement } from "./der.js";
-import { parseCertificate, subjectPublicKey, type Certificate, type NameConstraints, type SubjectPublicKey } from "./certificate.js";
+import { DerError, DerReader, bytesToHex, checkDer, checkOuterSequence, derBytes, derElement, inputToDers, type DerElement } from "./der.js";
+import { parseCertificate, subjectPublicKeyAt, type Certificate, type NameConstraints, type SubjectPublicKey } from "./certificate.js";
 import { dnFromDer, dnFromDerElement, dnFromString, type DistinguishedName } from "./name.js";
 import { nameConstraintsAt } from "./general-name.js";
 
@@ -39,26 +38,15 @@ export interface NameAndKey {
 }
 
 export function publicKeyFromSpki(spki: Uint8Array, what: string): SubjectPublicKey {
-  let k: ReturnType<typeof derSpki>;
   try {
-    k = derSpkiOf(spki);
+    const e = derElement(spki, 0, spki.length);
+    if (e.end !== spki.length) throw new DerError("SubjectPublicKeyInfo does not fill its input");
+    checkDer(spki, { start: 0, end: spki.length });
+    return subjectPublicKeyAt(spki, e);
   } catch (e) {
     if (e instanceof WorkLimitError) throw e;
     throw new MalformedError("MALFORMED_INPUT", `${what}: not a SubjectPublicKeyInfo: ${(e as Error).message}`);
   }
-  return keyModel(k, spki);
-}
-
-/**
- * The key model from the reader's SubjectPublicKeyInfo fields: the certificate parser's
- * `subjectPublicKey` builds it (key size, RSA exponent), given those fields in the shape it
- * reads (parameters: absent, null for NULL, else their DER) and the bytes as received.
- */
-function keyModel(k: ReturnType<typeof derSpki>, raw: Uint8Array): SubjectPublicKey {
-  const p = k.algorithm.params;
-  const parameters = p === undefined ? undefined : p.length === 2 && p[0] === 0x05 ? null : p.slice().buffer;
-  const fields = { algorithm: { algorithm: k.algorithm.oid, parameters }, subjectPublicKey: k.keyBytes.slice().buffer };
-  return subjectPublicKey(fields as unknown as SubjectPublicKeyInfo, raw);
 }
 
 /**
@@ -82,7 +70,7 @@ function parseTrustAnchorInfo(der: Uint8Array, e: DerElement, what: string): Par
     const keyId = r.contents(0x04, "keyId");
     let publicKey: SubjectPublicKey;
     try {
-      publicKey = keyModel(derSpki(der, spkiEl), derBytes(der, spkiEl).slice());
+      publicKey = subjectPublicKeyAt(der, spkiEl);
     } catch (err) {
       if (err instanceof DerError) throw new MalformedError("MALFORMED_INPUT", `${what}: not a SubjectPublicKeyInfo: ${err.message}`);
       throw err;
