@@ -15,6 +15,7 @@ import { allScenarios } from "../../testsuite/src/multidomain/cases/index.js";
 import { generateScenario } from "../../testsuite/src/multidomain/generate.js";
 import { cellFromOutcome } from "../../testsuite/src/report/model.js";
 import { formatInteropSummary } from "../../testsuite/src/report/terminal.js";
+import { renderHtml } from "../../testsuite/src/report/html.js";
 import { exportPkits, pkitsSubsetSuite, type Exported } from "./helpers.js";
 
 const sha = (d: Uint8Array) => createHash("sha256").update(d).digest("hex");
@@ -139,6 +140,9 @@ describe("certpath's own column over bag orders", () => {
     for (const id of ids) expect(report.rows.find((r) => r.id === id)!.cells["certpath"]).toMatchObject({ status: "pass", orders: { runs: 6, passed: 6 } });
     expect(report.summary.find((s) => s.implementation === "certpath")).toMatchObject({ orderRuns: 24, orderPassed: 24, failingEveryOrder: 0 });
     expect(formatInteropSummary(report)).toContain("certpath over 6 bag orders: pass rate 100.0% (24/24 runs); fails under every order: 0");
+    const html = renderHtml(report);
+    expect(html).toContain("<h2>Bag orders</h2>");
+    expect(html).toMatch(/<td>certpath<\/td><td class="num">6<\/td><td class="num">24\/24<\/td><td class="num rate-all">100\.0%<\/td><td class="num">0<\/td>/);
   });
 
   it("an order-dependent verdict is caught: a verify that fails whenever the bag does not start with the exported first certificate", async () => {

@@ -124,6 +124,27 @@ function suiteSection(report: InteropReport, s: SuiteInfo, index: number, pictur
   return out.join("\n");
 }
 
+/** With `--orders N`: each implementation's pass rate over the seeded bag orders and the cases it fails under every order. */
+function ordersSection(report: InteropReport): string {
+  const rows: string[] = [];
+  report.suites.forEach((s, idx) => {
+    for (const i of s.implementations) {
+      const en = report.summary.find((x) => x.suite === s.name && x.implementation === i)!;
+      if (!en.orderRuns) continue;
+      const failing = report.rows.filter((r) => r.suite === s.name && r.cells[i]?.orders?.passed === 0).map((r) => r.id);
+      const orders = en.orderRuns / Math.max(1, en.cases);
+      rows.push(
+        `<tr><td><a href="#suite-${idx}">${escapeHtml(s.title)}</a></td><td>${escapeHtml(i)}</td><td class="num">${orders}</td><td class="num">${en.orderPassed}/${en.orderRuns}</td><td class="num ${rateClass(en.orderPassed, en.orderRuns)}">${((100 * en.orderPassed) / en.orderRuns).toFixed(1)}%</td><td class="num">${en.failingEveryOrder}</td><td class="small">${escapeHtml(failing.join(", ")) || "\u2013"}</td></tr>`,
+      );
+    }
+  });
+  if (!rows.length) return "";
+  return (
+    `<h2>Bag orders</h2><p class="small">Each case run with its intermediates in the exported order and in seeded shuffles; certpath included.</p>` +
+    `<table><thead><tr><th>suite</th><th>implementation</th><th class="num">orders</th><th class="num">runs passed</th><th class="num">pass rate</th><th class="num">fail under every order</th><th>those cases</th></tr></thead><tbody>${rows.join("")}</tbody></table>`
+  );
+}
+
 export function renderHtml(report: InteropReport, pictures: readonly CasePicture[] = []): string {
   const out: string[] = [];
   out.push(`<!DOCTYPE html>`);
@@ -160,6 +181,7 @@ export function renderHtml(report: InteropReport, pictures: readonly CasePicture
     }
   });
   out.push(`</tbody></table>`);
+  out.push(ordersSection(report));
 
   report.suites.forEach((s, idx) => out.push(suiteSection(report, s, idx, pictures)));
 
