@@ -210,7 +210,7 @@ export async function conformanceCommand(
   io.stdout(formatInteropTables(report));
 
   const { passed, failed } = report.certpath;
-  if (report.suites.length > 1 || report.suites.some((s) => s.implementations.length > 1)) {
+  if (report.suites.length > 1 || report.suites.some((s) => s.implementations.length > 1) || report.summary.some((e) => e.orderRuns > 0)) {
     io.stdout(`\nsummary (passed/cases per implementation):\n`);
     io.stdout(formatInteropSummary(report));
   }
