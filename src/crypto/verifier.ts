@@ -171,10 +171,12 @@ class KeyObjectCache {
 export const keyObjectCache = new KeyObjectCache(16 * 1024 * 1024);
 const keyObjects = keyObjectCache;
 
+/** Key content strings by SPKI object: a verifier per call used to recompute them on every call. */
+const keyIds = new WeakMap<Uint8Array, string>();
+
 export class NodeSignatureVerifier implements SignatureVerifier {
   /** Outcomes by signed data (one object per parsed certificate or CRL), then by key content. */
   private readonly outcomes = new WeakMap<Uint8Array, Map<string, SignatureOutcome>>();
-  private readonly keyIds = new WeakMap<Uint8Array, string>();
   private count = 0;
   private computedCount = 0;
 
@@ -205,12 +207,12 @@ export class NodeSignatureVerifier implements SignatureVerifier {
     return `${docId}|${digestOf(key.spki)}`;
   }
 
-  /** The key's content as a map key, computed once per SPKI object. */
+  /** The key's content as a map key, computed once per SPKI object (process-wide: models are immutable and shared). */
   private keyId(spki: Uint8Array): string {
-    let id = this.keyIds.get(spki);
+    let id = keyIds.get(spki);
     if (id === undefined) {
       id = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength).toString("base64");
-      this.keyIds.set(spki, id);
+      keyIds.set(spki, id);
     }
     return id;
   }

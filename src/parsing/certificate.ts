@@ -712,31 +712,56 @@ function isAccessDescription(v: Uint8Array, ad: DerElement): boolean {
 /** Counters of the first-use decoding (tests assert on them; never on time). */
 export const lazyExtensionStats = { deferred: 0, decodedOnUse: 0, decodedAtParse: 0 };
 
-/** Extension values kept undecoded until first use, and the values once decoded. */
+const LAZY_FIELDS: readonly LazyField[] = [
+  "extKeyUsage",
+  "policies",
+  "policyMappings",
+  "nameConstraints",
+  "subjectAltName",
+  "issuerAltName",
+  "crlDistributionPoints",
+  "freshestCrl",
+  "authorityInfoAccess",
+  "subjectInfoAccess",
+];
+const LAZY_INDEX = Object.fromEntries(LAZY_FIELDS.map((f, i) => [f, i])) as Record<LazyField, number>;
+
+/**
+ * Extension values kept undecoded until first use, and the values once decoded: one small
+ * array per certificate (slot i = LAZY_FIELDS[i]: the raw value while `pending` has bit i,
+ * then the decoded value), allocated only when the certificate has such an extension.
+ */
 class LazyExtensions {
-  private readonly raw = new Map<LazyField, Uint8Array>();
-  private readonly done = new Map<LazyField, unknown>();
+  private slots: unknown[] | undefined;
+  private pending = 0;
   constructor(private readonly what: string) {}
 
+  private slotsFor(): unknown[] {
+    return (this.slots ??= new Array<unknown>(LAZY_FIELDS.length).fill(undefined));
+  }
+
   defer(field: LazyField, v: Uint8Array): void {
-    this.raw.set(field, v);
+    const i = LAZY_INDEX[field];
+    this.slotsFor()[i] = v;
+    this.pending |= 1 << i;
     lazyExtensionStats.deferred++;
   }
 
   set(field: LazyField, value: unknown): void {
-    this.done.set(field, value);
+    this.slotsFor()[LAZY_INDEX[field]] = value;
   }
 
   get(field: LazyField, oid: string): unknown {
-    if (this.done.has(field)) return this.done.get(field);
-    const v = this.raw.get(field);
-    if (v === undefined) return undefined;
+    const slots = this.slots;
+    if (slots === undefined) return undefined;
+    const i = LAZY_INDEX[field];
+    if (!(this.pending & (1 << i))) return slots[i];
     lazyExtensionStats.decodedOnUse++;
     // The syntactic check at parse time makes this decode succeed; were it to fail, the
     // error is the one the parse would have raised.
-    const value = decodeValue(oid, v, this.what);
-    this.done.set(field, value);
-    this.raw.delete(field);
+    const value = decodeValue(oid, slots[i] as Uint8Array, this.what);
+    slots[i] = value;
+    this.pending &= ~(1 << i);
     return value;
   }
 }

@@ -187,17 +187,17 @@ export function derOid(der: Uint8Array, e: DerElement): string {
 }
 
 /** The OBJECT IDENTIFIER rules of derOid (X.690 8.19.2), checked without building the dotted form. */
-function checkOid(der: Uint8Array, e: DerElement): void {
-  if (e.end === e.start) throw new DerError("not an OBJECT IDENTIFIER");
+function checkOid(der: Uint8Array, start: number, end: number): void {
+  if (end === start) throw new DerError("not an OBJECT IDENTIFIER");
   let v = 0;
-  for (let p = e.start; p < e.end; p++) {
+  for (let p = start; p < end; p++) {
     const b = der[p]!;
     if (v === 0 && b === 0x80) throw new DerError("OBJECT IDENTIFIER arc with a leading 0x80 (X.690 8.19.2)");
     v = v * 128 + (b & 0x7f);
     if (v > Number.MAX_SAFE_INTEGER / 128) throw new DerError("OBJECT IDENTIFIER arc too large");
     if (!(b & 0x80)) v = 0;
   }
-  if (der[e.end - 1]! & 0x80) throw new DerError("truncated OBJECT IDENTIFIER");
+  if (der[end - 1]! & 0x80) throw new DerError("truncated OBJECT IDENTIFIER");
 }
 
 /**
@@ -206,6 +206,28 @@ function checkOid(der: Uint8Array, e: DerElement): void {
  * caller hands to the library instead. Hand-written for the same measured reason as derOid.
  */
 export function derTime(der: Uint8Array, e: DerElement): Date | undefined {
+  // The usual forms (UTCTime YYMMDDHHMMSSZ, GeneralizedTime YYYYMMDDHHMMSSZ) read digit by
+  // digit: every certificate has two times, and the string + regular expression path was a
+  // measured part of a cold parse. The same rules as the general path below.
+  const n = e.end - e.start;
+  if (der[e.end - 1] === 0x5a && ((e.tag === 0x17 && n === 13) || (e.tag === 0x18 && n === 15))) {
+    let digits = true;
+    for (let i = e.start; i < e.end - 1; i++) if (der[i]! < 0x30 || der[i]! > 0x39) digits = false;
+    if (digits) {
+      const d2 = (p: number) => (der[p]! - 48) * 10 + der[p + 1]! - 48;
+      let p = e.start;
+      let year: number;
+      if (e.tag === 0x17) {
+        const yy = d2(p);
+        year = yy >= 50 ? 1900 + yy : 2000 + yy;
+        p += 2;
+      } else {
+        year = d2(p) * 100 + d2(p + 2);
+        p += 4;
+      }
+      return utcDate(year, d2(p), d2(p + 2), d2(p + 4), d2(p + 6), d2(p + 8), 0);
+    }
+  }
   const s = String.fromCharCode(...der.subarray(e.start, e.end));
   let m: RegExpExecArray | null;
   let year: number;
@@ -217,6 +239,10 @@ export function derTime(der: Uint8Array, e: DerElement): Date | undefined {
   } else return undefined;
   const [mo, d, h, mi, se] = [m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number];
   const ms = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
+  return utcDate(year, mo, d, h, mi, se, ms);
+}
+
+function utcDate(year: number, mo: number, d: number, h: number, mi: number, se: number, ms: number): Date | undefined {
   const t = new Date(Date.UTC(year, mo - 1, d, h, mi, se, ms));
   t.setUTCFullYear(year); // years below 100 would otherwise map to 19xx
   // Reject calendar overflow (month 13, day 32, 25:00): Date.UTC would roll it over.
@@ -244,47 +270,55 @@ export function derBytes(der: Uint8Array, e: DerElement): Uint8Array {
  *  - end-of-contents octets never appear (definite lengths only, X.690 10.1)
  */
 export function checkDer(der: Uint8Array, e: { start: number; end: number }, depth = 0, skip = -1): void {
+  checkDerRange(der, e.start, e.end, depth, skip);
+}
+
+function checkDerRange(der: Uint8Array, from: number, to: number, depth: number, skip: number): void {
   if (depth > MAX_NESTING) throw new DerError(`nested deeper than ${MAX_NESTING}`);
-  for (let off = e.start; off < e.end; ) {
+  for (let off = from; off < to; ) {
     checkpoint();
     derStats.elementsChecked++;
-    const k = derElement(der, off, e.end);
-    off = k.end;
-    const tag = k.tag;
+    // The non-allocating header read: every element of every certificate passes here (an
+    // object per element made a measured share of a cold parse's garbage collection).
+    const headerStart = off;
+    const tag = derHeader(der, off, to);
+    const start = lastHeader.start;
+    const end = lastHeader.end;
+    off = end;
     if (tag & 0x20) {
       if ((tag & 0xc0) === 0 && tag !== 0x30 && tag !== 0x31) throw new DerError("constructed encoding of a universal type other than SEQUENCE or SET; X.690 10.2");
       // The caller checks this element's contents itself, element by element (see checkSignedStructure).
-      if (k.headerStart !== skip) checkDer(der, k, depth + 1, skip);
+      if (headerStart !== skip) checkDerRange(der, start, end, depth + 1, skip);
       continue;
     }
     if ((tag & 0xc0) !== 0) continue; // implicitly tagged primitive: its type is the schema's business
-    checkPrimitive(der, k);
+    checkPrimitive(der, tag, start, end);
   }
 }
 
-function checkPrimitive(der: Uint8Array, k: DerElement): void {
-  const n = k.end - k.start;
-  switch (k.tag) {
+function checkPrimitive(der: Uint8Array, tag: number, start: number, end: number): void {
+  const n = end - start;
+  switch (tag) {
     case 0x00:
       throw new DerError("end-of-contents octets; X.690 10.1: DER uses definite lengths");
     case 0x01:
-      if (n !== 1 || (der[k.start] !== 0 && der[k.start] !== 0xff)) throw new DerError("BOOLEAN not encoded as one octet 0x00 or 0xFF; X.690 11.1");
+      if (n !== 1 || (der[start] !== 0 && der[start] !== 0xff)) throw new DerError("BOOLEAN not encoded as one octet 0x00 or 0xFF; X.690 11.1");
       return;
     case 0x02:
     case 0x0a:
-      checkMinimalInteger(der, k);
+      checkIntegerContents(der, start, end);
       return;
     case 0x05:
       if (n !== 0) throw new DerError("NULL with contents; X.690 8.8.2");
       return;
     case 0x06:
-      checkOid(der, k);
+      checkOid(der, start, end);
       return;
     case 0x03: {
       if (n === 0) throw new DerError("BIT STRING without its unused-bits octet; X.690 8.6.2");
-      const unused = der[k.start]!;
+      const unused = der[start]!;
       if (unused > 7 || (n === 1 && unused !== 0)) throw new DerError(`BIT STRING with ${unused} unused bits; X.690 8.6.2`);
-      if (unused && der[k.end - 1]! & ((1 << unused) - 1)) throw new DerError("BIT STRING with nonzero unused bits; X.690 11.2.1");
+      if (unused && der[end - 1]! & ((1 << unused) - 1)) throw new DerError("BIT STRING with nonzero unused bits; X.690 11.2.1");
       return;
     }
   }
@@ -300,17 +334,17 @@ export function checkBooleanContents(der: Uint8Array, start: number, end: number
 
 /** INTEGER contents: at least one octet, no redundant leading 0x00/0xFF (X.690 8.3.2). */
 export function checkIntegerContents(der: Uint8Array, start: number, end: number): void {
-  checkMinimalInteger(der, { tag: 0x02, headerStart: start, start, end });
+  const n = end - start;
+  if (n === 0) throw new DerError("INTEGER without contents; X.690 8.3.1");
+  if (n > 1) {
+    const a = der[start]!;
+    const b = der[start + 1]!;
+    if ((a === 0 && !(b & 0x80)) || (a === 0xff && b & 0x80)) throw new DerError("INTEGER with a redundant leading octet; X.690 8.3.2");
+  }
 }
 
 function checkMinimalInteger(der: Uint8Array, k: DerElement): void {
-  const n = k.end - k.start;
-  if (n === 0) throw new DerError("INTEGER without contents; X.690 8.3.1");
-  if (n > 1) {
-    const a = der[k.start]!;
-    const b = der[k.start + 1]!;
-    if ((a === 0 && !(b & 0x80)) || (a === 0xff && b & 0x80)) throw new DerError("INTEGER with a redundant leading octet; X.690 8.3.2");
-  }
+  checkIntegerContents(der, k.start, k.end);
 }
 
 /**

@@ -65,8 +65,14 @@ const SHORT_NAMES: Record<string, string> = {
 
 /** RFC 4518 string preparation, simplified: NFKC, case fold, insignificant space handling. */
 export function prepareString(s: string): string {
-  // Printable ASCII is its own NFKC form: skip the normalisation (most names are ASCII).
-  return (PRINTABLE_ASCII.test(s) ? s : s.normalize("NFKC")).toLowerCase().replace(/\s+/g, " ").trim();
+  if (PRINTABLE_ASCII.test(s)) {
+    // Printable ASCII is its own NFKC form, and its only whitespace is the space: most
+    // names need no normalisation, no collapsing and no trimming (names are prepared on
+    // every certificate parsed).
+    const t = s.toLowerCase();
+    return t.includes("  ") || t.charCodeAt(0) === 0x20 || t.charCodeAt(t.length - 1) === 0x20 ? t.replace(/\s+/g, " ").trim() : t;
+  }
+  return s.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
 }
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
