@@ -957,7 +957,6 @@ function tbsFields(der: Uint8Array, tbs: DerElement): TbsFields {
   const f = derChildren(der, tbs);
   const bytes = (e: DerElement | undefined, tag: number, what: string) => {
     if (!e || e.tag !== tag) throw new Error(`tbsCertificate.${what} is missing or mistyped`);
-    return derBytes(der, e);
   };
   let i = 0;
   let version = 0;

@@ -11,7 +11,8 @@ const MAX_PEM_BODY_CHARS = Math.ceil(MAX_DER_BYTES / 3) * 4 * (66 / 64) + 4096;
 
 
 export function bytesToHex(b: Uint8Array | ArrayBuffer): string {
-  return Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString("hex");
+  // A view over the same memory (Buffer.from(Uint8Array) would copy it first).
+  return (b instanceof Uint8Array ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : Buffer.from(b)).toString("hex");
 }
 
 /** True when the bytes look like PEM text rather than DER. */
