@@ -1,7 +1,7 @@
 // Input decoding shared by certificates, CRLs and OCSP: PEM or DER in, DER out,
 // with size caps so absurd inputs are refused before any ASN.1 work.
 import { MalformedError, type MalformedCode } from "./errors.js";
-import { decodeBase64, pemBase64, scanPem, type PemBlock } from "./pem.js";
+import { pemDecode, scanPem, type PemBlock } from "./pem.js";
 import { WorkLimitError, checkpoint } from "./deadline.js";
 
 /** Largest single DER object accepted (certificates and CRLs alike). */
@@ -39,10 +39,9 @@ export function pemBlocks(text: string, labels: readonly string[], code: Malform
     if (!labels.includes(b.label)) continue;
     // Size first (issue 10 items 2 and 3): a body whose base64 would decode past the DER cap is not decoded.
     if (b.body.length > MAX_PEM_BODY_CHARS) throw new MalformedError(code, `${what}: PEM block ${b.label} of ${b.body.length} characters exceeds the ${MAX_DER_BYTES}-byte cap once decoded`);
-    const body = pemBase64(b.body);
-    if (body === undefined) throw new MalformedError(code, `${what}: PEM block ${b.label} is not valid base64`);
-    if ((body.length * 3) / 4 > MAX_DER_BYTES + 2) throw new MalformedError(code, `${what}: PEM block ${b.label} exceeds the ${MAX_DER_BYTES}-byte cap once decoded`);
-    out.push(decodeBase64(body));
+    const der = pemDecode(b.body);
+    if (der === undefined) throw new MalformedError(code, `${what}: PEM block ${b.label} is not valid base64`);
+    out.push(der);
   }
   if (out.length === 0) throw new MalformedError(code, `${what}: no PEM block labelled ${labels.join(" or ")}`);
   return out;

@@ -12,6 +12,7 @@ import { parseCertificate } from "../../src/parsing/certificate.js";
 import { applyNameConstraints, checkNameConstraints, initialNameConstraintState } from "../../src/validate/name-constraints.js";
 import { WorkLimitError, withWorkLimit } from "../../src/parsing/deadline.js";
 import { pemBlocks } from "../../src/parsing/der.js";
+import { pemDecode } from "../../src/parsing/pem.js";
 import { parseCrl } from "../../src/parsing/crl.js";
 import { NodeSignatureVerifier } from "../../src/crypto/verifier.js";
 import { largeCrl } from "../../testsuite/src/generate/large-crl.js";
@@ -146,19 +147,44 @@ describe("the deadline inside long synchronous steps (issue 10 item 3, bench/dea
     expect(s.reads).toBe(1);
   });
 
-  it("PEM: one block of 4 Mi base64 characters is cleaned, checked and decoded a slice (1 Mi characters) at a time, the clock read between slices (a 22 M-character block took ~400 ms as one step)", () => {
+  it("PEM: one block of 4 Mi base64 characters is cleaned, checked and decoded a slice (256 Ki characters) at a time, the clock read between slices (a 22 M-character block took ~300-400 ms as one step)", () => {
     const text = `-----BEGIN CERTIFICATE-----\n${"QUFB".repeat(1 << 20)}\n-----END CERTIFICATE-----\n`;
     const c = counting();
     const [der] = withWorkLimit(c, () => pemBlocks(text, ["CERTIFICATE"], "MALFORMED_CERTIFICATE", "target"));
     expect(der!.length).toBe(3 << 20);
     expect(der!.every((x) => x === 0x41)).toBe(true);
-    // 1 read by the scan, 4 between the 5 slices of the body's check (4 Mi characters and two line
-    // breaks), 3 between the 4 slices of the decoding.
-    expect(c.reads).toBe(8);
+    // 1 read by the scan, 16 between the 17 slices of the body (4 Mi characters and two line breaks).
+    expect(c.reads).toBe(17);
     let reads = 0;
     const spentAfterScan = { checkTime() { if (++reads > 1) throw new WorkLimitError("timeoutMs spent"); } };
     expect(() => withWorkLimit(spentAfterScan, () => pemBlocks(text, ["CERTIFICATE"], "MALFORMED_CERTIFICATE", "target"))).toThrow(WorkLimitError);
     expect(reads).toBe(2);
+  });
+
+  it("PEM: slice-wise decoding gives what one Buffer.from gives, across slice boundaries and padding split by them", () => {
+    // Oracle: strip whitespace, one regular expression, one Buffer.from (no shared code).
+    const oracle = (body: string) => {
+      const b = body.replace(/[\r\n\t ]/g, "");
+      return /^[A-Za-z0-9+/]*={0,2}$/.test(b) ? new Uint8Array(Buffer.from(b, "base64")) : undefined;
+    };
+    const bytes = new Uint8Array(400_003).map((_, i) => (i * 131 + (i >> 7)) & 0xff);
+    const b64 = Buffer.from(bytes).toString("base64"); // ends in "="
+    const SLICE = 1 << 18;
+    const bodies = [
+      b64.replace(/.{64}/g, "$&\r\n"),
+      b64,
+      // The "=" padding alone in the next slice, and split over two slices.
+      b64.slice(0, -1).padEnd(SLICE, " ") + "=",
+      b64.slice(0, -1) + " ".repeat(SLICE - ((b64.length - 1) % SLICE)) + "=",
+      "QUJD".repeat(SLICE / 4 - 1) + "QQ=" + " ".repeat(4) + "=",
+      // Invalid: "=" before the end, a third "=", a character outside the alphabet in a later slice.
+      "QQ==" + "QUJD".repeat(SLICE / 4),
+      "QUJD".repeat(SLICE / 4) + "Q===",
+      "QUJD".repeat(SLICE / 4) + "QU*D",
+    ];
+    for (const [i, body] of bodies.entries()) expect(pemDecode(body), `body ${i}`).toEqual(oracle(body));
+    expect(pemDecode(bodies[0]!)).toEqual(bytes);
+    expect(bodies.slice(5).map(pemDecode)).toEqual([undefined, undefined, undefined]);
   });
 
   it("PEM: a block whose base64 would decode past the 16 MiB DER cap is refused before it is cleaned or decoded", () => {
@@ -189,6 +215,15 @@ describe("the deadline inside long synchronous steps (issue 10 item 3, bench/dea
     const limit = { checkTime(aheadMs?: number) { asked.push(aheadMs); } };
     expect(withWorkLimit(limit, () => new NodeSignatureVerifier(10).verify(crl, key))).toEqual({ ok: true });
     expect(asked).toEqual([crl.tbs.length / 300_000]);
+  });
+
+  it("the parse caches hash a large input 1 MiB at a time, the clock read between slices (before any parsing)", () => {
+    const junk = new Uint8Array(3 << 20).fill(0x30); // not DER: the parse would fail at once
+    expect(() => parseCertificate(junk)).toThrow("certificate: DER length says 50 bytes but 3145728 were given (truncated or trailing data)");
+    const c = counting();
+    expect(() => withWorkLimit(c, () => parseCertificate(junk))).toThrow("certificate: DER length says 50 bytes but 3145728 were given (truncated or trailing data)");
+    expect(c.reads).toBe(2);
+    expect(() => withWorkLimit(spent(), () => parseCertificate(junk))).toThrow(WorkLimitError);
   });
 
   it("path building: ranking 640 same-named candidate issuers consults the limit per candidate, before any signature check", () => {
