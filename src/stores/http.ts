@@ -175,6 +175,7 @@ async function oneRequest(url: string, policy: FetchPolicy, req: HttpRequest, bu
     }
   }
   const timeoutMs = Math.max(1, budgetMs - (Date.now() - started));
+  const hardAt = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = {};
     if (req.accept) headers["accept"] = req.accept;
@@ -204,6 +205,12 @@ async function oneRequest(url: string, policy: FetchPolicy, req: HttpRequest, bu
       const chunks: Buffer[] = [];
       let size = 0;
       res.on("data", (c: Buffer) => {
+        // The deadline read per chunk too: a turn of the event loop reading several large
+        // answers at once ran ~20 ms past it before the timers' turn came (bench/deadlines.mjs).
+        if (Date.now() > hardAt) {
+          res.destroy();
+          return fail(socketFailure(new Error("deadline")));
+        }
         size += c.length;
         if (size > policy.maxBytes) {
           res.destroy();
