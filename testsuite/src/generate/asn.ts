@@ -97,32 +97,26 @@ export function asnTime(d: Date): Time {
 /**
  * A value of `type` that serializes to exactly `der`: for DER a caller hands over
  * ready-made (a Name, a SubjectPublicKeyInfo, an AlgorithmIdentifier override), which
- * is written as given so that names chain byte for byte and odd inputs stay odd.
- * Decoded into the library object when the library writes it back identically;
- * otherwise (not decodable as `type`, or not in the library's canonical form) the
- * decoded TLV tree is embedded through asn1-schema's IAsnConvertible hook (toASN).
+ * is written as given so that names chain byte for byte and odd inputs stay odd. The
+ * bytes are embedded through asn1-schema's IAsnConvertible hook (toASN), never decoded
+ * into the library's classes: the generator writes with the schema library and reads
+ * nothing back with it (what it reads, it reads with certpath/der).
  */
 export function embed<T extends object>(type: new () => T, der: Uint8Array): T {
-  // Issuer names and keys recur from certificate to certificate: decode each once.
+  // Issuer names and keys recur from certificate to certificate: wrap each once.
   const key = `${type.name}:${Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString("hex")}`;
   let value = embedded.get(key) as T | undefined;
   if (!value) {
     if (embedded.size >= 10_000) embedded.clear();
-    embedded.set(key, (value = decodeOrPin(type, der)));
+    embedded.set(key, (value = pin(type, der)));
   }
   return value;
 }
 
-/** Decoded values of embedded DER (shared: the generator never modifies them). */
+/** Embedded values (shared: the generator never modifies them). */
 const embedded = new Map<string, object>();
 
-function decodeOrPin<T extends object>(type: new () => T, der: Uint8Array): T {
-  try {
-    const value = AsnConvert.parse(der, type);
-    if (sameBytes(toDer(value), der)) return value;
-  } catch {
-    // not a `type`: embedded as a plain TLV below
-  }
+function pin<T extends object>(type: new () => T, der: Uint8Array): T {
   const block = AsnAnyConverter.toASN(toArrayBuffer(der)) as { toBER(sizeOnly?: boolean): ArrayBuffer };
   if (!sameBytes(new Uint8Array(block.toBER(false)), der)) throw new Error(`${type.name}: cannot embed this DER exactly (not a single BER TLV with minimal lengths)`);
   return Object.assign(new type(), {
