@@ -149,6 +149,17 @@ describe("OCSP responses (RFC 6960 4.2.1)", () => {
     expect(fails(response(basic(responseData(undefined, [single(tlv(0x80), generalizedTime(d), integer(1))]))))).toBe("responder.ocsp: not valid DER (unexpected element after the fields of SingleResponse (RFC 6960 4.2.1))");
   });
 
+  it("through verify(): a malformed response given in revocation.ocspResponses is MALFORMED_OCSP_RESPONSE naming it", async () => {
+    const p = pki("structure-readers-ocsp");
+    const root = p.root("CN=OCSP Root");
+    const ee = p.ee("CN=OCSP EE", root);
+    const bad = response(basic(responseData(undefined, [single(tlv(0x83))])));
+    const r = await verify({ target: ee.der, trustAnchors: [root.der], time: NOW, revocation: { ocspResponses: [bad] } });
+    expect(r.valid).toBe(false);
+    expect(r.error!.code).toBe("MALFORMED_OCSP_RESPONSE");
+    expect(r.error!.message).toMatch(/^revocation\.ocspResponses\[0\]: not valid DER \(certStatus has tag 0x83/);
+  });
+
   it("a response type other than id-pkix-ocsp-basic: MALFORMED_OCSP_RESPONSE", () => {
     expect(fails(response(basic(), "1.2.3.4"))).toBe("responder.ocsp: not an OCSP response: response type 1.2.3.4 is not id-pkix-ocsp-basic");
   });
