@@ -492,6 +492,7 @@ class SubtreeIndex {
   constructor(readonly list: readonly GeneralName[]) {
     const put = (m: Map<string, GeneralName>, k: string, b: GeneralName) => void (m.has(k) || m.set(k, b));
     for (const b of list) {
+      checkpoint(); // the call's deadline (issue 10 item 3): one step per subtree a CA decides
       switch (b.kind) {
         case "directoryName":
           put(this.exact, dnPrefixKeys(b.name).at(-1)!, b);
@@ -589,6 +590,7 @@ function violation(state: NameConstraintState, gn: GeneralName, counter: NameChe
   // RFC 5280 4.2.1.10: restrictions apply only to the name forms they constrain.
   if (permitted === undefined && excluded.length === 0 && !excludeAll) return undefined;
   counter.take(1 + excluded.length + (permitted?.length ?? 0));
+  checkpoint(); // the call's deadline (issue 10 item 3): one step per name a certificate decides
   let p = parsedNames.get(gn);
   if (p === undefined) parsedNames.set(gn, (p = parseName(gn)));
   if (typeof p === "string") return p; // unprocessed form, or a malformed name

@@ -97,6 +97,21 @@ describe("call budgets (issue 10 item 3)", () => {
     expect(reads).toBe(1);
   });
 
+  it("name constraints consult the deadline on the indexed path too: 4000 plain SANs against 4990 subtrees stop at a spent deadline", () => {
+    // Plain names are answered by the suffix index without subtree comparisons; the
+    // deadline must still be read per name checked and per subtree indexed.
+    const { ca, ee } = bigNameConstraintCase();
+    const caCert = parseCertificate(ca.der);
+    const eeCert = parseCertificate(ee.der);
+    const state = applyNameConstraints(initialNameConstraintState(), caCert.nameConstraints!);
+    let reads = 0;
+    const spent = { checkTime() { reads++; throw new WorkLimitError("timeoutMs of 0 ms spent"); } };
+    expect(() => withWorkLimit(spent, () => checkNameConstraints(state, eeCert))).toThrow(WorkLimitError);
+    expect(reads).toBe(1);
+    // Without a limit the same check completes and accepts every name.
+    expect(checkNameConstraints(state, eeCert)).toEqual({ ok: true });
+  });
+
   it("a 200,000-entry CRL stops at limits.timeoutMs inside its parse, naming the input", { timeout: HANG_GUARD_MS }, async () => {
     const { anchor, ca, ee, crls, time } = case411();
     const n = parse(crls[crls.length - 1]!);
