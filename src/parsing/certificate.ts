@@ -5,7 +5,6 @@
 // CRL distribution points and information access are checked for shape at parse time and
 // decoded on first use, once (a bag certificate off the path never needs them). A
 // malformed extension still fails the parse, with its decoder's message (decodeExtensions).
-import { createHash } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import {
   AlgorithmIdentifier,
@@ -46,7 +45,7 @@ import {
   smallIntFromContents,
   type DerElement,
 } from "./der.js";
-import { ParseCache } from "./cache.js";
+import { ParseCache, sha256Of } from "./cache.js";
 import { WorkLimitError } from "./deadline.js";
 import {
   dnFromAsn,
@@ -1009,7 +1008,7 @@ export function signedDocument(
   return {
     der,
     // The parse cache's digest of the same bytes when there is one (one hash per parse).
-    sha256: (sha256 ?? createHash("sha256").update(der).digest()).toString("hex"),
+    sha256: (sha256 ?? sha256Of(der)).toString("hex"),
     tbs: derBytes(der, parts.tbs),
     signatureAlgorithm: Object.freeze(derAlgorithm(der, parts.algorithm)),
     tbsSignatureAlgorithm: Object.freeze(tbsAlgorithm),

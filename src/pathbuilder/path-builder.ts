@@ -78,7 +78,8 @@ export function nodeIdentity(c: Certificate): string {
   let id = identities.get(c);
   if (id === undefined) {
     const san = (c.subjectAltName ?? []).map(generalNameText).sort().join("|");
-    id = `${c.subject.key}#${san}#${Buffer.from(c.publicKey.spki).toString("base64")}`;
+    const k = c.publicKey.spki;
+    id = `${c.subject.key}#${san}#${Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString("base64")}`;
     identities.set(c, id);
   }
   return id;
