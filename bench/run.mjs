@@ -40,6 +40,10 @@ const TOPOS = arg("topologies", TOPOLOGIES.join(",")).split(",");
 const ROUNDS = Number(arg("rounds", 2));
 const ROUND_BUDGET_MS = Number(arg("round-budget-ms", 4000));
 const REGEN = argv.includes("--regen");
+/** Longest an engine's setup (loading, warm parse, warm-up calls) may take before it is shown as timed out. */
+const SETUP_TIMEOUT_MS = Number(arg("setup-timeout-s", 420)) * 1000;
+/** --rerun cells-5000: the 5,000-CA cells again, every engine in both modes (each setup limited by --setup-timeout-s). */
+const ALL_PEERS_5000 = arg("rerun", "").split(",").includes("cells-5000");
 /** Targets per cell: warm-up targets first (never timed), then ROUNDS disjoint slices. */
 const PLAN = {
   500: { targets: 40, warmup: 4, rounds: ROUNDS, peerColdRounds: ROUNDS, warmupCold: true },
@@ -52,6 +56,7 @@ const PLAN = {
   // enumerates every issuer), which would have taken the whole bench's time.
   5000: { targets: 16, warmup: 1, rounds: 1, peerColdRounds: 0, warmupCold: false, engines: ["floor", "certpath", "x509"] },
 };
+if (ALL_PEERS_5000) PLAN[5000] = { ...PLAN[5000], peerColdRounds: 1, engines: ["floor", "certpath", "pkijs", "x509"] };
 const planFor = (size) => PLAN[size] ?? PLAN[500];
 const CRL_CELL = { size: 20, entries: 100_000, targets: 16, warmup: 2 };
 const ENGINES = ["floor", "certpath", "pkijs", "x509"];
@@ -173,7 +178,7 @@ async function runCell({ file, crlDir, meta, warmup, targets, rounds = ROUNDS, p
   // Setups (untimed: loading, parsing for the warm mode, JIT warm-up) run side by side.
   await Promise.all(engines.map(async (e) => {
     const s = Date.now();
-    const r = await procs[e].ask({ cmd: "setup", engine: e, cell: file, crlDir, warmup: warmIdx, timed: timedIdx, warmupCold }, 420_000, "setup");
+    const r = await procs[e].ask({ cmd: "setup", engine: e, cell: file, crlDir, warmup: warmIdx, timed: timedIdx, warmupCold }, SETUP_TIMEOUT_MS, "setup");
     res[e].setup = r && { setupMs: r.setupMs, firstCallMs: r.firstCallMs };
     log(`  ${e.padEnd(9)} setup ${r ? `${r.setupMs} ms, first call ${r.firstCallMs} ms` : "FAILED"} [${((Date.now() - s) / 1000).toFixed(1)} s]`);
   }));
@@ -384,12 +389,13 @@ async function main() {
   const loadStart = prev?.machine?.loadAverageStart ?? loadavg().map((x) => x.toFixed(1)).join(" ");
   const results = { cells: prev?.cells ?? [], crlSet: prev?.crlSet, parse: prev?.parse, crlCell: prev?.crlCell, reruns: prev?.reruns ?? [] };
   PREV_MACHINE = rerun.length ? prev.machine : undefined;
-  const SECTION = { "crl-set": ["crlSet", "CRL set parse"], parse: ["parse", "cold parse"], "crl-cell": ["crlCell", "crl-hierarchical/20"] };
+  const SECTION = { "crl-set": ["crlSet", "CRL set parse"], parse: ["parse", "cold parse"], "crl-cell": ["crlCell", "crl-hierarchical/20"], "cells-5000": ["cells5000", "/5000"] };
   for (const r of rerun) {
-    if (!SECTION[r]) throw new Error(`--rerun: unknown section ${r} (crl-set, parse, crl-cell)`);
-    results[SECTION[r][0]] = undefined;
+    if (!SECTION[r]) throw new Error(`--rerun: unknown section ${r} (crl-set, parse, crl-cell, cells-5000)`);
+    if (r === "cells-5000") results.cells = results.cells.filter((c) => c.meta.size !== 5000);
+    else results[SECTION[r][0]] = undefined;
   }
-  CRASHES.push(...(prev?.crashes ?? []).filter((c) => !rerun.some((r) => c.where === SECTION[r][1])));
+  CRASHES.push(...(prev?.crashes ?? []).filter((c) => !rerun.some((r) => (r === "cells-5000" ? c.where.endsWith("/5000") : c.where === SECTION[r][1]))));
   const rerunStart = { date: new Date().toISOString(), load: loadavg().map((x) => x.toFixed(1)).join(" ") };
 
   // Cells first (generation), so the parse section can use their certificates.
@@ -420,6 +426,13 @@ async function main() {
     results.crlCell = await runCell({ file: c.file, crlDir: c.crlDir, meta: c.meta, warmup: CRL_CELL.warmup, targets: CRL_CELL.targets, expectRevoked, engines: ["floor", "certpath", "pkijs"] });
     writeReport(results, t0, distHash, loadStart, false);
   }
+  if (rerun.includes("cells-5000"))
+    for (const c of cellSpecs.filter((x) => x.meta.size === 5000)) {
+      if (results.cells.some((d) => d.where === `${c.meta.topology}/${c.meta.cas}`)) continue;
+      log(`\n== ${c.meta.topology}/${c.meta.size}: ${c.meta.cas} CAs, bag ${c.meta.bag}, ${c.targets} targets (${c.warmup} warm-up), every engine, setups limited to ${SETUP_TIMEOUT_MS / 1000} s`);
+      results.cells.push(await runCell({ file: c.file, meta: c.meta, warmup: c.warmup, targets: c.targets, rounds: c.rounds, peerColdRounds: c.peerColdRounds, warmupCold: c.warmupCold, engines: c.engines }));
+      writeReport(results, t0, distHash, loadStart, false);
+    }
   if (rerun.length) {
     results.reruns = [
       ...results.reruns.filter((x) => !rerun.includes(x.section)),
@@ -590,9 +603,16 @@ function writeReport(results, t0, distHash, loadStart, final) {
     `Per cell: the engines' processes run interleaved, round by round (${ROUNDS} rounds, engine order rotated each round); in each round every engine gets the same`,
     `targets, first cold then warm, at most ${ROUND_BUDGET_MS / 1000} s per engine and mode (targets not reached are counted as not timed: "k/n").`,
     `Warm-up targets (never timed) come first. 500-CA cells: ${planFor(500).targets} targets, ${planFor(500).warmup} warm-up, ${planFor(500).rounds} rounds; 5,000-CA cells: ${planFor(5000).targets} targets,`,
-    `${planFor(5000).warmup} warm-up, ${planFor(5000).rounds} round, and **pkijs and x509 cold not run** (a cold call of theirs parses 6,000 certificates: 1-2 minutes on this shared machine;`,
-    `their cold per-certificate cost is in the cold parsing table). **pkijs is not run at 5,000 CAs**: in this run its warm-up call over the`,
-    `6,049-certificate hierarchical bag had not returned after 4.5 minutes (the run was resumed without it). Engine setups run side by side, untimed.`,
+    ...(results.cells.some((c) => c.meta.size === 5000 && c.engines.pkijs)
+      ? [
+          `${planFor(5000).warmup} warm-up, ${planFor(5000).rounds} round, every engine in both modes (re-recorded with \`--rerun cells-5000\`), each engine's setup limited to`,
+          `${SETUP_TIMEOUT_MS / 1000} s: a setup or round that does not finish is shown as timed out in its cell and in the summary. Engine setups run side by side, untimed.`,
+        ]
+      : [
+          `${planFor(5000).warmup} warm-up, ${planFor(5000).rounds} round, and **pkijs and x509 cold not run** (a cold call of theirs parses 6,000 certificates: 1-2 minutes on this shared machine;`,
+          `their cold per-certificate cost is in the cold parsing table). **pkijs is not run at 5,000 CAs**: in this run its warm-up call over the`,
+          `6,049-certificate hierarchical bag had not returned after 4.5 minutes (the run was resumed without it). Engine setups run side by side, untimed.`,
+        ]),
     `- **cold**: every certificate new: certpath's process caches (parsed certificates and CRLs, signature outcomes) are emptied before each call of \`verify\`;`,
     `  pkijs and x509 parse all their inputs on every call. **warm**: parsed inputs reused by every engine: certpath one \`createVerifier\` (bag, anchor,`,
     `  CRLs parsed and indexed once, outside the timing) and \`verifier.verify(target)\`, whose signature-outcome cache also carries over between calls;`,
