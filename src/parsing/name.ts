@@ -10,7 +10,7 @@ import {
   RelativeDistinguishedName,
 } from "@peculiar/asn1-x509";
 import { AsnIpConverter } from "@peculiar/asn1-x509";
-import * as asn1js from "asn1js";
+import type * as asn1js from "asn1js"; // a type only: the runtime reads no DER with asn1js
 import { OID } from "./oids.js";
 import { derBytes, derChildren, derElement, derOid, type DerElement } from "./der.js";
 
