@@ -26,6 +26,7 @@ import {
   GeneralName as AsnGeneralName,
 } from "@peculiar/asn1-x509";
 import { OID } from "./oids.js";
+import { generalNameAt, nameConstraintsAt } from "./general-name.js";
 import { MalformedError, type MalformedCode } from "./errors.js";
 import {
   DerReader,
@@ -370,73 +371,14 @@ function authorityKeyIdOf(v: Uint8Array): AuthorityKeyId {
   });
 }
 
-/**
- * A GeneralName (RFC 5280 4.2.1.6) read by the DER walker for the forms that name
- * constraints and subjectAltName carry by the thousand; other forms through the library.
- * Hand-written because bench/name-constraints.mjs showed @peculiar/asn1-x509 taking
- * seconds on the 4,096 subtrees and 2,048 names of its cold call. iPAddress octets are
- * kept as written: the library's text form turns a mask into a prefix length, which
- * rewrote a non-contiguous mask into another range (issue 10 item 6).
- */
-function generalNameAt(v: Uint8Array, e: DerElement): GeneralName {
-  const text = () => Buffer.from(v.subarray(e.start, e.end)).toString("latin1");
-  switch (e.tag) {
-    case 0x81:
-      return { kind: "rfc822Name", value: text() };
-    case 0x82:
-      return { kind: "dNSName", value: text() };
-    case 0x86:
-      return { kind: "uniformResourceIdentifier", value: text() };
-    case 0x87:
-      return { kind: "iPAddress", bytes: v.slice(e.start, e.end) };
-    case 0xa4: {
-      // directoryName [4] EXPLICIT Name
-      const kids = derChildren(v, e);
-      if (kids.length !== 1 || kids[0]!.tag !== 0x30) throw new Error("directoryName is not one Name");
-      return { kind: "directoryName", name: dnFromDerElement(v, kids[0]!) };
-    }
-    default:
-      return generalNameFromAsn(AsnConvert.parse(v.slice(e.headerStart, e.end), AsnGeneralName));
-  }
-}
-
 /** GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName (an empty one is the profile's to reject). */
 function generalNamesOf(v: Uint8Array, what: string): GeneralName[] {
   return derChildren(v, only(v, 0x30, what)).map((e) => generalNameAt(v, e));
 }
 
-/** BaseDistance ::= INTEGER (0..MAX), capped like SkipCerts. */
-function baseDistance(v: Uint8Array, e: DerElement): number {
-  if (e.end === e.start) throw new Error("empty BaseDistance");
-  // A counter: at most 4 octets, read linearly (issue 10 item 1).
-  return Math.min(1000, smallIntFromContents(v.subarray(e.start, e.end), "BaseDistance"));
-}
-
-/**
- * RFC 5280 4.2.1.10 NameConstraints ::= SEQUENCE { permittedSubtrees [0] GeneralSubtrees
- * OPTIONAL, excludedSubtrees [1] GeneralSubtrees OPTIONAL }, GeneralSubtree ::= SEQUENCE {
- * base GeneralName, minimum [0] BaseDistance DEFAULT 0, maximum [1] BaseDistance OPTIONAL }.
- */
+/** RFC 5280 4.2.1.10 NameConstraints, read by general-name.ts (shared with TrustAnchorInfo's CertPathControls). */
 function nameConstraintsOf(v: Uint8Array): NameConstraints {
-  const out: { permitted?: readonly GeneralSubtree[]; excluded?: readonly GeneralSubtree[] } = {};
-  let last = -1;
-  for (const list of derChildren(v, only(v, 0x30, "nameConstraints"))) {
-    const which = list.tag - 0xa0;
-    if ((which !== 0 && which !== 1) || which <= last) throw new Error("nameConstraints holds something other than [0] then [1]");
-    last = which;
-    const subtrees = derChildren(v, list).map((st) => {
-      const f = st.tag === 0x30 ? derChildren(v, st) : [];
-      if (!f[0]) throw new Error("a GeneralSubtree is not a SEQUENCE with a base");
-      let i = 1;
-      const minimum = f[i]?.tag === 0x80 ? baseDistance(v, f[i++]!) : 0;
-      const maximum = f[i]?.tag === 0x81 ? baseDistance(v, f[i++]!) : undefined;
-      if (i !== f.length) throw new Error("unexpected field in a GeneralSubtree");
-      return Object.freeze({ base: generalNameAt(v, f[0]), minimum, maximum });
-    });
-    if (which === 0) out.permitted = Object.freeze(subtrees);
-    else out.excluded = Object.freeze(subtrees);
-  }
-  return Object.freeze(out);
+  return nameConstraintsAt(v, only(v, 0x30, "nameConstraints"));
 }
 
 /** An extension as the DER walker splits it (RFC 5280 4.1: extnID, critical, extnValue). */

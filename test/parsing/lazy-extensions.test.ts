@@ -18,7 +18,8 @@ const hex = (x: string) => Uint8Array.from(Buffer.from(x.replace(/ /g, ""), "hex
 
 /** [label, extension OID, extnValue hex, the eager parser's message after "target: "]. */
 const MALFORMED: [string, string, string, string][] = [
-  ["SAN holding an INTEGER", "2.5.29.17", "30 03 02 01 05", "extension 2.5.29.17 cannot be decoded: Data does not match to GeneralName ASN1 schema. Wrong values for Choice type"],
+  // Read by general-name.ts since the certificate parser shares it (the schema library's message before).
+  ["SAN holding an INTEGER", "2.5.29.17", "30 03 02 01 05", "extension 2.5.29.17 cannot be decoded: tag 0x2 is not a GeneralName (RFC 5280 4.2.1.6)"],
   ["SAN directoryName that is not a Name", "2.5.29.17", "30 04 a4 02 05 00", "extension 2.5.29.17 cannot be decoded: directoryName is not one Name"],
   ["certificatePolicies holding an INTEGER", "2.5.29.32", "30 03 02 01 01", "extension 2.5.29.32 cannot be decoded: Data does not match to PolicyInformation ASN1 schema."],
   ["certificatePolicies naming 1.2.3.4 twice", "2.5.29.32", "30 0e 30 05 06 03 2a 03 04 30 05 06 03 2a 03 04", "policy 1.2.3.4 appears twice in certificatePolicies (RFC 5280 4.2.1.4)"],
