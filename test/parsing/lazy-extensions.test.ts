@@ -18,14 +18,15 @@ const hex = (x: string) => Uint8Array.from(Buffer.from(x.replace(/ /g, ""), "hex
 
 /** [label, extension OID, extnValue hex, the eager parser's message after "target: "]. */
 const MALFORMED: [string, string, string, string][] = [
-  // Read by general-name.ts since the certificate parser shares it (the schema library's message before).
+  // SAN and nameConstraints: read by general-name.ts since the certificate parser shares it
+  // (same code; the wording of these three messages is general-name.ts's).
   ["SAN holding an INTEGER", "2.5.29.17", "30 03 02 01 05", "extension 2.5.29.17 cannot be decoded: tag 0x2 is not a GeneralName (RFC 5280 4.2.1.6)"],
   ["SAN directoryName that is not a Name", "2.5.29.17", "30 04 a4 02 05 00", "extension 2.5.29.17 cannot be decoded: directoryName is not one Name"],
   ["certificatePolicies holding an INTEGER", "2.5.29.32", "30 03 02 01 01", "extension 2.5.29.32 cannot be decoded: Data does not match to PolicyInformation ASN1 schema."],
   ["certificatePolicies naming 1.2.3.4 twice", "2.5.29.32", "30 0e 30 05 06 03 2a 03 04 30 05 06 03 2a 03 04", "policy 1.2.3.4 appears twice in certificatePolicies (RFC 5280 4.2.1.4)"],
   ["policyMappings without its subjectDomainPolicy", "2.5.29.33", "30 05 30 03 06 01 2a", "extension 2.5.29.33 cannot be decoded: Data does not match to PolicyMapping ASN1 schema. Inconsistent length between ASN.1 data and schema"],
-  ["nameConstraints subtree that is an INTEGER", "2.5.29.30", "30 05 a0 03 02 01 01", "extension 2.5.29.30 cannot be decoded: a GeneralSubtree is not a SEQUENCE with a base"],
-  ["nameConstraints with [1] before [0]", "2.5.29.30", "30 0e a1 06 30 04 82 02 61 62 a0 04 30 02 82 00", "extension 2.5.29.30 cannot be decoded: nameConstraints holds something other than [0] then [1]"],
+  ["nameConstraints subtree that is an INTEGER", "2.5.29.30", "30 05 a0 03 02 01 01", "extension 2.5.29.30 cannot be decoded: a GeneralSubtree has tag 0x2, expected SEQUENCE"],
+  ["nameConstraints with [1] before [0]", "2.5.29.30", "30 0e a1 06 30 04 82 02 61 62 a0 04 30 02 82 00", "extension 2.5.29.30 cannot be decoded: unexpected element after the fields of NameConstraints (RFC 5280 4.2.1.10: [0] permittedSubtrees then [1] excludedSubtrees)"],
   ["AIA holding an INTEGER", "1.3.6.1.5.5.7.1.1", "30 03 02 01 01", "extension 1.3.6.1.5.5.7.1.1 cannot be decoded: Data does not match to AccessDescription ASN1 schema."],
   ["AIA AccessDescription without a location", "1.3.6.1.5.5.7.1.1", "30 07 30 05 06 03 2b 06 01", "extension 1.3.6.1.5.5.7.1.1 cannot be decoded: Data does not match to AccessDescription ASN1 schema. Inconsistent length between ASN.1 data and schema"],
   ["SIA holding an INTEGER", "1.3.6.1.5.5.7.1.11", "30 03 02 01 01", "extension 1.3.6.1.5.5.7.1.11 cannot be decoded: Data does not match to AccessDescription ASN1 schema."],
