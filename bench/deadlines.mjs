@@ -28,17 +28,10 @@ const NOW = new Date("2025-01-01T00:00:00Z");
 const p = new TestPki({ now: NOW, seed: "bench-deadlines" });
 const UNBOUNDED = { maxSignatureChecks: 1e9, maxSteps: 1e9, maxCandidatePaths: 1e9, maxNameConstraintChecks: 1e12 };
 
-const cat = (...parts) => new Uint8Array(Buffer.concat(parts.map((x) => Buffer.from(x))));
-function len(n) {
-  if (n < 0x80) return [n];
-  const o = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) o.unshift(v % 256);
-  return [0x80 | o.length, ...o];
-}
-const tlv = (tag, ...content) => {
-  const body = cat(...content);
-  return cat([tag, ...len(body.length)], body);
-};
+const { tlv: kitTlv, concat } = await import(join(kit, "generate", "der.js"));
+const bytes = (x) => (x instanceof Uint8Array ? x : Uint8Array.from(x));
+const tlv = (tag, ...content) => kitTlv(tag, ...content.map(bytes));
+const cat = (...parts) => concat(...parts.map(bytes));
 
 // Every reading of a call's deadline (Budget.checkTime, which the checkpoints call) is timed:
 // the longest gap between two readings is the longest step the deadline could not cut, and
