@@ -382,7 +382,7 @@ function nameConstraintsOf(v: Uint8Array): NameConstraints {
 }
 
 /** An extension as the DER walker splits it (RFC 5280 4.1: extnID, critical, extnValue). */
-interface RawExtension {
+export interface RawExtension {
   readonly extnID: string;
   readonly critical: boolean;
   /** The extnValue OCTET STRING's contents: the DER of the extension's own type. */
@@ -392,7 +392,11 @@ interface RawExtension {
 /** Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension, split with the DER reader. */
 function rawExtensions(der: Uint8Array, seq: DerElement): RawExtension[] {
   if (seq.tag !== 0x30) throw new Error("extensions is not a SEQUENCE");
-  const list = DerReader.inside(der, seq);
+  return extensionList(DerReader.inside(der, seq));
+}
+
+/** Each Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } left in `list` (RFC 5280 4.1; OCSP's too, RFC 6960 4.2.1). */
+export function extensionList(list: DerReader): RawExtension[] {
   const out: RawExtension[] = [];
   while (!list.done) {
     const r = list.sequence("an extension");

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { MalformedError } from "./errors.js";
 import { WorkLimitError } from "./deadline.js";
 import { DerError, DerReader, bytesToHex, checkDer, checkOuterSequence, derAlgorithm, derBytes, derOidTlv, derTime, derTlv, integerHex, smallIntFromContents, type DerElement } from "./der.js";
-import { parseCertificate, type AlgorithmId, type Certificate } from "./certificate.js";
+import { extensionList, parseCertificate, type AlgorithmId, type Certificate, type RawExtension } from "./certificate.js";
 import { dnFromDerElement, type DistinguishedName } from "./name.js";
 
 export const OCSP_OIDS = {
@@ -66,21 +66,12 @@ const MAX_OCSP_CERTS = 50;
  * Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension { extnID, critical BOOLEAN DEFAULT FALSE,
  * extnValue OCTET STRING } (RFC 5280 4.1, used by RFC 6960 4.2.1): the reader inside `[n] EXPLICIT`.
  */
-function extensionsOf(der: Uint8Array, tagged: DerElement | undefined): { extnID: string; critical: boolean; value: Uint8Array }[] {
+function extensionsOf(der: Uint8Array, tagged: DerElement | undefined): RawExtension[] {
   if (!tagged) return [];
   const outer = DerReader.inside(der, tagged);
   const list = outer.sequence("Extensions");
   outer.finish("Extensions");
-  const out: { extnID: string; critical: boolean; value: Uint8Array }[] = [];
-  while (!list.done) {
-    const r = list.sequence("an extension");
-    const extnID = r.oid("extnID");
-    const critical = r.defaultFalse("critical");
-    const value = r.contents(0x04, "extnValue");
-    r.finish("an extension (RFC 5280 4.1: extnID, critical, extnValue)");
-    out.push({ extnID, critical, value });
-  }
-  return out;
+  return extensionList(list);
 }
 
 /** A GeneralizedTime in the form RFC 5280 4.1.2.5.2 gives (YYYYMMDDHHMMSSZ), which RFC 6960 uses. */
