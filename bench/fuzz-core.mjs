@@ -153,24 +153,11 @@ function mutateOnce(b, r) {
   }
 }
 
-/** Replaces element `h`'s contents with `body`, re-encoding the lengths of `h` and of every element enclosing it. */
-function rewrap(b, hs, h, body) {
-  const encl = hs.filter((x) => x.off < h.off && x.end >= h.end && x.content <= h.off).sort((x, y) => y.off - x.off);
-  let inner = cat([b[h.off]], lengthBytes(body.length), body);
-  let start = h.off;
-  let end = h.end;
-  for (const e of encl) {
-    const content = cat(b.subarray(e.content, start), inner, b.subarray(end, e.end));
-    inner = cat([b[e.off]], lengthBytes(content.length), content);
-    start = e.off;
-    end = e.end;
-  }
-  return cat(b.subarray(0, start), inner, b.subarray(end));
-}
-
-/** Replaces element `h`'s length octets by `enc` (same value, other form), fixing enclosing lengths. */
-function rewrapHeader(b, hs, h, enc) {
-  const body = b.subarray(h.content, h.end);
+/**
+ * Replaces element `h`'s contents with `body` and its length octets with `enc` (by default
+ * the minimal form of body's length), re-encoding the lengths of every element enclosing it.
+ */
+function rewrap(b, hs, h, body, enc = lengthBytes(body.length)) {
   const encl = hs.filter((x) => x.off < h.off && x.end >= h.end && x.content <= h.off).sort((x, y) => y.off - x.off);
   let inner = cat([b[h.off]], enc, body);
   let start = h.off;
@@ -183,6 +170,9 @@ function rewrapHeader(b, hs, h, enc) {
   }
   return cat(b.subarray(0, start), inner, b.subarray(end));
 }
+
+/** Replaces element `h`'s length octets by `enc` (same value, other form), fixing enclosing lengths. */
+const rewrapHeader = (b, hs, h, enc) => rewrap(b, hs, h, b.subarray(h.content, h.end), enc);
 
 const BEGIN = "-----BEGIN CERTIFICATE-----\n";
 
