@@ -11,6 +11,7 @@ import { AddressRefusedError, addressRefusal, guardedLookup, hostListed, proxyTa
 import { absoluteFormRequest, connectTunnel, proxyFor, targetPort } from "./proxy.js";
 import type { LdapOptions } from "./ldap.js";
 import type { ProxyPolicy } from "./proxy.js";
+import { UrlError } from "./url-error.js";
 
 export interface FetchPolicy extends ProxyPolicy {
   /** Time for one whole retrieval, redirects included (connect + response), milliseconds. */
@@ -37,15 +38,7 @@ export const DEFAULT_FETCH_POLICY: Readonly<FetchPolicy> = Object.freeze({
   maxRedirects: 3,
 });
 
-export class FetchError extends Error {
-  constructor(
-    readonly url: string,
-    readonly reason: string,
-  ) {
-    super(`${url}: ${reason}`);
-    this.name = "FetchError";
-  }
-}
+export class FetchError extends UrlError {}
 
 /** Checks a URL against the policy (scheme, allow-list, address literals); returns the parsed URL or throws FetchError. */
 export function checkUrl(url: string, policy: FetchPolicy, schemes: readonly string[] = ["http:", "https:"]): URL {

@@ -2,6 +2,7 @@
 // points (RFC 5280 4.2.1.13, 4.2.2.1, 4.2.2.2), and the RFC 4514 string form of a
 // certificate's issuer name for directory lookups (RFC 4158 3.1).
 import type { DistinguishedName } from "../parsing/name.js";
+import { UrlError } from "./url-error.js";
 
 export type LdapScope = "base" | "one" | "sub";
 
@@ -20,15 +21,7 @@ export interface LdapUrl {
   readonly extensions: ReadonlyMap<string, string | undefined>;
 }
 
-export class LdapUrlError extends Error {
-  constructor(
-    readonly url: string,
-    readonly reason: string,
-  ) {
-    super(`${url}: ${reason}`);
-    this.name = "LdapUrlError";
-  }
-}
+export class LdapUrlError extends UrlError {}
 
 export function isLdapUrl(url: string): boolean {
   return /^ldaps?:\/\//i.test(url);

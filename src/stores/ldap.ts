@@ -18,6 +18,7 @@ import { parseLdapUrl, LdapUrlError, type LdapUrl } from "./ldap-url.js";
 import { connectTunnel, proxyFor } from "./proxy.js";
 import { AddressRefusedError, addressRefusal, guardedLookup, hostListed, proxyTargetAddress } from "./address-policy.js";
 import type { FetchPolicy } from "./http.js";
+import { UrlError } from "./url-error.js";
 
 export interface LdapCredentials {
   /** The directory this applies to: "host" or "host:port". Other hosts get an anonymous session. */
@@ -49,15 +50,7 @@ export interface LdapValue {
   readonly value: Uint8Array;
 }
 
-export class LdapFetchError extends Error {
-  constructor(
-    readonly url: string,
-    readonly reason: string,
-  ) {
-    super(`${url}: ${reason}`);
-    this.name = "LdapFetchError";
-  }
-}
+export class LdapFetchError extends UrlError {}
 
 /** Entries one search may return (base scope returns one). */
 const MAX_ENTRIES = 100;

@@ -12,9 +12,10 @@ import { createHash } from "node:crypto";
 import { DEFAULT_FETCH_POLICY, FetchError, checkUrl, httpExpiry, httpRequest, sharedFetchCache, type FetchCache, type Fetched, type FetchPolicy, type Hops } from "./http.js";
 import { withWorkLimit, type WorkLimit } from "../parsing/deadline.js";
 import { isLdapUrl } from "./ldap-url.js";
-import { LdapFetchError, decodeLdapValues, encodeLdapValues, ldapRead, usesCredentials } from "./ldap.js";
+import { decodeLdapValues, encodeLdapValues, ldapRead, usesCredentials } from "./ldap.js";
 import { ldapCertificates, ldapCrls } from "./ldap-values.js";
 import { LdapDirectoryIssuerSource } from "./ldap-directory.js";
+import { UrlError } from "./url-error.js";
 
 export interface FetchAttempt {
   readonly url: string;
@@ -286,7 +287,7 @@ export class OnlineRetriever {
       } catch (e) {
         if (e instanceof Error && e.name === "BudgetExceededError") throw e;
         // The reason alone when the error is about this URL (the log line names it already).
-        const msg = e instanceof FetchError || e instanceof LdapFetchError ? (e.url === url ? e.reason : e.message) : (e as Error).message;
+        const msg = e instanceof UrlError ? (e.url === url ? e.reason : e.message) : (e as Error).message;
         this.attempts.push({ url, ok: false, detail: msg });
       }
     });
