@@ -16,6 +16,7 @@ const lib = await import(join(dist, "index.js"));
 const kit = process.env.CERTPATH_TESTSUITE_DIST ?? join(HERE, "..", "testsuite", "dist");
 const { loadPkits } = await import(join(kit, "pkits.js"));
 const { TestPki, publicKeyFromSpki } = await import(join(kit, "generate", "pki.js"));
+const { permittedFlood } = await import(join(kit, "generate", "hostile.js"));
 const { verify, verifyCose, coseSign1, coseSign, COSE_ALG, COSE_HEADER } = lib;
 
 // ---------- a tiny DER writer/reader for the mutations ----------
@@ -130,11 +131,7 @@ rows.push(await measure("1. certificate with a 256 KiB serialNumber (target)", "
 
 // 3b. Name constraints: 4,990 permitted dNSName subtrees against 9,991 SANs.
 {
-  const root = p.root("CN=NC Root");
-  const permitted = Array.from({ length: 4990 }, (_, i) => `dns:host${i}.permitted.example`);
-  const nc = p.ca("CN=NC CA", root, { extensions: { basicConstraints: { cA: true }, keyUsage: ["keyCertSign", "cRLSign"], nameConstraints: { permitted } } });
-  const sans = Array.from({ length: 9991 }, (_, i) => `dns:leaf${i}.host4989.permitted.example`);
-  const leaf = p.ee("CN=NC EE", nc, { extensions: { keyUsage: ["digitalSignature"], subjectAltName: sans } });
+  const { root, ca: nc, leaf } = permittedFlood(p, 4990, 9991);
   // The certificates are parsed (and cached) first; the measured call is the name-constraint work.
   for (const d of [leaf.der, nc.der, root.der]) lib.parseCertificate(d);
   rows.push(

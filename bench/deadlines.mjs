@@ -20,6 +20,7 @@ const lib = await import(join(dist, "index.js"));
 const kit = process.env.CERTPATH_TESTSUITE_DIST ?? join(HERE, "..", "testsuite", "dist");
 const { TestPki, publicKeyFromSpki } = await import(join(kit, "generate", "pki.js"));
 const { largeCrl } = await import(join(kit, "generate", "large-crl.js"));
+const { permittedFlood } = await import(join(kit, "generate", "hostile.js"));
 const { verify, createVerifier, clearParseCaches } = lib;
 
 const TIMEOUTS = (process.env.DEADLINES_MS ?? "200,1000").split(",").map(Number);
@@ -112,11 +113,7 @@ scenario("decoys", "20,000 same-named decoy issuers (RSA-2048 keys that do not v
 
 // B. Name constraints: 4,990 permitted dNSName subtrees against 9,991 SANs (~50 M comparisons).
 scenario("nc", "4,990 permitted dNSName subtrees x 9,991 SANs (certificates parsed before)", "55 s before issue 10", async () => {
-  const root = p.root("CN=NC Root");
-  const permitted = Array.from({ length: 4990 }, (_, i) => `dns:host${i}.permitted.example`);
-  const nc = p.ca("CN=NC CA", root, { extensions: { basicConstraints: { cA: true }, keyUsage: ["keyCertSign", "cRLSign"], nameConstraints: { permitted } } });
-  const sans = Array.from({ length: 9991 }, (_, i) => `dns:leaf${i}.host4989.permitted.example`);
-  const leaf = p.ee("CN=NC EE", nc, { extensions: { keyUsage: ["digitalSignature"], subjectAltName: sans } });
+  const { root, ca: nc, leaf } = permittedFlood(p, 4990, 9991);
   for (const d of [leaf.der, nc.der, root.der]) lib.parseCertificate(d);
   return (timeoutMs) => () => verify({ target: leaf.der, intermediates: [nc.der], trustAnchors: [root.der], time: NOW, limits: { ...UNBOUNDED, timeoutMs } });
 });

@@ -19,22 +19,14 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const dist = process.env.CERTPATH_DIST ?? join(HERE, "..", "dist");
 const { verify } = await import(join(dist, "index.js"));
 const { TestPki } = await import(join(HERE, "..", "testsuite", "dist", "generate", "pki.js"));
+const { nameConstraintSquare } = await import(join(HERE, "..", "testsuite", "dist", "generate", "hostile.js"));
 
 const NOW = new Date("2026-01-01T00:00:00Z");
 let p = new TestPki({ now: NOW, seed: "bench-name-constraints" });
 const N = 2048;
 
 function pathological() {
-  const root = p.root("CN=NC Bench Root,O=NCB,C=US", {
-    extensions: {
-      nameConstraints: {
-        permitted: Array.from({ length: N }, (_, i) => `dns:p${i}.example`),
-        excluded: Array.from({ length: N }, (_, i) => `email:.x${i}.example`),
-      },
-    },
-  });
-  const subject = ["C=US", "O=NCB", ...Array.from({ length: N }, (_, i) => `E=u${i}@ok.example`)].reverse().join(",");
-  const leaf = p.ee(subject, root, { keySeed: "leaf", extensions: { subjectAltName: Array.from({ length: N }, (_, i) => `dns:h.p${i}.example`) } });
+  const { root, leaf } = nameConstraintSquare(p, N, "CN=NC Bench Root,O=NCB,C=US");
   return { target: leaf.der, anchors: [root.der], intermediates: [] };
 }
 

@@ -16,6 +16,7 @@ import { pemDecode } from "../../src/parsing/pem.js";
 import { parseCrl } from "../../src/parsing/crl.js";
 import { NodeSignatureVerifier } from "../../src/crypto/verifier.js";
 import { largeCrl } from "../../testsuite/src/generate/large-crl.js";
+import { permittedFlood } from "../../testsuite/src/generate/hostile.js";
 import { PathBuilder } from "../../src/pathbuilder/path-builder.js";
 import { Budget } from "../../src/pathbuilder/budget.js";
 import { MemoryIssuerSource } from "../../src/stores/issuer-source.js";
@@ -66,11 +67,7 @@ describe("call budgets (issue 10 item 3)", () => {
 
   // 4990 permitted dNSName subtrees against 4000 SANs that all lie in the last one.
   function bigNameConstraintCase() {
-    const root = p.root("CN=NC Root,O=Hardening,C=US");
-    const permitted = Array.from({ length: 4990 }, (_, i) => `dns:host${i}.permitted.example`);
-    const ca = p.ca("CN=NC CA,O=Hardening,C=US", root, { extensions: { basicConstraints: { cA: true }, keyUsage: ["keyCertSign", "cRLSign"], nameConstraints: { permitted } } });
-    const sans = Array.from({ length: 4000 }, (_, i) => `dns:leaf${i}.host4989.permitted.example`);
-    const ee = p.ee("CN=NC EE,O=Hardening,C=US", ca, { extensions: { keyUsage: ["digitalSignature"], subjectAltName: sans } });
+    const { root, ca, leaf: ee } = permittedFlood(p, 4990, 4000, ",O=Hardening,C=US");
     return { root, ca, ee };
   }
 

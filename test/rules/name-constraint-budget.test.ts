@@ -4,24 +4,16 @@
 // has the times).
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS } from "../../src/pathbuilder/budget.js";
+import { nameConstraintSquare } from "../../testsuite/src/generate/hostile.js";
 import { expectError, expectValid, pki, run } from "./helpers.js";
 
 const N = 2048;
 
 describe("name-constraint budget", () => {
   const p = pki("nc-budget");
-  // The anchor itself carries the constraints (applied by default, RFC 5937).
-  const root = p.root("CN=NC Budget Root,O=NCB,C=US", {
-    extensions: {
-      nameConstraints: {
-        permitted: Array.from({ length: N }, (_, i) => `dns:p${i}.example`),
-        excluded: Array.from({ length: N }, (_, i) => `email:.x${i}.example`),
-      },
-    },
-  });
-  // 2048 subject attributes: emailAddress values, rfc822 names under 4.2.1.10.
-  const subject = ["C=US", "O=NCB", ...Array.from({ length: N }, (_, i) => `E=u${i}@ok.example`)].reverse().join(",");
-  const leaf = p.ee(subject, root, { keySeed: "leaf", extensions: { subjectAltName: Array.from({ length: N }, (_, i) => `dns:h.p${i}.example`) } });
+  // The anchor itself carries the constraints (applied by default, RFC 5937); the leaf's
+  // 2048 subject attributes are emailAddress values, rfc822 names under 4.2.1.10.
+  const { root, leaf } = nameConstraintSquare(p, N, "CN=NC Budget Root,O=NCB,C=US");
 
   it(`${N} x ${N}: BUDGET_EXCEEDED on maxNameConstraintChecks, before the comparisons`, async () => {
     const r = await run(leaf, { anchors: [root] });
