@@ -38,6 +38,11 @@ export function sha256Of(der: Uint8Array): Buffer {
 /** Every parse cache of the process, so that they can be emptied together. */
 const ALL = new Set<{ clear(): void }>();
 
+/** Adds a table of parsed values to those clearParseCaches empties. */
+export function registerParseCache(c: { clear(): void }): void {
+  ALL.add(c);
+}
+
 /**
  * Empties every parse cache of the process (certificates, CRLs, ...): for memory pressure,
  * and for benchmarks that measure cold parsing.

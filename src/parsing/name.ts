@@ -13,6 +13,7 @@ import { AsnIpConverter } from "@peculiar/asn1-x509";
 import type * as asn1js from "asn1js"; // a type only: the runtime reads no DER with asn1js
 import { OID } from "./oids.js";
 import { derBytes, derChildren, derElement, derOid, type DerElement } from "./der.js";
+import { registerParseCache } from "./cache.js";
 
 /** One attribute of a relative distinguished name. */
 export interface NameAttribute {
@@ -180,6 +181,27 @@ function decodeString(tag: number, der: Uint8Array, start: number, end: number):
  * anything unusual falls back to the library.
  */
 export function dnFromDerElement(der: Uint8Array, e: DerElement): DistinguishedName {
+  // Interned by encoding: a new end entity's issuer is a name already read (its CA's
+  // subject), and reading and preparing a name was ~20% of parsing a new certificate
+  // (bench/verifier.mjs, first sights). Long names are not kept (the table's bound is in
+  // entries and in each key's size).
+  const len = e.end - e.headerStart;
+  if (len > INTERN_MAX_NAME_BYTES) return readName(der, e);
+  const key = Buffer.from(der.buffer, der.byteOffset + e.headerStart, len).toString("latin1");
+  let dn = interned.get(key);
+  if (dn === undefined) {
+    dn = readName(der, e);
+    if (interned.size >= INTERN_MAX_NAMES) interned.clear();
+    interned.set(key, dn);
+  }
+  return dn;
+}
+const INTERN_MAX_NAMES = 4096;
+const INTERN_MAX_NAME_BYTES = 1024;
+const interned = new Map<string, DistinguishedName>();
+registerParseCache(interned);
+
+function readName(der: Uint8Array, e: DerElement): DistinguishedName {
   try {
     const rdns: Rdn[] = [];
     for (const set of derChildren(der, e)) {
