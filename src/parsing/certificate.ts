@@ -210,10 +210,14 @@ export interface Certificate extends SignedDocument {
 /** Same OID and byte-identical parameters (RFC 5280 4.1.1.2, 5.1.1.2: the two fields must match). */
 export function sameAlgorithm(a: AlgorithmId, b: AlgorithmId): boolean {
   if (a.oid !== b.oid) return false;
-  const pa = a.params ? Buffer.from(a.params).toString("hex") : "";
-  const pb = b.params ? Buffer.from(b.params).toString("hex") : "";
-  return pa === pb;
+  // Compared in place (a copy and a hex string per side were ~4% of a new target's call).
+  const pa = a.params ?? NO_PARAMS;
+  const pb = b.params ?? NO_PARAMS;
+  if (pa.length !== pb.length) return false;
+  for (let i = 0; i < pa.length; i++) if (pa[i] !== pb[i]) return false;
+  return true;
 }
+const NO_PARAMS = new Uint8Array(0);
 
 export function algorithmId(a: { algorithm: string; parameters?: ArrayBuffer | null }): AlgorithmId {
   if (a.parameters === undefined) return Object.freeze({ oid: a.algorithm });

@@ -1,7 +1,7 @@
 // RFC 5280 6.1.3 (a)(1): each signature verifies with the working public key;
 // RFC 5280 4.1.1.2: signatureAlgorithm equals tbsCertificate.signature.
 import { describe, expect, it } from "vitest";
-import { nullValue, oid, seq } from "../../testsuite/src/generate/der.js";
+import { nullValue, oid, seq, tlv } from "../../testsuite/src/generate/der.js";
 import { ALG_OIDS } from "../../testsuite/src/generate/pki.js";
 import { expectError, expectValid, pki, run } from "./helpers.js";
 
@@ -82,5 +82,12 @@ describe("ALGORITHM_MISMATCH (RFC 5280 4.1.1.2)", () => {
     const ee = p.ee("CN=Mismatch EE 2", ca);
     const r = await run(ee, { intermediates: [ca], anchors: [root] });
     expectError(r, "ALGORITHM_MISMATCH", 1, "CN=Mismatch Ed CA", "RFC 5280 4.1.1.2");
+  });
+
+  it("fails: parameters of the same length with other octets (an empty OCTET STRING inside, NULL outside)", async () => {
+    const withEmptyOctets = seq(oid("1.2.840.113549.1.1.11"), tlv(0x04));
+    const ee = p.ee("CN=Mismatch EE 3", rsaCa, { tbsAlgorithm: withEmptyOctets });
+    const r = await run(ee, { intermediates: [rsaCa], anchors: [root] });
+    expectError(r, "ALGORITHM_MISMATCH", 0, "CN=Mismatch EE 3", "RFC 5280 4.1.1.2");
   });
 });
