@@ -111,7 +111,13 @@ export class PathBuilder {
    */
   *paths(): Generator<CandidatePath> {
     // A path may hold up to twice maxDepth certificates: see `depthOf`.
-    for (let limit = 1; limit <= 2 * this.o.budget.limits.maxDepth; limit++) {
+    const most = 2 * this.o.budget.limits.maxDepth;
+    // RFC 4158 3.5.8: by name chaining alone, the target's issuer name is `d` certificates
+    // from an anchor, so no path is shorter than 1 + d: the passes below it would only
+    // rank the target's issuers again to find each one too far (bench/verifier.mjs: a
+    // path of 8 made seven such passes).
+    const d = this.reachable?.distance(this.o.target.issuer.key);
+    for (let limit = d === undefined ? 1 : Math.min(1 + d, most); limit <= most; limit++) {
       this.frontierOpen = false;
       yield* this.extend([this.o.target], new Set([nodeIdentity(this.o.target)]), limit, 1, undefined);
       // No branch could go deeper than this limit: longer paths do not exist.
