@@ -37,7 +37,9 @@ export interface NameAndKey {
   publicKey: Uint8Array | string;
 }
 
-export function publicKeyFromSpki(spki: Uint8Array, what: string): SubjectPublicKey {
+export function publicKeyFromSpki(input: Uint8Array, what: string): SubjectPublicKey {
+  // Our own copy: the model keeps views into it (subjectPublicKeyAt).
+  const spki = input.slice();
   try {
     const e = derElement(spki, 0, spki.length);
     if (e.end !== spki.length) throw new DerError("SubjectPublicKeyInfo does not fill its input");
