@@ -5,66 +5,14 @@
 // the expectation's verdict; `unsupported` names what it cannot express for this case
 // (an input it has no way to take), so the report can explain a mismatch instead of hiding it.
 
-/** RFC 5280 6.1.1 inputs of a case, as in pkits.json. */
 import type { Limits } from "certpath";
-
-export interface CaseSettings {
-  initialPolicySet: string[];
-  initialExplicitPolicy: boolean;
-  initialPolicyMappingInhibit: boolean;
-  initialInhibitAnyPolicy: boolean;
-}
-
-export type RevocationModeName = "none" | "soft" | "hard";
-
-import type { CaseFiles } from "../export.js";
+import type { CaseFiles, ExportedCaseEntry, ExportManifest } from "../export.js";
 
 /** Paths relative to the case folder (testsuite/FORMAT.md). */
-export type { CaseFiles };
+export type { CaseFiles, ExportManifest };
 
-/** One entry of manifest.json (FORMAT.md). */
-export interface ExportedCase {
-  suite: string;
-  id: string;
-  title: string;
-  /** PKITS: the PKITS.pdf section ("Signature Verification"); multi-domain: the group ("bridge", ...). */
-  section: string;
-  /** The case folder, relative to the export directory. */
-  dir: string;
-  topology: string;
-  validationTime: string;
-  settings: CaseSettings;
-  revocation: { mode: RevocationModeName };
-  files: CaseFiles;
-  expect: {
-    valid: boolean;
-    userConstrainedPolicySet: string[];
-    path?: string[];
-    errorCode?: string;
-    /** false: the suite states no policy set (x509-limbo); only the verdict is compared. */
-    policiesChecked?: false;
-    /** SHA-256 (hex) of each certificate of the expected path, target first. */
-    pathSha256?: string[];
-    /** true: the expectation comes from certpath's own work limits, not from an RFC 5280 rule. */
-    implementationLimit?: true;
-    /** For an implementation-limit case: the verdict under RFC 5280 alone; other implementations are judged against it. */
-    rfc5280Valid?: boolean;
-  };
-  /** What the case needs of an implementation (FORMAT.md). */
-  needs?: string[];
-  /** certpath's work limits, for cases that set their own (multi-domain pathological cases); other implementations have none to take. */
-  limits?: Limits;
-  /** pkits.json's fields (the anchor, the certificates, the CRLs). */
-  trustAnchor?: string;
-  path?: string[];
-  crls?: string[];
-}
-
-export interface ExportManifest {
-  format: string;
-  suites: { name: string; description: string }[];
-  cases: ExportedCase[];
-}
+/** One entry of manifest.json (FORMAT.md), as the writer (export.ts) describes it: one type for both sides. */
+export type ExportedCase = ExportedCaseEntry;
 
 /** What an implementation answered for one case. */
 export interface RunOutcome {
