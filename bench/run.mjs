@@ -6,7 +6,7 @@
 //   node --expose-gc bench/run.mjs [--sizes 500,5000] [--topologies mesh,bridge] [--rounds 3]
 //        [--round-budget-ms 4000] [--skip-crl-set] [--skip-parse] [--skip-crl-cell] [--regen]
 //   node --expose-gc bench/run.mjs --sizes 5000 --rerun crl-set,parse
-//        re-records the named sections (crl-set, parse, crl-cell) with the current build into the
+//        re-records the named sections (crl-set, parse, crl-cell, cells-500, cells-5000) with the current build into the
 //        last run's results.json, keeping every other section as it was recorded; RESULTS.md
 //        says which sections were re-recorded, when, with which build and at which load.
 //
@@ -389,13 +389,14 @@ async function main() {
   const loadStart = prev?.machine?.loadAverageStart ?? loadavg().map((x) => x.toFixed(1)).join(" ");
   const results = { cells: prev?.cells ?? [], crlSet: prev?.crlSet, parse: prev?.parse, crlCell: prev?.crlCell, reruns: prev?.reruns ?? [] };
   PREV_MACHINE = rerun.length ? prev.machine : undefined;
-  const SECTION = { "crl-set": ["crlSet", "CRL set parse"], parse: ["parse", "cold parse"], "crl-cell": ["crlCell", "crl-hierarchical/20"], "cells-5000": ["cells5000", "/5000"] };
+  const SECTION = { "crl-set": ["crlSet", "CRL set parse"], parse: ["parse", "cold parse"], "crl-cell": ["crlCell", "crl-hierarchical/20"], "cells-500": ["cells500", "/500"], "cells-5000": ["cells5000", "/5000"] };
+  const cellSize = (r) => (r.startsWith("cells-") ? Number(r.slice("cells-".length)) : undefined);
   for (const r of rerun) {
-    if (!SECTION[r]) throw new Error(`--rerun: unknown section ${r} (crl-set, parse, crl-cell, cells-5000)`);
-    if (r === "cells-5000") results.cells = results.cells.filter((c) => c.meta.size !== 5000);
+    if (!SECTION[r]) throw new Error(`--rerun: unknown section ${r} (${Object.keys(SECTION).join(", ")})`);
+    if (cellSize(r)) results.cells = results.cells.filter((c) => c.meta.size !== cellSize(r));
     else results[SECTION[r][0]] = undefined;
   }
-  CRASHES.push(...(prev?.crashes ?? []).filter((c) => !rerun.some((r) => (r === "cells-5000" ? c.where.endsWith("/5000") : c.where === SECTION[r][1]))));
+  CRASHES.push(...(prev?.crashes ?? []).filter((c) => !rerun.some((r) => (cellSize(r) ? c.where.endsWith(`/${cellSize(r)}`) : c.where === SECTION[r][1]))));
   const rerunStart = { date: new Date().toISOString(), load: loadavg().map((x) => x.toFixed(1)).join(" ") };
 
   // Cells first (generation), so the parse section can use their certificates.
@@ -426,14 +427,16 @@ async function main() {
     results.crlCell = await runCell({ file: c.file, crlDir: c.crlDir, meta: c.meta, warmup: CRL_CELL.warmup, targets: CRL_CELL.targets, expectRevoked, engines: ["floor", "certpath", "pkijs"] });
     writeReport(results, t0, distHash, loadStart, false);
   }
-  if (rerun.includes("cells-5000"))
-    for (const c of cellSpecs.filter((x) => x.meta.size === 5000)) {
+  for (const size of rerun.map(cellSize).filter(Boolean))
+    for (const c of cellSpecs.filter((x) => x.meta.size === size)) {
       if (results.cells.some((d) => d.where === `${c.meta.topology}/${c.meta.cas}`)) continue;
-      log(`\n== ${c.meta.topology}/${c.meta.size}: ${c.meta.cas} CAs, bag ${c.meta.bag}, ${c.targets} targets (${c.warmup} warm-up), every engine, setups limited to ${SETUP_TIMEOUT_MS / 1000} s`);
+      log(`\n== ${c.meta.topology}/${c.meta.size}: ${c.meta.cas} CAs, bag ${c.meta.bag}, ${c.targets} targets (${c.warmup} warm-up), setups limited to ${SETUP_TIMEOUT_MS / 1000} s`);
       results.cells.push(await runCell({ file: c.file, meta: c.meta, warmup: c.warmup, targets: c.targets, rounds: c.rounds, peerColdRounds: c.peerColdRounds, warmupCold: c.warmupCold, engines: c.engines }));
       writeReport(results, t0, distHash, loadStart, false);
     }
   if (rerun.length) {
+    // Re-recorded cells go back to their place (by size, then topology), not after the others.
+    results.cells.sort((a, b) => a.meta.size - b.meta.size || TOPOS.indexOf(a.meta.topology) - TOPOS.indexOf(b.meta.topology));
     results.reruns = [
       ...results.reruns.filter((x) => !rerun.includes(x.section)),
       ...rerun.map((section) => ({ section, date: rerunStart.date, distHash: rerunHash, loadStart: rerunStart.load, loadEnd: loadavg().map((x) => x.toFixed(1)).join(" ") })),
