@@ -274,11 +274,10 @@ function keySize(algOid: string, keyBytes: Uint8Array): { bits: number; rsaExpon
  * profile of bench/parse-cold.mjs (1,000 new P-256 certificates, node --cpu-prof) showed
  * the schema parser's SubjectPublicKeyInfo decode taking 535 ms of the 1,361 ms spent in
  * parseCertificate: 39% of a cold parse, for two fields.
- */
-/**
- * The model of the SubjectPublicKeyInfo at `e`. `der` must be bytes the model owns (a
- * copy no caller can change): `spki` and `keyBytes` are views into it, not copies (an
- * ArrayBuffer per copy was a measured share of parsing a new certificate).
+ *
+ * `der` must be bytes the model owns (a copy no caller can change): `spki` and `keyBytes`
+ * are views into it, not copies (an ArrayBuffer per copy was a measured share of parsing a
+ * new certificate).
  */
 export function subjectPublicKeyAt(der: Uint8Array, e: DerElement): SubjectPublicKey {
   const k = derSpki(der, e);
