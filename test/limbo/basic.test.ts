@@ -1,0 +1,59 @@
+// x509-limbo basic::* and invalid::* (C2SP/x509-limbo limbo/testcases/basic.py, invalid.py)
+// recreated with our generator: structurally invalid certificates.
+// Outcomes in both profiles: "valid" or "CODE@certIndex" (0 = leaf, the anchor last;
+// NO_PATH has none).
+//
+// | limbo id                     | limbo   | strict                  | default                 | agrees |
+// | ---------------------------- | ------- | ----------------------- | ----------------------- | ------ |
+// | basic::duplicate-extensions  | FAILURE | MALFORMED_CERTIFICATE@0 | MALFORMED_CERTIFICATE@0 | yes |
+// | invalid::invalid-issuer-key  | FAILURE | NO_PATH                 | NO_PATH                 | yes (no path to the trusted root at all) |
+//
+// 2 cases: 2 agree. A variant that trusts the intermediate's root, so that the malformed
+// key is actually used, follows the limbo case.
+import { describe, expect, it } from "vitest";
+import { encodeGeneralName, EKU_OIDS } from "../../testsuite/src/generate/pki.js";
+import { oid, seq, nullValue, tlv } from "../../testsuite/src/generate/der.js";
+import { pki } from "../rules/helpers.js";
+import { both, same } from "./helpers.js";
+
+const p = pki("limbo-basic");
+const SERVER = { extendedKeyUsage: [EKU_OIDS.serverAuth!] };
+
+describe("x509-limbo basic", () => {
+  it("basic::duplicate-extensions", async () => {
+    // Two subjectAltName extensions (RFC 5280 4.2: a certificate MUST NOT include more than one instance of a particular extension).
+    const r = p.root("CN=x509-limbo-root");
+    const san = seq(encodeGeneralName("dns:example.com"));
+    const ee = p.ee("CN=x509-limbo-ee", r, {
+      extensions: { extKeyUsage: ["serverAuth"], subjectAltName: ["dns:example.com"], custom: [{ oid: "2.5.29.17", valueDer: san }] },
+    });
+    expect(await both(ee, { anchors: [r], options: SERVER })).toEqual(same("MALFORMED_CERTIFICATE@0"));
+  });
+});
+
+describe("x509-limbo invalid", () => {
+  it("invalid::invalid-issuer-key", async () => {
+    // An intermediate (under an untrusted root) whose RSA key is an empty BIT STRING and
+    // whose "signature" on the leaf is SEQUENCE {}; the trusted root is another one.
+    const root1 = p.root("CN=x509-limbo-root-1");
+    const root2 = p.root("CN=x509-limbo-root-2");
+    const badSpki = seq(seq(oid("1.2.840.113549.1.1.1"), nullValue()), tlv(0x03, new Uint8Array([0])));
+    const ica = p.ca("CN=x509-limbo-intermediate", root2, { key: { alg: "rsa2048", spki: badSpki } });
+    const ee = p.ee("CN=x509-limbo-ee", ica, {
+      signatureValue: seq(),
+      extensions: { extKeyUsage: ["serverAuth"], subjectAltName: ["dns:example.com"] },
+    });
+    expect(await both(ee, { anchors: [root1], intermediates: [ica], options: SERVER })).toEqual(same("NO_PATH@undefined"));
+  });
+
+  it("invalid::invalid-issuer-key, variant: the intermediate's root trusted (the malformed key is used)", async () => {
+    const root2 = p.root("CN=x509-limbo-root-2");
+    const badSpki = seq(seq(oid("1.2.840.113549.1.1.1"), nullValue()), tlv(0x03, new Uint8Array([0])));
+    const ica = p.ca("CN=x509-limbo-intermediate", root2, { key: { alg: "rsa2048", spki: badSpki } });
+    const ee = p.ee("CN=x509-limbo-ee", ica, {
+      signatureValue: seq(),
+      extensions: { extKeyUsage: ["serverAuth"], subjectAltName: ["dns:example.com"] },
+    });
+    expect(await both(ee, { anchors: [root2], intermediates: [ica], options: SERVER })).toEqual(same("WEAK_KEY@0"));
+  });
+});
