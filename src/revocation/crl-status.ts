@@ -114,11 +114,11 @@ function inScope(crl: Crl, cert: Certificate, dp: DistributionPoint): string | u
   // (b)(1) the issuer: the DP's cRLIssuer with an indirect CRL, or the certificate issuer.
   const dpIssuers = dirNames(dp.crlIssuer);
   if (dp.crlIssuer) {
-    if (!dpIssuers.some((n) => n.key === crl.issuer.key)) return "its issuer is not the distribution point's cRLIssuer";
-    if (!idp?.indirectCRL) return "the distribution point names a cRLIssuer but the CRL is not indirect";
+    if (!dpIssuers.some((n) => n.key === crl.issuer.key)) return "its issuer is not the distribution point's cRLIssuer (RFC 5280 6.3.3 (b)(1))";
+    if (!idp?.indirectCRL) return "the distribution point names a cRLIssuer but the CRL is not indirect (RFC 5280 6.3.3 (b)(1))";
   } else if (crl.issuer.key !== cert.issuer.key) {
     // Without a cRLIssuer in the distribution point, only the certificate issuer's own CRLs apply.
-    return "its issuer is not the certificate's issuer";
+    return "its issuer is not the certificate's issuer (RFC 5280 6.3.3 (b)(1))";
   }
   if (!idp) return undefined;
   // (b)(2)(i) distribution point names.
@@ -126,17 +126,17 @@ function inScope(crl: Crl, cert: Certificate, dp: DistributionPoint): string | u
     const idpNames = fullNames(idp.name, [crl.issuer]);
     if (dp.name) {
       const names = fullNames(dp.name, dp.crlIssuer ? dpIssuers : [cert.issuer]);
-      if (!intersects(idpNames, names)) return "its issuingDistributionPoint name matches no distribution point name of the certificate";
+      if (!intersects(idpNames, names)) return "its issuingDistributionPoint name matches no distribution point name of the certificate (RFC 5280 6.3.3 (b)(2)(i))";
     } else {
       const issuers = (dp.crlIssuer ? dpIssuers : [cert.issuer]).map((n) => `dn:${n.key}`);
-      if (!intersects(idpNames, issuers)) return "its issuingDistributionPoint name matches neither a distribution point nor the cRLIssuer";
+      if (!intersects(idpNames, issuers)) return "its issuingDistributionPoint name matches neither a distribution point nor the cRLIssuer (RFC 5280 6.3.3 (b)(2)(i))";
     }
   }
   // (b)(2)(ii)-(iv) the kinds of certificate the CRL covers.
   const isCA = !!cert.basicConstraints?.cA;
-  if (idp.onlyUserCerts && isCA) return "it only covers end-entity certificates (onlyContainsUserCerts)";
-  if (idp.onlyCACerts && !isCA) return "it only covers CA certificates (onlyContainsCACerts)";
-  if (idp.onlyAttributeCerts) return "it only covers attribute certificates";
+  if (idp.onlyUserCerts && isCA) return "it only covers end-entity certificates (onlyContainsUserCerts) (RFC 5280 6.3.3 (b)(2)(ii))";
+  if (idp.onlyCACerts && !isCA) return "it only covers CA certificates (onlyContainsCACerts) (RFC 5280 6.3.3 (b)(2)(iii))";
+  if (idp.onlyAttributeCerts) return "it only covers attribute certificates (onlyContainsAttributeCerts) (RFC 5280 6.3.3 (b)(2)(iv))";
   return undefined;
 }
 
@@ -168,10 +168,14 @@ export function crlStatus(subject: StatusSubject, ctx: CrlContext): StatusAnswer
         if (crl.issuer.key === cert.issuer.key || dirNames(dp.crlIssuer).some((n) => n.key === crl.issuer.key)) rejected.push(`${describe(crl)}: ${why}`);
         continue;
       }
-      // RFC 5280 5.2, 5.3: a CRL with an unprocessed critical (entry) extension is not used.
-      const unknownEntryExt = crl.revoked.unknownCriticalEntryExtensions;
-      if (crl.unknownCriticalExtensions.length || unknownEntryExt.length) {
-        rejected.push(`${describe(crl)}: unrecognised critical extension ${[...crl.unknownCriticalExtensions, ...unknownEntryExt].join(", ")} (RFC 5280 5.2)`);
+      // RFC 5280 5.2, 5.3: a CRL with an unprocessed critical (entry) extension is not used,
+      // for any certificate; the message cites the section of the kind it carries.
+      if (crl.unknownCriticalExtensions.length) {
+        rejected.push(`${describe(crl)}: unrecognised critical extension ${crl.unknownCriticalExtensions.join(", ")} (RFC 5280 5.2)`);
+        continue;
+      }
+      if (crl.revoked.unknownCriticalEntryExtensions.length) {
+        rejected.push(`${describe(crl)}: unrecognised critical CRL entry extension ${crl.revoked.unknownCriticalEntryExtensions.join(", ")} (RFC 5280 5.3)`);
         continue;
       }
       // RFC 5280 section 5 profile rules (crl-profile.ts): e.g. 5.2.3, a CRL without a
