@@ -256,6 +256,15 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
     broken: (c) => critical(c, OID.subjectKeyIdentifier),
   },
   {
+    id: "keyUsage-present-in-CA",
+    section: "RFC 5280 4.2.1.3",
+    profile: "strict",
+    what: "a CA certificate MUST carry keyUsage (its key validates signatures on certificates or CRLs)",
+    // "Conforming CAs MUST include this extension in certificates that contain public keys
+    // that are used to validate digital signatures on other public key certificates or CRLs."
+    broken: (c, r) => isCa(c, r) && ext(c, OID.keyUsage) === undefined,
+  },
+  {
     id: "keyUsage-some-bit",
     section: "RFC 5280 4.2.1.3",
     profile: "strict",

@@ -47,6 +47,7 @@ const STRICT: StrictCase[] = [
   { rule: "authorityKeyIdentifier-non-critical", section: "RFC 5280 4.2.1.1", build: () => eeWith("CN=P Crit AKI", { extensions: { critical: { authorityKeyIdentifier: true } } }) },
   { rule: "subjectKeyIdentifier-present-in-CA", section: "RFC 5280 4.2.1.2", build: () => caWith("CN=P No SKI CA", { extensions: { subjectKeyIdentifier: false } }, { extensions: { authorityKeyIdentifier: false } }) },
   { rule: "subjectKeyIdentifier-non-critical", section: "RFC 5280 4.2.1.2", build: () => caWith("CN=P Crit SKI CA", { extensions: { critical: { subjectKeyIdentifier: true } } }) },
+  { rule: "keyUsage-present-in-CA", section: "RFC 5280 4.2.1.3", build: () => caWith("CN=P No KU CA", { extensions: { keyUsage: null } }) },
   { rule: "keyUsage-some-bit", section: "RFC 5280 4.2.1.3", build: () => eeWith("CN=P No KU Bit", { extensions: { keyUsage: [] } }) },
   { rule: "keyCertSign-requires-cA", section: "RFC 5280 4.2.1.3", build: () => eeWith("CN=P KCS EE", { extensions: { keyUsage: ["digitalSignature", "keyCertSign"] } }) },
   { rule: "policyMappings-critical", section: "RFC 5280 4.2.1.5", build: () => caWith("CN=P Map CA", { extensions: { certificatePolicies: ["1.2.3.1"], policyMappings: [["1.2.3.1", "1.2.3.2"]], critical: { policyMappings: false } } }) },
