@@ -9,6 +9,10 @@
 // | rfc5280::aki::intermediate-missing-aki     | FAILURE | PROFILE at the ICA (authorityKeyIdentifier-present) | valid, that deviation               | agree   |
 // | rfc5280::aki::self-signed-root-missing-aki | SUCCESS | valid                                               | valid, no deviation                 | agree   |
 // | rfc5280::aki::cross-signed-root-missing-aki| FAILURE (pedantic) | PROFILE at the anchor, which is not self-signed (authorityKeyIdentifier-present) | valid, that deviation | agree |
+//
+// A variant of ours on the sentence leaf-missing-aki quotes ("The keyIdentifier field ... MUST be
+// included"): an AKI of authorityCertIssuer and serial only passed strict before the rule
+// authorityKeyIdentifier-keyIdentifier.
 import { describe, it } from "vitest";
 import type { Profile } from "../../src/index.js";
 import type { Entity } from "../../testsuite/src/generate/pki.js";
@@ -40,5 +44,16 @@ describe("x509-limbo rfc5280/aki.py", () => {
     // The trusted "root" is a CA certificate issued by another root, without AKI.
     const xsigned = p.ca("CN=Cross-Signed Root", root, { pathLen: 0, extensions: { authorityKeyIdentifier: false } });
     await strictOnly(go(p.ee("CN=EE Under Cross-Signed Root", xsigned), xsigned), 1, "authorityKeyIdentifier-present", S);
+  });
+
+  describe("variants", () => {
+    it("leaf AKI with authorityCertIssuer and serial but no keyIdentifier", async () => {
+      const ee = p.ee("CN=EE AKI Without keyIdentifier", root, { extensions: { authorityKeyIdentifier: { keyId: false, issuer: ["dn:CN=x509-limbo-root"], serial: root.serial } } });
+      await strictOnly(go(ee, root), 0, "authorityKeyIdentifier-keyIdentifier", S);
+    });
+    it("a self-signed root whose AKI has no keyIdentifier: the exception of 4.2.1.1", async () => {
+      const r = p.root("CN=Root AKI Issuer Serial", { extensions: { authorityKeyIdentifier: { keyId: false, issuer: ["dn:CN=Root AKI Issuer Serial"], serial: 1 } } });
+      await validInBoth(go(p.ee("CN=EE Under Root AKI Issuer Serial", r), r));
+    });
   });
 });

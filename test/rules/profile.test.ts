@@ -44,6 +44,7 @@ const STRICT: StrictCase[] = [
   { rule: "CA-subject-not-empty", section: "RFC 5280 4.1.2.6", build: () => caWith("CN=P Empty CA", {}) },
   { rule: "uniqueIdentifiers-absent", section: "RFC 5280 4.1.2.8", build: () => eeWith("CN=P Unique ID", { subjectUniqueId: new Uint8Array([1, 2, 3]) }) },
   { rule: "authorityKeyIdentifier-present", section: "RFC 5280 4.2.1.1", build: () => eeWith("CN=P No AKI", { extensions: { authorityKeyIdentifier: false } }) },
+  { rule: "authorityKeyIdentifier-keyIdentifier", section: "RFC 5280 4.2.1.1", build: () => eeWith("CN=P AKI Issuer Serial", { extensions: { authorityKeyIdentifier: { keyId: false, issuer: ["dn:CN=Profile CA"], serial: 1 } } }) },
   { rule: "authorityKeyIdentifier-non-critical", section: "RFC 5280 4.2.1.1", build: () => eeWith("CN=P Crit AKI", { extensions: { critical: { authorityKeyIdentifier: true } } }) },
   { rule: "subjectKeyIdentifier-present-in-CA", section: "RFC 5280 4.2.1.2", build: () => caWith("CN=P No SKI CA", { extensions: { subjectKeyIdentifier: false } }, { extensions: { authorityKeyIdentifier: false } }) },
   { rule: "subjectKeyIdentifier-non-critical", section: "RFC 5280 4.2.1.2", build: () => caWith("CN=P Crit SKI CA", { extensions: { critical: { subjectKeyIdentifier: true } } }) },
