@@ -370,6 +370,21 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
     broken: (c) => [...(c.nameConstraints?.permitted ?? []), ...(c.nameConstraints?.excluded ?? [])].some((st) => st.minimum !== 0 || st.maximum !== undefined),
   },
   {
+    // RFC 5280 4.2.1.10: "DNS name restrictions are expressed as host.example.com"; only the
+    // URI and rfc822Name forms give a leading period a meaning. OpenSSL, NSS and Go accept
+    // ".example.com" as a dNSName subtree (names strictly below example.com), and the engine
+    // keeps that reading (name-constraints.ts parseDnsSubtree); strict rejects the CA that
+    // wrote it (x509-limbo rfc5280::nc::invalid-dnsname-leading-period). The empty dNSName
+    // (every name; the CA/Browser Forum's way to exclude all) is not broken by this rule.
+    id: "nameConstraints-dNSName-syntax",
+    section: "RFC 5280 4.2.1.10",
+    profile: "strict",
+    what: "a dNSName subtree begins with a period (DNS restrictions are expressed as host.example.com)",
+    needs: [OID.nameConstraints],
+    broken: (c) =>
+      [...(c.nameConstraints?.permitted ?? []), ...(c.nameConstraints?.excluded ?? [])].some((st) => st.base.kind === "dNSName" && st.base.value.startsWith(".")),
+  },
+  {
     id: "policyConstraints-critical",
     section: "RFC 5280 4.2.1.11",
     profile: "strict",

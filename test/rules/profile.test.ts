@@ -61,6 +61,7 @@ const STRICT: StrictCase[] = [
   { rule: "pathLenConstraint-requires-cA-and-keyCertSign", section: "RFC 5280 4.2.1.9", build: () => eeWith("CN=P EE PathLen", { extensions: { basicConstraints: { cA: false, pathLen: 0 } } }) },
   { rule: "nameConstraints-critical", section: "RFC 5280 4.2.1.10", build: () => caWith("CN=P NC CA", { extensions: { nameConstraints: { permitted: ["dns:example.com"] }, critical: { nameConstraints: false } } }, { extensions: { subjectAltName: ["dns:www.example.com"] } }) },
   { rule: "nameConstraints-minimum-maximum", section: "RFC 5280 4.2.1.10", build: () => caWith("CN=P NC Max CA", { extensions: { custom: [{ oid: "2.5.29.30", critical: true, valueDer: ncWithMaximum }] } }) },
+  { rule: "nameConstraints-dNSName-syntax", section: "RFC 5280 4.2.1.10", build: () => caWith("CN=P NC Dot CA", { extensions: { nameConstraints: { permitted: ["dns:.example.com"] } } }, { extensions: { subjectAltName: ["dns:www.example.com"] } }) },
   { rule: "policyConstraints-critical", section: "RFC 5280 4.2.1.11", build: () => caWith("CN=P PC CA", { extensions: { policyConstraints: { requireExplicitPolicy: 4 }, critical: { policyConstraints: false } } }) },
   { rule: "inhibitAnyPolicy-critical", section: "RFC 5280 4.2.1.14", build: () => caWith("CN=P IAP CA", { extensions: { inhibitAnyPolicy: 4, critical: { inhibitAnyPolicy: false } } }) },
   // A DistributionPoint holding only reasons (keyCompromise): ReasonFlags [1] IMPLICIT BIT STRING.
