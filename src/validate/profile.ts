@@ -53,9 +53,21 @@ const nonCritical = (c: Certificate, oid: string) => ext(c, oid)?.critical === f
 const isCa = (c: Certificate, role: CertificateRole) => role.issuesInPath || c.basicConstraints?.cA === true;
 const empty = (l: readonly unknown[] | undefined) => l !== undefined && l.length === 0;
 
-/** RFC 1034 3.5 preferred name syntax (letters, digits, hyphen), "_" tolerated, and one leading "*" label (RFC 6125 6.4.3). */
-function validDnsName(v: string): boolean {
+/** A URI's host name (RFC 3986 reg-name as hosts spell it): letters, digits, hyphen, "_" tolerated, one leading "*" label. */
+function validHost(v: string): boolean {
   return isHostName(v.startsWith("*.") ? v.slice(2) : v, false);
+}
+
+/**
+ * RFC 5280 4.2.1.6: a dNSName "MUST be in the 'preferred name syntax', as specified by
+ * Section 3.5 of [RFC1034] and as modified by Section 2.1 of [RFC1123]": letters, digits and
+ * hyphen only (no "_"), and never the dotted-decimal form, "since at least the highest-level
+ * component label will be alphabetic" (RFC 1123 2.1); one leading "*" label (RFC 6125 6.4.3).
+ */
+function validDnsName(v: string): boolean {
+  if (!validHost(v) || v.includes("_")) return false;
+  const top = v.slice(v.lastIndexOf(".") + 1);
+  return !/^[0-9]+$/.test(top);
 }
 
 /** RFC 5321 4.1.2 Mailbox, as RFC 5280 4.2.1.6 asks of an rfc822Name: local-part "@" domain. */
@@ -73,7 +85,7 @@ function validUri(v: string): boolean {
   if (!rest.startsWith("//")) return true;
   const authority = rest.slice(2).split(/[/?#]/, 1)[0]!;
   const host = authority.replace(/^[^@]*@/, "").replace(/:\d*$/, "");
-  return host.startsWith("[") ? /^\[[0-9A-Fa-f:.]+\]$/.test(host) : host.length > 0 && validDnsName(host);
+  return host.startsWith("[") ? /^\[[0-9A-Fa-f:.]+\]$/.test(host) : host.length > 0 && validHost(host);
 }
 
 /** RFC 5280 4.1.2.5 (and 5.1.2.4 for CRLs): UTCTime for 1950 through 2049, GeneralizedTime otherwise. */
@@ -309,7 +321,7 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
     id: "subjectAltName-dNSName-syntax",
     section: "RFC 5280 4.2.1.6",
     profile: "strict",
-    what: "a dNSName is not in the preferred name syntax of RFC 1034 3.5",
+    what: "a dNSName is not in the preferred name syntax of RFC 1034 3.5 and RFC 1123 2.1 (letters, digits, hyphen; an alphabetic top-level label)",
     needs: [OID.subjectAltName],
     broken: (c) => (c.subjectAltName ?? []).some((g) => g.kind === "dNSName" && !validDnsName(g.value)),
   },

@@ -6,6 +6,8 @@
 // | ------------------------------ | ------- | ------------------------------------------- | ------- |
 // | rfc5280::eku::ee-wrong-eku     | FAILURE | EXTENDED_KEY_USAGE at the EE                | agree   |
 // | rfc5280::eku::ee-without-eku   | SUCCESS | valid, no deviation                         | agree   |
+// | rfc5280::eku::ee-eku-empty     | FAILURE | PROFILE at the EE (extKeyUsage-not-empty: ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX)) | agree |
+// (ee-eku-empty is a later limbo case, rebuilt from its id: the stored eku.py predates it.)
 import { describe, it } from "vitest";
 import type { Profile } from "../../src/index.js";
 import type { Entity } from "../../testsuite/src/generate/pki.js";
@@ -24,5 +26,10 @@ describe("x509-limbo rfc5280/eku.py", () => {
   });
   it("rfc5280::eku::ee-without-eku", async () => {
     await validInBoth(go(p.ee("CN=EE Without EKU", root)));
+  });
+
+  it("rfc5280::eku::ee-eku-empty", async () => {
+    const ee = p.ee("CN=EE Empty EKU", root, { extensions: { custom: [{ oid: "2.5.29.37", valueDer: new Uint8Array([0x30, 0x00]) }] } });
+    await failsInBoth(go(ee), "PROFILE", 0, "[extKeyUsage-not-empty, both profiles] (RFC 5280 4.2.1.12)");
   });
 });

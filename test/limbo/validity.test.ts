@@ -7,11 +7,24 @@
 // | rfc5280::validity::expired-root        | FAILURE | ANCHOR_CONSTRAINTS at the anchor (index 2): the anchor certificate's validity applies (RFC 5937, on by default) | agree |
 // | rfc5280::validity::expired-intermediate| FAILURE | EXPIRED at the intermediate (index 1)              | agree   |
 // | rfc5280::validity::expired-leaf        | FAILURE | EXPIRED at the leaf (index 0)                      | agree   |
+//
+// Later limbo versions add boundary cases to this module; the stored copy of validity.py
+// predates them, so they are rebuilt from their ids and the expectations third-party limbo
+// harnesses record (Go's crypto/x509 lists notafter-fractional among its unexpected
+// failures: limbo expects SUCCESS there). RFC 5280 4.1.2.5 writes validity in whole seconds,
+// so a validation time is compared at that granularity (truncated, README "Profiles").
+//
+// | rfc5280::validity::notbefore-exact            | SUCCESS | valid at notBefore itself                         | agree |
+// | rfc5280::validity::notafter-exact             | SUCCESS | valid at notAfter itself                          | agree |
+// | rfc5280::validity::notbefore-fractional       | FAILURE | NOT_YET_VALID 1 ms before notBefore (truncates to the second before) | agree |
+// | rfc5280::validity::notafter-fractional        | SUCCESS | valid 999 ms after notAfter (truncates to notAfter) | agree |
+// | rfc5280::validity::not-yet-valid-1-second     | FAILURE | NOT_YET_VALID one second before notBefore         | agree |
+// | rfc5280::validity::valid-not-before-boundary  | SUCCESS | valid one second after notBefore                  | agree |
 import { describe, it } from "vitest";
 import type { Profile } from "../../src/index.js";
 import { TestPki } from "../../testsuite/src/generate/pki.js";
 import { run } from "../rules/helpers.js";
-import { failsInBoth } from "./outcomes.js";
+import { failsInBoth, validInBoth } from "./outcomes.js";
 
 const AT = new Date("2022-01-01T00:00:00Z");
 const p = new TestPki({ now: AT, seed: "limbo-validity" });
@@ -34,5 +47,35 @@ describe("x509-limbo rfc5280/validity.py", () => {
   });
   it("rfc5280::validity::expired-leaf", async () => {
     await failsInBoth(chain("Expired Leaf", "2026", "2026", "2021"), "EXPIRED", 0, "RFC 5280 6.1.3 (a)(2)");
+  });
+
+  describe("later limbo boundary cases", () => {
+    // root -> leaf, the leaf valid from T to U (whole seconds); validated around them.
+    const T = new Date("2021-06-01T12:00:00Z");
+    const U = new Date("2022-06-01T12:00:00Z");
+    const root = p.root("CN=Boundary Root", { notBefore: d("2016"), notAfter: d("2026") });
+    const leaf = p.ee("CN=Boundary Leaf", root, { notBefore: T, notAfter: U });
+    const at = (ms: number, from: Date) => (profile: Profile) => run(leaf, { anchors: [root], options: { profile, time: new Date(from.getTime() + ms) } });
+    it("rfc5280::validity::notbefore-exact", async () => {
+      await validInBoth(at(0, T));
+    });
+    it("rfc5280::validity::notafter-exact", async () => {
+      await validInBoth(at(0, U));
+    });
+    it("rfc5280::validity::notbefore-fractional", async () => {
+      await failsInBoth(at(-1, T), "NOT_YET_VALID", 0, "RFC 5280 6.1.3 (a)(2)");
+    });
+    it("rfc5280::validity::notafter-fractional", async () => {
+      await validInBoth(at(999, U));
+    });
+    it("rfc5280::validity::not-yet-valid-1-second", async () => {
+      await failsInBoth(at(-1000, T), "NOT_YET_VALID", 0, "RFC 5280 6.1.3 (a)(2)");
+    });
+    it("rfc5280::validity::valid-not-before-boundary", async () => {
+      await validInBoth(at(1000, T));
+    });
+    it("one second after notAfter (the other side of notafter-fractional)", async () => {
+      await failsInBoth(at(1000, U), "EXPIRED", 0, "RFC 5280 6.1.3 (a)(2)");
+    });
   });
 });
