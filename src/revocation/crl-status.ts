@@ -93,14 +93,22 @@ function describe(crl: Crl): string {
   return `CRL ${crl.what} issued by ${crl.issuer.text} (thisUpdate ${crl.thisUpdate.toISOString()}${crl.crlNumber !== undefined ? `, number ${crl.crlNumber}` : ""})`;
 }
 
-/** RFC 5280 5.3.3: the entry for `cert`, if any, matching issuer and serial number. */
+/**
+ * RFC 5280 5.3.3: the entry for `cert`, if any, matching issuer and serial number. A CRL
+ * that lists the certificate more than once (nothing in section 5 forbids it) revokes it if
+ * any of those entries does: revokedCertificates has no order, so a removeFromCRL entry
+ * (5.3.1) never hides a revoking entry of the same certificate, whichever comes first.
+ */
 function findEntry(crl: Crl, cert: Certificate): CrlEntry | undefined {
   // An O(1) probe of the CRL's serial index; only the entries found are decoded.
+  let removal: CrlEntry | undefined;
   for (const e of crl.revoked.find(cert.serial)) {
     const issuers = e.certificateIssuer === "crl-issuer" ? [crl.issuer] : dirNames(e.certificateIssuer);
-    if (issuers.some((n) => n.key === cert.issuer.key)) return e;
+    if (!issuers.some((n) => n.key === cert.issuer.key)) continue;
+    if (e.reason !== REMOVE_FROM_CRL) return e;
+    removal ??= e;
   }
-  return undefined;
+  return removal;
 }
 
 /** Is `crl` fresh at `time` (RFC 5280 6.3.3 (a)(1), 5.1.2.4, 5.1.2.5)? */

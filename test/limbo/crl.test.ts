@@ -29,6 +29,11 @@
 // | entry-unknown-critical-extension (rfc5280)       | FAILURE | REVOCATION_UNKNOWN, the CRL refused (5.3: not used for any certificate) | agree |
 // | entry-unknown-noncritical-extension (rfc5280)    | FAILURE | REVOKED at the leaf                                               | agree   |
 // | crl-duplicate-revoked-serial (structure)         | FAILURE | valid: RFC 5280 section 5 has no sentence forbidding two entries with one serial (limbo cites CA/B Forum servercert issue 589), and the leaf is on neither | disagree, reasoned |
+//
+// Variants of ours on crl-duplicate-revoked-serial (see the end of the file): the TARGET listed
+// twice, removeFromCRL first and keyCompromise second, in a complete CRL and in a delta CRL.
+// Before the fix the first entry decided and the certificate passed as unrevoked; the answer
+// depended on the order of a list that has none.
 // | idp-cdp-scope-mismatch (rfc5280, idp)            | FAILURE | REVOCATION_UNKNOWN, out of scope (6.3.3 (b)(2)(i))                | agree   |
 // | idp-cdp-scope-match (rfc5280, idp)               | SUCCESS | valid                                                             | agree   |
 // | idp-only-contains-user-certs-ca-target (rfc5280, idp) | FAILURE | REVOCATION_UNKNOWN at the intermediate (6.3.3 (b)(2)(ii))    | agree   |
@@ -240,4 +245,32 @@ describe("x509-limbo CRL cases (revocation mode hard)", () => {
       }
     });
   }
+});
+
+describe("variants: a certificate listed twice on one CRL", () => {
+  const root = p.root("CN=Duplicate Entries Root");
+  const go = (ee: Entity, crls: IssuedCrl[]) => (profile: Profile) =>
+    run(ee, { anchors: [root], crls, options: { profile, revocation: { mode: "hard" } } });
+  it("complete CRL: removeFromCRL then keyCompromise revokes it", async () => {
+    const ee = p.ee("CN=Listed Twice Complete", root);
+    const crl = p.crl(root, { revoked: [{ cert: ee, reason: "removeFromCRL" }, { cert: ee, reason: "keyCompromise" }] });
+    await failsInBoth(go(ee, [crl]), "REVOKED", 0, "(keyCompromise)");
+  });
+  it("complete CRL: keyCompromise then removeFromCRL revokes it", async () => {
+    const ee = p.ee("CN=Listed Twice Complete Reversed", root);
+    const crl = p.crl(root, { revoked: [{ cert: ee, reason: "keyCompromise" }, { cert: ee, reason: "removeFromCRL" }] });
+    await failsInBoth(go(ee, [crl]), "REVOKED", 0, "(keyCompromise)");
+  });
+  it("delta CRL: removeFromCRL then keyCompromise over a certificateHold base revokes it", async () => {
+    const ee = p.ee("CN=Listed Twice Delta", root);
+    const base = p.crl(root, { revoked: [{ cert: ee, reason: "certificateHold" }], crlNumber: 10, freshestCrl: ["uri:http://127.0.0.1/delta.crl"] });
+    const delta = p.crl(root, { revoked: [{ cert: ee, reason: "removeFromCRL" }, { cert: ee, reason: "keyCompromise" }], crlNumber: 11, deltaBase: 10 });
+    await failsInBoth(go(ee, [base, delta]), "REVOKED", 0, "(keyCompromise)");
+  });
+  it("delta CRL: a single removeFromCRL still releases a certificateHold (RFC 5280 6.3.3 (k))", async () => {
+    const ee = p.ee("CN=Released From Hold", root);
+    const base = p.crl(root, { revoked: [{ cert: ee, reason: "certificateHold" }], crlNumber: 20, freshestCrl: ["uri:http://127.0.0.1/delta.crl"] });
+    const delta = p.crl(root, { revoked: [{ cert: ee, reason: "removeFromCRL" }], crlNumber: 21, deltaBase: 20 });
+    await validInBoth(go(ee, [base, delta]));
+  });
 });
