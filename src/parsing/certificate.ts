@@ -72,6 +72,11 @@ export interface SubjectPublicKey {
   readonly bits: number;
   /** RSA keys: the public exponent's size in bits (the verifier caps it). */
   readonly rsaExponentBits?: number;
+  /**
+   * Why the key octets are not a key of the algorithm (RSA, EC and EdDSA keys are checked
+   * for structure only), absent when they are or the algorithm is not checked.
+   */
+  readonly malformed?: string;
 }
 
 export interface GeneralSubtree {
@@ -248,23 +253,42 @@ function magnitudeBits(m: Uint8Array): number {
   return i === m.length ? 0 : (m.length - i - 1) * 8 + (32 - Math.clz32(m[i]!));
 }
 
-/** Key size in bits where it means something (RSA modulus, EC point, EdDSA), else 0; and an RSA key's exponent size. */
-function keySize(algOid: string, keyBytes: Uint8Array): { bits: number; rsaExponentBits?: number } {
-  try {
-    if (algOid === OID.rsaEncryption || algOid === OID.rsassaPss) {
-      // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1)
+/**
+ * Key size in bits where it means something (RSA modulus, EC point, EdDSA), else 0; an RSA
+ * key's exponent size; and, for RSA, EC and EdDSA keys, whether the key octets have the
+ * structure of such a key (`malformed`, the path validator rejects a target with one: its
+ * key, the output of RFC 5280 6.1.6, would be unusable).
+ */
+function keySize(algOid: string, keyBytes: Uint8Array): { bits: number; rsaExponentBits?: number; malformed?: string } {
+  if (algOid === OID.rsaEncryption || algOid === OID.rsassaPss) {
+    try {
+      // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1; RFC 3279 2.3.1)
       const r = DerReader.only(keyBytes, 0x30, "RSAPublicKey");
       const mod = r.integerBytes("modulus");
       const exp = r.integerBytes("publicExponent");
       r.finish("RSAPublicKey");
-      return { bits: Math.ceil(magnitudeBits(mod) / 8) * 8, rsaExponentBits: magnitudeBits(exp) };
+      const bits = Math.ceil(magnitudeBits(mod) / 8) * 8;
+      const rsaExponentBits = magnitudeBits(exp);
+      const positive = (i: Uint8Array) => i.length > 0 && (i[0]! & 0x80) === 0 && magnitudeBits(i) > 0;
+      if (!positive(mod) || !positive(exp)) return { bits, rsaExponentBits, malformed: "the RSA modulus or public exponent is not a positive integer (RFC 8017 A.1.1)" };
+      return { bits, rsaExponentBits };
+    } catch (e) {
+      // Size is advisory for an issuer key (node:crypto fails to load it); the reason is kept.
+      return { bits: 0, malformed: `the key is not an RSAPublicKey (RFC 3279 2.3.1): ${(e as Error).message}` };
     }
-    if (algOid === OID.ecPublicKey) return { bits: ((keyBytes.length - 1) / 2) * 8 };
-    if (algOid === OID.ed25519) return { bits: 256 };
-    if (algOid === OID.ed448) return { bits: 456 };
-  } catch {
-    /* size is advisory: a key that does not parse fails when node:crypto loads it */
   }
+  if (algOid === OID.ecPublicKey) {
+    // RFC 5480 2.2: ECPoint, 0x04 then X and Y of equal length, or 0x02/0x03 then X.
+    const n = keyBytes.length;
+    const uncompressed = keyBytes[0] === 0x04 && n >= 3 && n % 2 === 1;
+    const compressed = (keyBytes[0] === 0x02 || keyBytes[0] === 0x03) && n >= 2;
+    return uncompressed || compressed
+      ? { bits: ((n - 1) / 2) * 8 }
+      : { bits: 0, malformed: `the key is not an uncompressed or compressed ECPoint of ${n} octets (RFC 5480 2.2)` };
+  }
+  // RFC 8410 3: the public key octets as they are, 32 (Ed25519) or 57 (Ed448).
+  if (algOid === OID.ed25519) return keyBytes.length === 32 ? { bits: 256 } : { bits: 0, malformed: `an Ed25519 key of ${keyBytes.length} octets, not 32 (RFC 8410 3)` };
+  if (algOid === OID.ed448) return keyBytes.length === 57 ? { bits: 456 } : { bits: 0, malformed: `an Ed448 key of ${keyBytes.length} octets, not 57 (RFC 8410 3)` };
   return { bits: 0 };
 }
 

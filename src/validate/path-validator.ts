@@ -357,7 +357,11 @@ export class PathValidation {
     // (a), (b) explicit_policy.
     if (this.explicitPolicy > 0) this.explicitPolicy--;
     if (t.policyConstraints?.requireExplicitPolicy === 0) this.explicitPolicy = 0;
-    // (c)-(e) the working key: subjectKeys[0], set by processCertificate.
+    // (c)-(e) the working key: subjectKeys[0], set by processCertificate. It is the path's
+    // output (6.1.6): a target whose key octets are not a key of its algorithm gives the
+    // application nothing to use (issuer keys fail where a signature is checked with them).
+    if (t.publicKey.malformed)
+      return this.fail(last, "MALFORMED_CERTIFICATE", "RFC 5280 4.1.2.7", `subjectPublicKeyInfo: ${t.publicKey.malformed}`);
     // (f) unrecognised critical extensions.
     if (t.unknownCriticalExtensions.length)
       return this.fail(last, "UNKNOWN_CRITICAL_EXTENSION", "RFC 5280 6.1.5 (f)", `critical extension ${t.unknownCriticalExtensions.join(", ")} is not processed`);

@@ -8,8 +8,12 @@
 // | basic::duplicate-extensions  | FAILURE | MALFORMED_CERTIFICATE@0 | MALFORMED_CERTIFICATE@0 | yes |
 // | invalid::invalid-issuer-key  | FAILURE | NO_PATH                 | NO_PATH                 | yes (no path to the trusted root at all) |
 //
-// 2 cases: 2 agree. A variant that trusts the intermediate's root, so that the malformed
-// key is actually used, follows the limbo case.
+// 2 cases: 2 agree. Variants of invalid-issuer-key (not limbo cases):
+// - the intermediate's root trusted, so the malformed key is used to check the leaf's
+//   signature: WEAK_KEY@0 in both profiles (the RSA key reads as 0 bits);
+// - the malformed key in the target itself (RSA, EC, Ed25519): MALFORMED_CERTIFICATE@0 in
+//   both profiles. Before the fix certpath returned valid: no signature is checked with a
+//   target's key, and nothing else looked at it.
 import { describe, expect, it } from "vitest";
 import { encodeGeneralName, EKU_OIDS } from "../../testsuite/src/generate/pki.js";
 import { oid, seq, nullValue, tlv } from "../../testsuite/src/generate/der.js";
@@ -56,4 +60,24 @@ describe("x509-limbo invalid", () => {
     });
     expect(await both(ee, { anchors: [root2], intermediates: [ica], options: SERVER })).toEqual(same("WEAK_KEY@0"));
   });
+
+  // The same idea with the malformed key in the target: no signature is ever checked with
+  // it, but the path's output, the target's public key (RFC 5280 6.1.6), is unusable. Go and
+  // pyca/cryptography refuse such a certificate when they parse it, OpenSSL when it takes the
+  // key (its security-level check); certpath returned valid before.
+  const root = p.root("CN=x509-limbo-root-3");
+  const targets: [string, Uint8Array][] = [
+    // rsaEncryption with an empty BIT STRING: no RSAPublicKey (RFC 3279 2.3.1).
+    ["RSA, no RSAPublicKey", seq(seq(oid("1.2.840.113549.1.1.1"), nullValue()), tlv(0x03, new Uint8Array([0])))],
+    // id-ecPublicKey P-256 with a point that is neither compressed nor uncompressed (RFC 5480 2.2).
+    ["EC, a 4-octet point", seq(seq(oid("1.2.840.10045.2.1"), oid("1.2.840.10045.3.1.7")), tlv(0x03, new Uint8Array([0, 4, 1, 2, 3])))],
+    // Ed25519 with 3 key octets instead of 32 (RFC 8410 3).
+    ["Ed25519, 3 octets", seq(seq(oid("1.3.101.112")), tlv(0x03, new Uint8Array([0, 1, 2, 3])))],
+  ];
+  for (const [what, spki] of targets) {
+    it(`invalid::invalid-issuer-key, variant: the target's own key malformed (${what})`, async () => {
+      const ee = p.ee(`CN=x509-limbo-ee ${what.replace(",", "")}`, root, { key: { alg: "p256", spki }, extensions: { extKeyUsage: ["serverAuth"] } });
+      expect(await both(ee, { anchors: [root], options: SERVER })).toEqual(same("MALFORMED_CERTIFICATE@0"));
+    });
+  }
 });
