@@ -70,8 +70,12 @@ function validDnsName(v: string): boolean {
   return !/^[0-9]+$/.test(top);
 }
 
-/** RFC 5321 4.1.2 Mailbox, as RFC 5280 4.2.1.6 asks of an rfc822Name: local-part "@" domain. */
-const validMailbox = (v: string) => isMailbox(v, false);
+/**
+ * RFC 5321 4.1.2 Mailbox, as RFC 5280 4.2.1.6 asks of an rfc822Name: local-part "@" domain,
+ * the domain's sub-domains letters, digits and hyphens (Let-dig [Ldh-str]: no "_", which
+ * isMailbox tolerates for name constraints), or an address literal in brackets.
+ */
+const validMailbox = (v: string) => isMailbox(v, false) && !v.slice(v.lastIndexOf("@") + 1).replace(/^\[.*\]$/s, "").includes("_");
 
 /**
  * RFC 5280 4.2.1.6: a uniformResourceIdentifier is an absolute URI (RFC 3986 4.3): a

@@ -48,4 +48,13 @@ describe("x509-limbo rfc5280/san.py", () => {
     const ee = p.ee("CN=EE Digit Labels", root, { extensions: { subjectAltName: ["dns:3com.example", "dns:1.2.3.example", "dns:*.x-1.example"] } });
     await validInBoth(go(ee));
   });
+
+  it("variant of underscore-dns: an rfc822Name whose domain has '_' (RFC 5321 sub-domain = Let-dig [Ldh-str])", async () => {
+    const ee = p.ee("CN=EE Underscore Mail Domain", root, { extensions: { subjectAltName: ["email:user@mail_host.example.com"] } });
+    await strictOnly(go(ee), 0, "subjectAltName-rfc822Name-syntax", "RFC 5280 4.2.1.6");
+  });
+  it("an '_' in the local part is atext (RFC 5321 4.1.2): no deviation", async () => {
+    const ee = p.ee("CN=EE Underscore Local Part", root, { extensions: { subjectAltName: ["email:first_last@example.com"] } });
+    await validInBoth(go(ee));
+  });
 });
