@@ -15,6 +15,8 @@ export interface VerificationKey {
   readonly bits: number;
   /** RSA keys: the public exponent's size in bits. */
   readonly rsaExponentBits?: number;
+  /** Why the key octets are not a key of the algorithm (parsing/certificate.ts keySize). */
+  readonly malformed?: string;
 }
 
 export type SignatureOutcome =
@@ -295,6 +297,9 @@ export class NodeSignatureVerifier implements SignatureVerifier {
       (scheme.kind === "dsa" && kind === "dsa") ||
       (scheme.kind === "eddsa" && kind === scheme.curve);
     if (!fits) return { ok: false, code: "UNSUPPORTED_ALGORITHM", message: `signature algorithm ${algorithm.oid} does not fit a ${key.algorithm.oid} key` };
+    // A key that does not decode is not a small one: say why it cannot be loaded, as node:crypto
+    // does below for the keys this structural check does not cover.
+    if (key.malformed) return { ok: false, code: "UNSUPPORTED_ALGORITHM", message: `public key cannot be loaded: ${key.malformed}` };
     if ((kind === "rsa" || kind === "pss") && (key.bits < KEY_LIMITS.rsaMinBits || key.bits > KEY_LIMITS.rsaMaxBits))
       return { ok: false, code: "WEAK_KEY", message: `RSA key of ${key.bits} bits is outside ${KEY_LIMITS.rsaMinBits}..${KEY_LIMITS.rsaMaxBits}` };
     if ((kind === "rsa" || kind === "pss") && (key.rsaExponentBits ?? 0) > KEY_LIMITS.rsaMaxExponentBits)

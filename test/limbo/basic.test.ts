@@ -10,14 +10,15 @@
 //
 // 2 cases: 2 agree. Variants of invalid-issuer-key (not limbo cases):
 // - the intermediate's root trusted, so the malformed key is used to check the leaf's
-//   signature: WEAK_KEY@0 in both profiles (the RSA key reads as 0 bits);
+//   signature: UNSUPPORTED_ALGORITHM@0 in both profiles, "public key cannot be loaded", as
+//   for a malformed EC key (it was WEAK_KEY, "RSA key of 0 bits");
 // - the malformed key in the target itself (RSA, EC, Ed25519): MALFORMED_CERTIFICATE@0 in
 //   both profiles. Before the fix certpath returned valid: no signature is checked with a
 //   target's key, and nothing else looked at it.
 import { describe, expect, it } from "vitest";
 import { encodeGeneralName, EKU_OIDS } from "../../testsuite/src/generate/pki.js";
 import { oid, seq, nullValue, tlv } from "../../testsuite/src/generate/der.js";
-import { pki } from "../rules/helpers.js";
+import { pki, run } from "../rules/helpers.js";
 import { both, same } from "./helpers.js";
 
 const p = pki("limbo-basic");
@@ -58,7 +59,11 @@ describe("x509-limbo invalid", () => {
       signatureValue: seq(),
       extensions: { extKeyUsage: ["serverAuth"], subjectAltName: ["dns:example.com"] },
     });
-    expect(await both(ee, { anchors: [root2], intermediates: [ica], options: SERVER })).toEqual(same("WEAK_KEY@0"));
+    expect(await both(ee, { anchors: [root2], intermediates: [ica], options: SERVER })).toEqual(same("UNSUPPORTED_ALGORITHM@0"));
+    // The message says why the issuer's key cannot be used (it read "RSA key of 0 bits" before).
+    const r = await run(ee, { anchors: [root2], intermediates: [ica], options: SERVER });
+    expect(r.error!.message).toContain("public key cannot be loaded: the key is not an RSAPublicKey (RFC 3279 2.3.1)");
+    expect(r.error!.message).toContain("CN=x509-limbo-intermediate");
   });
 
   // The same idea with the malformed key in the target: no signature is ever checked with

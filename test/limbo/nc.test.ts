@@ -174,6 +174,15 @@ describe("x509-limbo rfc5280::nc", () => {
     expect(await server(ee, [r], [i])).toEqual(same("NAME_CONSTRAINTS@1"));
   });
 
+  it("rfc5280::nc::excluded-self-issued-leaf, variant: the ICA inside the subtree, so only the self-issued leaf is outside", async () => {
+    // What the limbo case says it tests (its ICA already breaks the constraint): a self-issued
+    // certificate escapes name constraints except as the final certificate (RFC 5280 6.1.3 (b), (c); 4.2.1.10).
+    const r = root("CN=NC Root 18b", { permitted: ["dns:example.com"] });
+    const i = ica("CN=NC ICA 18b", r, undefined, { extensions: { subjectAltName: ["dns:ica.example.com"] } });
+    const ee = leaf(i, ["dns:not-example.com"], { name: "CN=NC ICA 18b", keySeed: "leaf" });
+    expect(await server(ee, [r], [i])).toEqual(NC_FAIL_EE);
+  });
+
   it("rfc5280::nc::excluded-match-permitted-and-excluded", async () => {
     const r = root("CN=NC Root 19", { permitted: ["dns:example.com"], excluded: ["dns:example.com"] });
     expect(await server(leaf(r, ["dns:example.com"]), [r])).toEqual(NC_FAIL_EE);
