@@ -184,6 +184,11 @@ export interface Certificate extends SignedDocument {
   readonly notAfter: Date;
   /** How notBefore and notAfter were encoded (RFC 5280 4.1.2.5). */
   readonly validityEncoding: { readonly notBefore: TimeEncoding; readonly notAfter: TimeEncoding };
+  /**
+   * Both times are written YYMMDDHHMMSSZ (UTCTime) or YYYYMMDDHHMMSSZ (GeneralizedTime): Zulu,
+   * seconds present, no fractional seconds (RFC 5280 4.1.2.5.1, 4.1.2.5.2).
+   */
+  readonly validityWholeSeconds: boolean;
   /** issuerUniqueID or subjectUniqueID is present (RFC 5280 4.1.2.8: conforming CAs MUST NOT generate them). */
   readonly uniqueIdentifiers: boolean;
   readonly publicKey: SubjectPublicKey;
@@ -820,6 +825,7 @@ class CertificateModel implements Certificate {
   readonly notBefore: Date;
   readonly notAfter: Date;
   readonly validityEncoding: Certificate["validityEncoding"];
+  readonly validityWholeSeconds: boolean;
   readonly uniqueIdentifiers: boolean;
   readonly publicKey: SubjectPublicKey;
   readonly extensions: readonly ExtensionInfo[];
@@ -850,6 +856,7 @@ class CertificateModel implements Certificate {
     this.notBefore = tbs.notBefore;
     this.notAfter = tbs.notAfter;
     this.validityEncoding = tbs.validityEncoding;
+    this.validityWholeSeconds = tbs.validityWholeSeconds;
     this.uniqueIdentifiers = tbs.uniqueIdentifiers;
     this.publicKey = tbs.publicKey;
     this.extensions = x.extensions;
@@ -921,6 +928,7 @@ interface TbsFields {
   notBefore: Date;
   notAfter: Date;
   validityEncoding: Certificate["validityEncoding"];
+  validityWholeSeconds: boolean;
   uniqueIdentifiers: boolean;
   subject: DistinguishedName;
   publicKey: SubjectPublicKey;
@@ -976,7 +984,8 @@ function tbsFields(der: Uint8Array, tbs: DerElement): TbsFields {
   }
   if (i !== f.length) throw new Error("unexpected field in tbsCertificate");
   const validityEncoding = Object.freeze({ notBefore: timeEncodingOf(times[0]!.tag), notAfter: timeEncodingOf(times[1]!.tag) });
-  return { version, serial: der.subarray(serialEl.start, serialEl.end), signature, issuer, notBefore: notBefore!, notAfter: notAfter!, validityEncoding, uniqueIdentifiers, subject, publicKey, extensions };
+  const validityWholeSeconds = times.every((t) => der[t.end - 1] === 0x5a && t.end - t.start === (t.tag === 0x17 ? 13 : 15));
+  return { version, serial: der.subarray(serialEl.start, serialEl.end), signature, issuer, notBefore: notBefore!, notAfter: notAfter!, validityEncoding, validityWholeSeconds, uniqueIdentifiers, subject, publicKey, extensions };
 }
 
 /** The fields every signed document shares (certificates and CRLs), from the walker's split. */

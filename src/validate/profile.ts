@@ -221,6 +221,13 @@ export const PROFILE_RULES: readonly ProfileRule[] = [
     broken: (c) => wrongTimeEncoding(c.notBefore, c.validityEncoding.notBefore) || wrongTimeEncoding(c.notAfter, c.validityEncoding.notAfter),
   },
   {
+    id: "validity-whole-seconds",
+    section: "RFC 5280 4.1.2.5",
+    profile: "strict",
+    what: "a validity date is not written in whole seconds in Zulu (YYMMDDHHMMSSZ or YYYYMMDDHHMMSSZ; GeneralizedTime values MUST NOT include fractional seconds)",
+    broken: (c) => !c.validityWholeSeconds,
+  },
+  {
     id: "issuer-not-empty",
     section: "RFC 5280 4.1.2.4",
     profile: "strict",

@@ -20,11 +20,16 @@
 // | rfc5280::validity::notafter-fractional        | SUCCESS | valid 999 ms after notAfter (truncates to notAfter) | agree |
 // | rfc5280::validity::not-yet-valid-1-second     | FAILURE | NOT_YET_VALID one second before notBefore         | agree |
 // | rfc5280::validity::valid-not-before-boundary  | SUCCESS | valid one second after notBefore                  | agree |
+//
+// A variant of ours on the fractional cases: the fraction in the CERTIFICATE. RFC 5280
+// 4.1.2.5.2: "GeneralizedTime values MUST NOT include fractional seconds." certpath read such
+// a time (keeping the milliseconds) and no strict rule looked at it: now validity-whole-seconds.
 import { describe, it } from "vitest";
 import type { Profile } from "../../src/index.js";
+import { seq, tlv } from "../../testsuite/src/generate/der.js";
 import { TestPki } from "../../testsuite/src/generate/pki.js";
 import { run } from "../rules/helpers.js";
-import { failsInBoth, validInBoth } from "./outcomes.js";
+import { failsInBoth, strictOnly, validInBoth } from "./outcomes.js";
 
 const AT = new Date("2022-01-01T00:00:00Z");
 const p = new TestPki({ now: AT, seed: "limbo-validity" });
@@ -77,5 +82,12 @@ describe("x509-limbo rfc5280/validity.py", () => {
     it("one second after notAfter (the other side of notafter-fractional)", async () => {
       await failsInBoth(at(1000, U), "EXPIRED", 0, "RFC 5280 6.1.3 (a)(2)");
     });
+  });
+
+  it("a notAfter GeneralizedTime with fractional seconds (20500101000000.5Z)", async () => {
+    const root = p.root("CN=Fraction Root", { notBefore: d("2016"), notAfter: d("2060") });
+    const text = (t: string) => new TextEncoder().encode(t);
+    const leaf = p.ee("CN=Fraction Leaf", root, { validityDer: seq(tlv(0x17, text("210601120000Z")), tlv(0x18, text("20500101000000.5Z"))) });
+    await strictOnly((profile: Profile) => run(leaf, { anchors: [root], options: { profile, time: AT } }), 0, "validity-whole-seconds", "RFC 5280 4.1.2.5");
   });
 });

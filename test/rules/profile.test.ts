@@ -41,6 +41,8 @@ const STRICT: StrictCase[] = [
   { rule: "serialNumber-positive", section: "RFC 5280 4.1.2.2", build: () => eeWith("CN=P Serial Zero", { serial: 0 }) },
   { rule: "serialNumber-length", section: "RFC 5280 4.1.2.2", build: () => eeWith("CN=P Serial Long", { serial: 2n ** 168n }) },
   { rule: "validity-encoding", section: "RFC 5280 4.1.2.5", build: () => eeWith("CN=P GeneralizedTime 2025", { timeEncoding: "GeneralizedTime" }) },
+  // notBefore UTCTime 241201000000Z, notAfter GeneralizedTime 20500101000000.5Z (the year 2050 form is right; the fraction is not).
+  { rule: "validity-whole-seconds", section: "RFC 5280 4.1.2.5", build: () => eeWith("CN=P Fractional Second", { validityDer: seq(tlv(0x17, new TextEncoder().encode("241201000000Z")), tlv(0x18, new TextEncoder().encode("20500101000000.5Z"))) }) },
   { rule: "CA-subject-not-empty", section: "RFC 5280 4.1.2.6", build: () => caWith("CN=P Empty CA", {}) },
   { rule: "uniqueIdentifiers-absent", section: "RFC 5280 4.1.2.8", build: () => eeWith("CN=P Unique ID", { subjectUniqueId: new Uint8Array([1, 2, 3]) }) },
   { rule: "authorityKeyIdentifier-present", section: "RFC 5280 4.2.1.1", build: () => eeWith("CN=P No AKI", { extensions: { authorityKeyIdentifier: false } }) },

@@ -274,6 +274,8 @@ export interface CertificateSpec extends RawOverrides {
   timeEncoding?: "UTCTime" | "GeneralizedTime";
   /** Writes this subjectUniqueID (RFC 5280 4.1.2.8: conforming CAs MUST NOT). */
   subjectUniqueId?: Uint8Array;
+  /** Writes this Validity SEQUENCE (DER) as given, e.g. times RFC 5280 4.1.2.5 forbids; notBefore/notAfter then only describe it. */
+  validityDer?: Uint8Array;
   extensions?: ExtensionsSpec;
   /** How the issuer signs (hash, PSS). */
   signature?: SignatureSpec;
@@ -517,9 +519,12 @@ export function issueCertificate(spec: CertificateSpec): IssuedCertificate {
   const alg = algorithms(spec.issuer.key, spec.signature, spec);
   const version = spec.version ?? 3;
   const exts = version === 1 ? [] : certificateExtensions(spec.extensions ?? {}, spec.subjectKey, spec.issuer.key, enc);
-  const validity = new Validity();
-  validity.notBefore = forcedTime(spec.notBefore, spec.timeEncoding);
-  validity.notAfter = forcedTime(spec.notAfter, spec.timeEncoding);
+  let validity = new Validity();
+  if (spec.validityDer) validity = embed(Validity, spec.validityDer);
+  else {
+    validity.notBefore = forcedTime(spec.notBefore, spec.timeEncoding);
+    validity.notAfter = forcedTime(spec.notAfter, spec.timeEncoding);
+  }
   const subjectPublicKeyInfo = embed(SubjectPublicKeyInfo, spec.subjectKey.spki);
   // Default serial: a digest of everything else, so distinct certificates get distinct serials.
   let serial: bigint;
@@ -659,6 +664,8 @@ export interface CertOptions extends RawOverrides {
   timeEncoding?: "UTCTime" | "GeneralizedTime";
   /** Writes this subjectUniqueID (breaks RFC 5280 4.1.2.8). */
   subjectUniqueId?: Uint8Array;
+  /** Writes this Validity SEQUENCE (DER) as given (e.g. fractional seconds, breaking RFC 5280 4.1.2.5.2). */
+  validityDer?: Uint8Array;
   stringEncoding?: StringEncoding;
   /** Write this issuer name instead of the issuer entity's subject (to break chaining on purpose). */
   issuerName?: NameInput;
