@@ -137,7 +137,7 @@ export class RevocationChecker {
           statuses: byIndex(),
           warnings,
           deviations,
-          failure: { code: "REVOKED", certIndex: k, message: `${who}: revoked at ${ans.revocationTime?.toISOString()} (${ans.reason}) per ${ans.source} (${ans.source.startsWith("OCSP") ? "RFC 6960 2.2" : "RFC 5280 6.3.3 (j)"})` },
+          failure: { code: "REVOKED", certIndex: k, message: `${who}: revoked at ${ans.revocationTime?.toISOString()} (${ans.reason}) per ${ans.source} (${ans.citation ?? (ans.source.startsWith("OCSP") ? "RFC 6960 2.2" : "RFC 5280 6.3.3 (j)")})` },
         };
       }
       if (ans.status === "unknown") {

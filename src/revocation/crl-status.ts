@@ -21,6 +21,8 @@ export interface StatusAnswer {
   readonly reason?: string;
   /** Strict CRL rules broken by the CRLs that gave the answer (default profile: used anyway). */
   readonly deviations?: readonly CrlDeviation[];
+  /** The step of the algorithm that gave a "revoked" answer, e.g. "RFC 5280 6.3.3 (i)" (the entry was on the delta CRL). */
+  readonly citation?: string;
 }
 
 /** A strict CRL profile rule (crl-profile.ts) broken by a CRL the answer relied on. */
@@ -236,7 +238,9 @@ export function crlStatus(subject: StatusSubject, ctx: CrlContext): StatusAnswer
       noteDeviations(crl);
       if (delta) noteDeviations(delta);
       if (entry && entry.reason !== REMOVE_FROM_CRL) {
-        return { status: "revoked", source: describe(from), revocationTime: entry.revocationDate, reason: reasonName(entry.reason), deviations };
+        // (i) the entry is on the delta CRL, (j) on the complete CRL.
+        const citation = from === crl ? "RFC 5280 6.3.3 (j)" : "RFC 5280 6.3.3 (i)";
+        return { status: "revoked", source: describe(from), revocationTime: entry.revocationDate, reason: reasonName(entry.reason), deviations, citation };
       }
       // (l)
       reasonsMask |= interim;

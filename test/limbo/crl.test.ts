@@ -46,7 +46,7 @@
 // | revocation-date-in-future (rfc5280, temporal)    | FAILURE | REVOKED (6.3.3 (i), (j) compare serial numbers, not dates)       | agree   |
 // | revocation-date-before-not-before (rfc5280, temporal) | FAILURE | REVOKED                                                      | agree   |
 // | crl-validity-no-overlap (rfc5280, temporal)      | FAILURE | REVOCATION_UNKNOWN, not current (6.3.3 (a))                       | agree   |
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ErrorCode, Profile } from "../../src/index.js";
 import { keyIdentifier } from "../../testsuite/src/generate/keys.js";
 import type { Entity, IssuedCrl } from "../../testsuite/src/generate/pki.js";
@@ -266,6 +266,8 @@ describe("variants: a certificate listed twice on one CRL", () => {
     const base = p.crl(root, { revoked: [{ cert: ee, reason: "certificateHold" }], crlNumber: 10, freshestCrl: ["uri:http://127.0.0.1/delta.crl"] });
     const delta = p.crl(root, { revoked: [{ cert: ee, reason: "removeFromCRL" }, { cert: ee, reason: "keyCompromise" }], crlNumber: 11, deltaBase: 10 });
     await failsInBoth(go(ee, [base, delta]), "REVOKED", 0, "(keyCompromise)");
+    // The entry came from the delta CRL: step (i), not (j).
+    expect((await go(ee, [base, delta])("strict")).error!.message).toMatch(/per CRL revocation\.crls\[1\] .*\(RFC 5280 6\.3\.3 \(i\)\)$/);
   });
   it("delta CRL: a single removeFromCRL still releases a certificateHold (RFC 5280 6.3.3 (k))", async () => {
     const ee = p.ee("CN=Released From Hold", root);
