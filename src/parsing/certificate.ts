@@ -967,7 +967,14 @@ function tbsFields(der: Uint8Array, tbs: DerElement): TbsFields {
   if (!validity || validity.tag !== 0x30) throw new Error("tbsCertificate.validity is missing");
   const times = derChildren(der, validity);
   if (times.length !== 2) throw new Error("validity must hold notBefore and notAfter");
-  const [notBefore, notAfter] = times.map((t) => derTime(der, t) ?? AsnConvert.parse(derBytes(der, t), Time).getTime());
+  // RFC 5280 4.1.2.5.1, 4.1.2.5.2 and X.690 11.7, 11.8 (DER): UTCTime YYMMDDHHMMSSZ, GeneralizedTime
+  // YYYYMMDDHHMMSS[.f]Z. Any other form (a local time without "Z", an offset, no seconds) is
+  // not DER; read leniently it took the machine's time zone, so the verdict depended on it.
+  const [notBefore, notAfter] = times.map((t, k) => {
+    const d = derTime(der, t);
+    if (!d) throw new Error(`${k ? "notAfter" : "notBefore"} is not a DER UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSS[.f]Z (RFC 5280 4.1.2.5)`);
+    return d;
+  });
   bytes(f[i], 0x30, "subject");
   const subject = dnFromDerElement(der, f[i++]!);
   bytes(f[i], 0x30, "subjectPublicKeyInfo");

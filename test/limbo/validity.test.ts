@@ -24,6 +24,9 @@
 // A variant of ours on the fractional cases: the fraction in the CERTIFICATE. RFC 5280
 // 4.1.2.5.2: "GeneralizedTime values MUST NOT include fractional seconds." certpath read such
 // a time (keeping the milliseconds) and no strict rule looked at it: now validity-whole-seconds.
+// And a GeneralizedTime without its "Z" (a local time: X.690 11.7.1 and RFC 5280 4.1.2.5.2
+// require Zulu) was handed to a lenient reader that took the machine's time zone, so the
+// verdict near a boundary depended on TZ: now MALFORMED_CERTIFICATE in both profiles.
 import { describe, it } from "vitest";
 import type { Profile } from "../../src/index.js";
 import { seq, tlv } from "../../testsuite/src/generate/der.js";
@@ -89,5 +92,12 @@ describe("x509-limbo rfc5280/validity.py", () => {
     const text = (t: string) => new TextEncoder().encode(t);
     const leaf = p.ee("CN=Fraction Leaf", root, { validityDer: seq(tlv(0x17, text("210601120000Z")), tlv(0x18, text("20500101000000.5Z"))) });
     await strictOnly((profile: Profile) => run(leaf, { anchors: [root], options: { profile, time: AT } }), 0, "validity-whole-seconds", "RFC 5280 4.1.2.5");
+  });
+
+  it("a notAfter GeneralizedTime without Z (20500101000000, a local time): malformed", async () => {
+    const root = p.root("CN=Local Time Root", { notBefore: d("2016"), notAfter: d("2060") });
+    const text = (t: string) => new TextEncoder().encode(t);
+    const leaf = p.ee("CN=Local Time Leaf", root, { validityDer: seq(tlv(0x17, text("210601120000Z")), tlv(0x18, text("20500101000000"))) });
+    await failsInBoth((profile: Profile) => run(leaf, { anchors: [root], options: { profile, time: AT } }), "MALFORMED_CERTIFICATE", 0, "RFC 5280 4.1.2.5");
   });
 });
