@@ -181,12 +181,19 @@ function splitTbsCertList(der: Uint8Array, tbs: DerElement): TbsCertListParts {
   out.issuer = dnFromDerElement(der, fields[i++]!);
   // Time ::= CHOICE { utcTime UTCTime (23), generalTime GeneralizedTime (24) }
   if (!isTime(fields[i])) throw new Error("tbsCertList.thisUpdate is missing");
-  const time = (e: DerElement) => derTime(der, e) ?? AsnConvert.parse(raw(e), Time).getTime();
+  // RFC 5280 5.1.2.4, 5.1.2.5 and X.690 11.7, 11.8 (DER): YYMMDDHHMMSSZ or YYYYMMDDHHMMSS[.f]Z.
+  // Any other form (a local time without "Z", an offset) is not DER; read leniently it took the
+  // machine's time zone, so whether the CRL was current depended on it.
+  const time = (e: DerElement, what: string) => {
+    const d = derTime(der, e);
+    if (!d) throw new Error(`${what} is not a DER UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSS[.f]Z (RFC 5280 5.1.2.4)`);
+    return d;
+  };
   out.thisUpdateTag = fields[i]!.tag;
-  out.thisUpdate = time(fields[i++]!);
+  out.thisUpdate = time(fields[i++]!, "thisUpdate");
   if (isTime(fields[i])) {
     out.nextUpdateTag = fields[i]!.tag;
-    out.nextUpdate = time(fields[i++]!);
+    out.nextUpdate = time(fields[i++]!, "nextUpdate");
   }
   // The entries are indexed lazily (crl-entries.ts), not decoded here.
   if (fields[i]?.tag === 0x30) out.revokedCertificates = fields[i++]!;

@@ -276,3 +276,16 @@ describe("variants: a certificate listed twice on one CRL", () => {
     await validInBoth(go(ee, [base, delta]));
   });
 });
+
+// A variant of ours on this-update-in-future / next-update-in-past: a thisUpdate written as a
+// local time (GeneralizedTime without "Z"; RFC 5280 5.1.2.4 and X.690 11.7.1 require Zulu). It
+// went to a lenient reader that used the machine's time zone, so whether the CRL was current
+// depended on TZ; now the CRL is malformed (MALFORMED_CRL), as a certificate's such time is.
+describe("variants: a CRL time without Z", () => {
+  it("thisUpdate 20241231000000 (no Z): MALFORMED_CRL", async () => {
+    const root = p.root("CN=Local Time CRL Root");
+    const ee = p.ee("CN=Local Time CRL Leaf", root);
+    const crl = p.crl(root, { thisUpdateDer: new Uint8Array([0x18, 14, ...new TextEncoder().encode("20241231000000")]) });
+    await failsInBoth((profile: Profile) => run(ee, { anchors: [root], crls: [crl], options: { profile, revocation: { mode: "hard" } } }), "MALFORMED_CRL", undefined, "thisUpdate");
+  });
+});

@@ -333,6 +333,8 @@ export interface CrlSpec extends RawOverrides {
   timeEncoding?: "UTCTime" | "GeneralizedTime";
   /** Writes revokedCertificates as an empty SEQUENCE when nothing is revoked (breaks RFC 5280 5.1.2.6). */
   emptyRevokedList?: boolean;
+  /** Writes this Time (DER) as thisUpdate, as given (e.g. a form RFC 5280 5.1.2.4 forbids); `thisUpdate` then only describes it. */
+  thisUpdateDer?: Uint8Array;
   signature?: SignatureSpec;
   stringEncoding?: StringEncoding;
 }
@@ -600,7 +602,7 @@ export function issueCrl(spec: CrlSpec): IssuedCrl {
     version: version > 1 && !spec.versionAbsent ? 1 : undefined, // v2 is 1; absent for v1
     signature: alg.tbs,
     issuer: issuerName(spec.issuer, enc).asn,
-    thisUpdate: when(spec.thisUpdate),
+    thisUpdate: spec.thisUpdateDer ? embed(Time, spec.thisUpdateDer) : when(spec.thisUpdate),
     nextUpdate: spec.nextUpdate ? when(spec.nextUpdate) : undefined,
     revokedCertificates: entries.length || spec.emptyRevokedList ? entries : undefined,
     crlExtensions: exts.length ? exts : undefined,
@@ -699,6 +701,8 @@ export interface CrlOptions extends RawOverrides {
   freshestCrl?: DistributionPointInput[];
   custom?: CustomExtension[];
   version?: 1 | 2;
+  /** Writes this Time (DER) as thisUpdate, as given. */
+  thisUpdateDer?: Uint8Array;
   signature?: SignatureSpec;
 }
 
