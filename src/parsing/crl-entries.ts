@@ -9,10 +9,10 @@
 // looked up, and its extensions are decoded only then. The walk is hand-written on purpose:
 // the schema parser was the measured bottleneck.
 import { AsnConvert } from "@peculiar/asn1-schema";
-import { CertificateIssuer, CRLReason, Extensions, InvalidityDate, Time } from "@peculiar/asn1-x509";
+import { CertificateIssuer, CRLReason, Extensions, InvalidityDate } from "@peculiar/asn1-x509";
 import { OID } from "./oids.js";
 import { MalformedError } from "./errors.js";
-import { DerError, checkBooleanContents, checkIntegerContents, derHeader, derOid, derTime, integerHex, lastHeader, type DerElement } from "./der.js";
+import { DerError, checkBooleanContents, checkIntegerContents, derHeader, derOid, integerHex, lastHeader, lenientTime, type DerElement } from "./der.js";
 import { generalNameFromAsn, type GeneralName } from "./name.js";
 
 export interface CrlEntry {
@@ -292,8 +292,9 @@ export class RevokedList {
       const tStart = cEnd;
       const tTag = header(der, tStart, entryEnd);
       const time: DerElement = { tag: tTag, headerStart: tStart, start: cStart, end: cEnd };
-      const revocationDate = derTime(der, time) ?? AsnConvert.parse(der.subarray(tStart, cEnd), Time).getTime();
-      if (isNaN(revocationDate.getTime())) throw new Error("bad revocationDate");
+      // Read leniently (a CRL with one odd date stays usable), the same in every time zone.
+      const revocationDate = lenientTime(der, time);
+      if (!revocationDate) throw new Error("bad revocationDate");
       let reason: number | undefined;
       let invalidityDate: Date | undefined;
       const unknown: string[] = [];

@@ -242,6 +242,40 @@ export function derTime(der: Uint8Array, e: DerElement): Date | undefined {
   return utcDate(year, mo, d, h, mi, se, ms);
 }
 
+/**
+ * A Time that is not DER, read the same on every machine: the other forms X.680 allows
+ * (UTCTime without seconds or with an offset; GeneralizedTime with minutes or seconds left
+ * out, a fraction, an offset, or no zone at all, which is read as UTC). For the one field
+ * certpath reads leniently, a CRL entry's revocationDate (crl-entries.ts): the schema
+ * library's reader took the machine's time zone and got the day wrong ("20240101120000"
+ * came out as 2024-01-04T17:00Z under America/New_York). Undefined when it is no time.
+ */
+export function lenientTime(der: Uint8Array, e: DerElement): Date | undefined {
+  const strict = derTime(der, e);
+  if (strict) return strict;
+  const s = String.fromCharCode(...der.subarray(e.start, Math.min(e.end, e.start + 32)));
+  let m: RegExpExecArray | null;
+  let year: number;
+  let rest: (string | undefined)[];
+  if (e.tag === 0x17 && (m = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?(Z|[+-]\d{4})?$/.exec(s))) {
+    const yy = Number(m[1]);
+    year = yy >= 50 ? 1900 + yy : 2000 + yy;
+    rest = [m[2], m[3], m[4], m[5], m[6], undefined, m[7]];
+  } else if (e.tag === 0x18 && (m = /^(\d{4})(\d\d)(\d\d)(\d\d)(?:(\d\d)(?:(\d\d)(?:[.,](\d{1,9}))?)?)?(Z|[+-]\d\d(?:\d\d)?)?$/.exec(s))) {
+    year = Number(m[1]);
+    rest = [m[2], m[3], m[4], m[5], m[6], m[7], m[8]];
+  } else return undefined;
+  const [mo, d, h, mi, se, frac, zone] = rest;
+  const t = utcDate(year, Number(mo), Number(d), Number(h), Number(mi ?? 0), Number(se ?? 0), frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0);
+  if (!t || !zone || zone === "Z") return t;
+  // An offset: local = UTC + offset.
+  const sign = zone[0] === "-" ? -1 : 1;
+  const oh = Number(zone.slice(1, 3));
+  const om = zone.length > 3 ? Number(zone.slice(3, 5)) : 0;
+  if (oh > 23 || om > 59) return undefined;
+  return new Date(t.getTime() - sign * (oh * 60 + om) * 60_000);
+}
+
 function utcDate(year: number, mo: number, d: number, h: number, mi: number, se: number, ms: number): Date | undefined {
   const t = new Date(Date.UTC(year, mo - 1, d, h, mi, se, ms));
   t.setUTCFullYear(year); // years below 100 would otherwise map to 19xx

@@ -210,3 +210,27 @@ describe("revocation with CRLs (RFC 5280 6.3)", () => {
     });
   });
 });
+
+describe("a revocationDate that is not DER (no Z) is read the same in every time zone", () => {
+  const p = pki("crl-local-time");
+  const root = p.root("CN=Local Revocation Date Root");
+  const ee = p.ee("CN=Local Revocation Date EE", root);
+  // GeneralizedTime "20240101120000" without "Z": not DER (RFC 5280 5.1.2.6 refers to 5.1.2.4:
+  // Zulu). The entry is kept (refusing it would make the whole CRL unusable, and a revoked
+  // certificate pass in soft mode); its date is read as UTC, whatever the machine's zone.
+  const crl = p.crl(root, { revoked: [{ cert: ee, reason: "keyCompromise", dateDer: new Uint8Array([0x18, 14, ...new TextEncoder().encode("20240101120000")]) }] });
+  for (const tz of ["UTC", "America/New_York", "Asia/Kolkata"]) {
+    it(`TZ=${tz}: REVOKED, revoked at 2024-01-01T12:00:00.000Z`, async () => {
+      const before = process.env.TZ;
+      process.env.TZ = tz;
+      try {
+        const r = await run(ee, { anchors: [root], crls: [crl], options: { revocation: { mode: "hard" } } });
+        expectError(r, "REVOKED", 0, "CN=Local Revocation Date EE", "RFC 5280 6.3.3");
+        expect(r.error!.message).toContain("revoked at 2024-01-01T12:00:00.000Z (keyCompromise)");
+      } finally {
+        if (before === undefined) delete process.env.TZ;
+        else process.env.TZ = before;
+      }
+    });
+  }
+});

@@ -295,6 +295,8 @@ export interface IssuedCertificate {
 export interface CrlEntrySpec {
   serial: bigint | number;
   revocationDate: Date;
+  /** The revocationDate's whole Time element as given (DER or not), instead of `revocationDate`. */
+  revocationDateDer?: Uint8Array;
   reason?: ReasonName;
   invalidityDate?: Date;
   /** RFC 5280 5.3.3 certificateIssuer (indirect CRLs), critical. */
@@ -567,7 +569,7 @@ export function issueCrl(spec: CrlSpec): IssuedCrl {
     ];
     return new RevokedCertificate({
       userCertificate: integerOctets(e.serial),
-      revocationDate: asnTime(e.revocationDate),
+      revocationDate: e.revocationDateDer ? embed(Time, e.revocationDateDer) : asnTime(e.revocationDate),
       crlEntryExtensions: ext.length && version > 1 ? ext : undefined,
     });
   });
@@ -678,6 +680,8 @@ export interface RevokedInput {
   reason?: ReasonName;
   /** Default: one day before the PKI's reference time. */
   date?: When;
+  /** The revocationDate's whole Time element as given (DER or not), instead of `date`. */
+  dateDer?: Uint8Array;
   invalidityDate?: Date;
   certificateIssuer?: GeneralNameInput[];
   custom?: CustomExtension[];
@@ -816,6 +820,7 @@ export class TestPki {
       return {
         serial,
         revocationDate: this.at(x.date ?? -1),
+        revocationDateDer: x.dateDer,
         reason: x.reason,
         invalidityDate: x.invalidityDate,
         certificateIssuer: x.certificateIssuer,
