@@ -9,10 +9,10 @@
 // looked up, and its extensions are decoded only then. The walk is hand-written on purpose:
 // the schema parser was the measured bottleneck.
 import { AsnConvert } from "@peculiar/asn1-schema";
-import { CertificateIssuer, CRLReason, Extensions, InvalidityDate } from "@peculiar/asn1-x509";
+import { CertificateIssuer, CRLReason, Extensions } from "@peculiar/asn1-x509";
 import { OID } from "./oids.js";
 import { MalformedError } from "./errors.js";
-import { DerError, checkBooleanContents, checkIntegerContents, derHeader, derOid, integerHex, lastHeader, lenientTime, type DerElement } from "./der.js";
+import { DerError, checkBooleanContents, checkIntegerContents, derElement, derHeader, derOid, integerHex, lastHeader, lenientTime, type DerElement } from "./der.js";
 import { generalNameFromAsn, type GeneralName } from "./name.js";
 
 export interface CrlEntry {
@@ -305,9 +305,14 @@ export class RevokedList {
             case OID.crlReason:
               reason = AsnConvert.parse(v, CRLReason).reason as number;
               break;
-            case OID.invalidityDate:
-              invalidityDate = AsnConvert.parse(v, InvalidityDate).value;
+            case OID.invalidityDate: {
+              // InvalidityDate ::= GeneralizedTime (RFC 5280 5.3.2), read as revocationDate is.
+              const b = new Uint8Array(v);
+              const t = derElement(b, 0, b.length);
+              invalidityDate = t.tag === 0x18 && t.end === b.length ? lenientTime(b, t) : undefined;
+              if (!invalidityDate) throw new Error("invalidityDate is not a GeneralizedTime");
               break;
+            }
             case OID.certificateIssuer:
               break;
             default:
