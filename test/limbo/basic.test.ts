@@ -37,10 +37,9 @@ describe("x509-limbo basic", () => {
 });
 
 describe("x509-limbo invalid", () => {
-  it("invalid::invalid-issuer-key", async () => {
-    // An intermediate (under an untrusted root) whose RSA key is an empty BIT STRING and
-    // whose "signature" on the leaf is SEQUENCE {}; the trusted root is another one.
-    const root1 = p.root("CN=x509-limbo-root-1");
+  // An intermediate (under root 2) whose RSA key is an empty BIT STRING and whose
+  // "signature" on the leaf is SEQUENCE {}.
+  const invalidIssuerKey = () => {
     const root2 = p.root("CN=x509-limbo-root-2");
     const badSpki = seq(seq(oid("1.2.840.113549.1.1.1"), nullValue()), tlv(0x03, new Uint8Array([0])));
     const ica = p.ca("CN=x509-limbo-intermediate", root2, { key: { alg: "rsa2048", spki: badSpki } });
@@ -48,17 +47,18 @@ describe("x509-limbo invalid", () => {
       signatureValue: seq(),
       extensions: { extKeyUsage: ["serverAuth"], subjectAltName: ["dns:example.com"] },
     });
+    return { root2, ica, ee };
+  };
+
+  it("invalid::invalid-issuer-key", async () => {
+    // The trusted root is another one.
+    const root1 = p.root("CN=x509-limbo-root-1");
+    const { ica, ee } = invalidIssuerKey();
     expect(await both(ee, { anchors: [root1], intermediates: [ica], options: SERVER })).toEqual(same("NO_PATH@undefined"));
   });
 
   it("invalid::invalid-issuer-key, variant: the intermediate's root trusted (the malformed key is used)", async () => {
-    const root2 = p.root("CN=x509-limbo-root-2");
-    const badSpki = seq(seq(oid("1.2.840.113549.1.1.1"), nullValue()), tlv(0x03, new Uint8Array([0])));
-    const ica = p.ca("CN=x509-limbo-intermediate", root2, { key: { alg: "rsa2048", spki: badSpki } });
-    const ee = p.ee("CN=x509-limbo-ee", ica, {
-      signatureValue: seq(),
-      extensions: { extKeyUsage: ["serverAuth"], subjectAltName: ["dns:example.com"] },
-    });
+    const { root2, ica, ee } = invalidIssuerKey();
     expect(await both(ee, { anchors: [root2], intermediates: [ica], options: SERVER })).toEqual(same("UNSUPPORTED_ALGORITHM@0"));
     // The message says why the issuer's key cannot be used (it read "RSA key of 0 bits" before).
     const r = await run(ee, { anchors: [root2], intermediates: [ica], options: SERVER });
